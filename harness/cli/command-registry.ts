@@ -1,0 +1,8 @@
+/**
+ * The explicit list of subcommands. Each lives in its own file under `commands/` and exports a
+ * yargs CommandModule; add new ones here.
+ */
+import type { CommandModule } from 'yargs';
+
+// biome-ignore lint/suspicious/noExplicitAny: yargs command modules differ in their argv types
+export const commands: CommandModule<any, any>[] = [];

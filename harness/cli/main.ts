@@ -1,0 +1,42 @@
+/**
+ * The CLI: maps subcommand names to their modules (one file each in `commands/`) and turns errors
+ * into the exit codes of the contract. No logic of its own.
+ */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { ExitCode, StampedeError, errorMessage } from '../errors.js';
+import { commands } from './command-registry.js';
+
+async function main(argv: string[]): Promise<void> {
+  let cli = yargs(argv)
+    .scriptName('stampede')
+    .usage('$0 <command> [options]\n\nLoad-testing harness for login and password-reset surges.')
+    .strict()
+    .demandCommand(1, 'name a command (see --help)')
+    .recommendCommands()
+    .help()
+    .wrap(Math.min(110, process.stdout.columns || 110))
+    .fail((msg: string | undefined, err: Error | undefined) => {
+      if (err) throw err;
+      throw new StampedeError('E_USAGE', msg ?? 'bad usage (see --help)');
+    });
+  for (const c of commands) cli = cli.command(c);
+  await cli.parseAsync();
+}
+
+main(hideBin(process.argv)).then(
+  () => {
+    process.exitCode ??= ExitCode.ok;
+  },
+  (err: unknown) => {
+    if (err instanceof StampedeError) {
+      process.stderr.write(`stampede: ${err.message}\n`);
+      for (const d of err.details) process.stderr.write(`  ${d}\n`);
+      process.exitCode = err.exitCode;
+      return;
+    }
+    process.stderr.write(`stampede: internal error: ${errorMessage(err)}\n`);
+    if (err instanceof Error && err.stack && process.env['STAMPEDE_DEBUG']) process.stderr.write(`${err.stack}\n`);
+    process.exitCode = ExitCode.internal;
+  },
+);
