@@ -63,7 +63,8 @@ export interface Credentials {
 
 /** Serializable description of a target, enough to rebuild it in a worker thread. */
 export type TargetSpec =
-  | { readonly kind: 'reference'; readonly origin: string; readonly seed: number }
+  /** `accounts` sets the zero padding of account names (absent: 8 digits). */
+  | { readonly kind: 'reference'; readonly origin: string; readonly seed: number; readonly accounts?: number }
   | { readonly kind: 'http'; readonly file: string }
   | { readonly kind: 'module'; readonly module: string; readonly options?: unknown };
 
