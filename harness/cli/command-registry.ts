@@ -3,6 +3,7 @@
  * yargs CommandModule; add new ones here.
  */
 import type { CommandModule } from 'yargs';
+import { planCommand } from './commands/plan.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: yargs command modules differ in their argv types
-export const commands: CommandModule<any, any>[] = [];
+export const commands: CommandModule<any, any>[] = [planCommand];
