@@ -60,6 +60,7 @@ export class ArrivalStream implements ArrivalSource, Iterable<Arrival> {
   readonly #shardIndex: number;
   readonly #shardCount: number;
   #seq = 0;
+  #lastPhase = 0;
 
   constructor(profile: Profile, shard: Shard = { index: 0, count: 1 }) {
     checkShard(shard);
@@ -151,7 +152,8 @@ export class ArrivalStream implements ArrivalSource, Iterable<Arrival> {
         }
       }
       if (best === undefined) return false;
-      const table = best.mix[best.headPhase]!;
+      const phase = best.headPhase;
+      const table = best.mix[phase]!;
       this.#advance(best);
       // The flow draw and the account walk happen for skipped arrivals too: every shard must see
       // the same RNG and pool states as the unsharded stream.
@@ -167,8 +169,14 @@ export class ArrivalStream implements ArrivalSource, Iterable<Arrival> {
       into.account = account;
       into.region = bestIdx;
       into.seq = seq;
+      this.#lastPhase = phase;
       return true;
     }
+  }
+
+  /** Index into its region's `phases` of the arrival last filled by `next` (for exact planning). */
+  get lastPhase(): number {
+    return this.#lastPhase;
   }
 
   /** Iterates the remaining arrivals (consuming this stream), one fresh object each. */

@@ -20,11 +20,15 @@ export class ProfileRate {
   readonly durationS: number;
   /** Expected arrivals of the whole profile. */
   readonly total: number;
+  readonly #breakpoints: readonly number[];
 
   constructor(profile: Profile) {
     this.curves = profile.regions.map((r) => new RateCurve(r));
     this.durationS = this.curves.reduce((m, c) => Math.max(m, c.endS), 0);
     this.total = this.curves.reduce((s, c) => s + c.total, 0);
+    const all = this.curves.flatMap((c) => c.breakpoints());
+    all.sort((a, b) => a - b);
+    this.#breakpoints = all.filter((t, i) => i === 0 || t !== all[i - 1]);
   }
 
   /** Offered rate at `tS` (arrivals/s, right-continuous). */
@@ -55,10 +59,8 @@ export class ProfileRate {
   }
 
   /** Every segment edge of every region, ascending and deduplicated. */
-  breakpoints(): number[] {
-    const all = this.curves.flatMap((c) => c.breakpoints());
-    all.sort((a, b) => a - b);
-    return all.filter((t, i) => i === 0 || t !== all[i - 1]);
+  breakpoints(): readonly number[] {
+    return this.#breakpoints;
   }
 
   /**
@@ -70,8 +72,9 @@ export class ProfileRate {
     const consider = (t: number, r: number): void => {
       if (r > best.ratePerS) best = { ratePerS: r, atS: t };
     };
-    for (const t of this.breakpoints()) {
-      if (t < fromS || t > toS) continue;
+    for (const t of this.#breakpoints) {
+      if (t < fromS) continue;
+      if (t > toS) break;
       if (t > fromS) consider(t, this.rateBefore(t));
       if (t < toS) consider(t, this.rate(t));
     }
