@@ -92,6 +92,9 @@ function composeScales(
   return out;
 }
 
+/** Keys whose mapping values replace the parent's whole: a think time and a phase mix are single values. */
+const ATOMIC_KEYS: ReadonlySet<string> = new Set(['think', 'mix']);
+
 /** A parent's `name` names the parent, not the child: it is not inherited. */
 function withoutName(tree: TreeNode): TreeNode {
   if (tree.kind !== 'map' || !tree.entries.has('name')) return tree;
@@ -120,7 +123,7 @@ export async function loadProfile(path: string): Promise<Profile> {
   let merged: TreeNode | undefined;
   for (let i = levels.length - 1; i >= 0; i--) {
     const level = levels[i] as Level;
-    merged = merged === undefined ? level.tree : mergeTrees(withoutName(merged), level.tree);
+    merged = merged === undefined ? level.tree : mergeTrees(withoutName(merged), level.tree, ATOMIC_KEYS);
   }
   if (merged === undefined) throw new StampedeError('E_PROFILE', `profile not found: ${path}`);
   const scales = composeScales(levels, problems);

@@ -130,7 +130,8 @@ function message(e: ErrorObject): string | undefined {
       if (isDuration(e)) return `bad duration ${show(e.data)} (use e.g. 1h30m, 250ms, 1.5s)`;
       return `bad name ${show(e.data)}: use letters, digits, '-', '_' or '.'`;
     case 'enum':
-      return `${show(e.data)} is not one of ${(p['allowedValues'] as unknown[]).map(String).join(', ')}`;
+      // The retry classes list 503 both as a string and a number: show each once.
+      return `${show(e.data)} is not one of ${[...new Set((p['allowedValues'] as unknown[]).map(String))].join(', ')}`;
     case 'minimum':
       return `must be >= ${String(limit)}`;
     case 'maximum':
@@ -162,11 +163,14 @@ export function checkSchema(doc: unknown, tree: TreeNode, problems: ProblemList)
   for (const e of validate.errors ?? []) {
     const path = pointerToPath(e.instancePath, doc);
     const p = e.params as Record<string, unknown>;
-    const propertyName = p['propertyName'];
+    // ajv puts the offending key of a `propertyNames` sub-error on the error itself.
+    const propertyName = (e as ErrorObject & { propertyName?: string }).propertyName;
     if (typeof propertyName === 'string') {
       // A bad key (flow name): point at the key itself.
       const text = message(e);
-      if (text !== undefined) problems.add(locate(tree, [...path, propertyName], true), path, text);
+      if (text !== undefined) {
+        problems.add(locate(tree, [...path, propertyName], true), [...path, propertyName], text);
+      }
       continue;
     }
     const text = message(e);

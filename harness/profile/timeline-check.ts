@@ -41,7 +41,7 @@ export function checkTimeline(doc: Record<string, unknown>, ctx: CheckContext): 
       checkPhases(region['phases'], ['regions', i, 'phases'], flowNames, ctx);
     });
   }
-  checkOutages(doc['outages'], hasRegions ? regionNames : ['global'], ctx);
+  checkOutages(doc['outages'], hasRegions ? [...new Set(regionNames)] : ['global'], ctx);
 }
 
 function checkPhases(
@@ -149,7 +149,7 @@ function checkOutages(outages: unknown, regionNames: readonly string[], ctx: Che
       const wb = windows[b];
       if (wa === undefined || wb === undefined) continue;
       if (!(wa.start < wb.end && wb.start < wa.end)) continue;
-      const shared = wb.regions.filter((r) => wa.regions.includes(r));
+      const shared = [...new Set(wb.regions.filter((r) => wa.regions.includes(r)))];
       if (shared.length === 0) continue;
       ctx.at(
         ['outages', wb.index],

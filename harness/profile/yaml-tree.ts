@@ -73,17 +73,23 @@ export function parseYamlTree(text: string, file: string, problems: ProblemList)
 /**
  * Deep merge of a parent under a child: mappings merge key by key, lists and scalars of the child
  * replace the parent's, and a child's null deletes the parent's key (so a child can switch from
- * `phases` to `regions`). Every node keeps the location of the file it came from.
+ * `phases` to `regions`). Mappings under an `atomic` key are values, not records (a think time
+ * `{uniform: ...}` must not merge with a parent's `{exponential: ...}`): the child's replaces.
+ * Every node keeps the location of the file it came from.
  */
-export function mergeTrees(parent: TreeNode, child: TreeNode): TreeNode {
+export function mergeTrees(
+  parent: TreeNode,
+  child: TreeNode,
+  atomic: ReadonlySet<string> = new Set(),
+): TreeNode {
   if (parent.kind !== 'map' || child.kind !== 'map') return child;
   const entries = new Map(parent.entries);
   for (const [key, entry] of child.entries) {
     const inherited = entries.get(key);
     if (entry.node.kind === 'scalar' && entry.node.value === null && inherited !== undefined) {
       entries.delete(key);
-    } else if (inherited !== undefined) {
-      entries.set(key, { keyLoc: entry.keyLoc, node: mergeTrees(inherited.node, entry.node) });
+    } else if (inherited !== undefined && !atomic.has(key)) {
+      entries.set(key, { keyLoc: entry.keyLoc, node: mergeTrees(inherited.node, entry.node, atomic) });
     } else {
       entries.set(key, entry);
     }
