@@ -4,9 +4,17 @@
  * nothing. A `*` gate holds only when every step of the run satisfies it; its result shows the
  * worst step.
  */
+
+import type { RunData } from '../run-dir/run-data.js';
 import type { GateResult } from '../run-dir/summary.js';
 import { compare, type Gate, type GateOp, MICROS_PER_UNIT, statisticName } from './gate.js';
-import { completedOf, type GateFigures, outcomeCount, type StepFigures } from './gate-figures.js';
+import {
+  completedOf,
+  type GateFigures,
+  gateFiguresOfRun,
+  outcomeCount,
+  type StepFigures,
+} from './gate-figures.js';
 
 /** A measurement of one step, or why there is none. */
 type Measured = { readonly value: number } | { readonly noData: string };
@@ -114,7 +122,11 @@ export function evaluateGate(gate: Gate, run: GateFigures): GateResult {
   return { ...base, pass, actual: w.value, message };
 }
 
-/** Evaluates every gate, in order. */
-export function evaluateGateFigures(gates: readonly Gate[], run: GateFigures): GateResult[] {
-  return gates.map((g) => evaluateGate(g, run));
+/**
+ * Evaluates every gate, in order, over a run directory's content (`readRunDir`) or over
+ * cumulative figures built by the caller.
+ */
+export function evaluateGates(gates: readonly Gate[], run: RunData | GateFigures): GateResult[] {
+  const figures = 'meta' in run ? gateFiguresOfRun(run) : run;
+  return gates.map((g) => evaluateGate(g, figures));
 }

@@ -5,6 +5,7 @@
  */
 import type { Histogram } from 'hdr-histogram-js';
 import { OUTCOME_CLASSES, type OutcomeClass } from '../outcome.js';
+import type { RunData } from '../run-dir/run-data.js';
 
 /** Cumulative figures of one step. */
 export interface StepFigures {
@@ -40,4 +41,22 @@ export function completedOf(step: StepFigures): number {
 /** Count of one outcome class of a step. */
 export function outcomeCount(step: StepFigures, cls: OutcomeClass): number {
   return step.outcomes[OUTCOME_CLASSES.indexOf(cls)] ?? 0;
+}
+
+/** A run directory's whole-run figures, as gates see them (counts from summary.json, histograms from the hlog). */
+export function gateFiguresOfRun(run: RunData): GateFigures {
+  const steps = run.meta.steps.map((name, i): StepFigures => {
+    const s = run.summary.steps[name];
+    const outcomes = OUTCOME_CLASSES.map((cls) =>
+      s === undefined ? 0 : cls === 'ok' ? s.ok : (s.errors[cls] ?? 0),
+    );
+    const h = run.histograms[i];
+    return { name, outcomes, latency: h?.latency ?? null, service: h?.service ?? null };
+  });
+  return {
+    steps,
+    arrivals: run.summary.arrivals,
+    dropped: run.summary.dropped,
+    elapsedS: run.summary.durationS,
+  };
 }
