@@ -72,11 +72,12 @@ describe('planProfile', () => {
     const e = planProfile(p, { exact: true });
     const near = (x: number, mean: number) =>
       expect(Math.abs(x - mean)).toBeLessThan(5 * Math.sqrt(mean) + 1);
+    };
     near(e.totalArrivals, a.totalArrivals);
-    e.phases.forEach((ph, i) => near(ph.arrivals, a.phases[i]!.arrivals));
+    for (const [i, ph] of e.phases.entries()) near(ph.arrivals, a.phases[i]!.arrivals);
     near(e.flows['reset']!.arrivals, a.flows['reset']!.arrivals);
     near(e.flows['login']!.arrivals, a.flows['login']!.arrivals);
-    e.outages.forEach((o, i) => near(o.arrivalsDuring, a.outages[i]!.arrivalsDuring));
+    for (const [i, o] of e.outages.entries()) near(o.arrivalsDuring, a.outages[i]!.arrivalsDuring);
     // Exact counts add up exactly.
     expect(e.phases.reduce((s, ph) => s + ph.arrivals, 0)).toBe(e.totalArrivals);
     expect(e.flows['reset']!.arrivals + e.flows['login']!.arrivals).toBe(e.totalArrivals);
