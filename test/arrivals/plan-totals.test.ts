@@ -61,16 +61,16 @@ describe('planProfile', () => {
     expect(e.phases).toEqual(a.phases);
     expect(e.regions).toEqual(a.regions);
     // Outage windows of a uniform stream: within one arrival per region boundary.
-    e.outages.forEach((o, i) =>
-      expect(Math.abs(o.arrivalsDuring - a.outages[i]!.arrivalsDuring)).toBeLessThanOrEqual(2),
-    );
+    for (const [i, o] of e.outages.entries()) {
+      expect(Math.abs(o.arrivalsDuring - a.outages[i]!.arrivalsDuring)).toBeLessThanOrEqual(2);
+    }
   });
 
   it('Poisson and the flow draw: analytic expectations agree with the exact walk within 5 sd', () => {
     const p = profile('poisson');
     const a = planProfile(p);
     const e = planProfile(p, { exact: true });
-    const near = (x: number, mean: number) =>
+    const near = (x: number, mean: number): void => {
       expect(Math.abs(x - mean)).toBeLessThan(5 * Math.sqrt(mean) + 1);
     };
     near(e.totalArrivals, a.totalArrivals);
