@@ -4,6 +4,7 @@
  */
 import type { CommandModule } from 'yargs';
 import { planCommand } from './commands/plan.js';
+import { serveCommand } from './commands/serve.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: yargs command modules differ in their argv types
-export const commands: CommandModule<any, any>[] = [planCommand];
+export const commands: CommandModule<any, any>[] = [planCommand, serveCommand];

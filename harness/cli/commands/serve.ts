@@ -1,0 +1,71 @@
+/**
+ * `stampede serve reference [--port N] [--host 127.0.0.1] [capacity options]`: runs the embedded
+ * reference service in the foreground until Ctrl-C. Wiring only: targets/reference/ does the work.
+ */
+import type { CommandModule } from 'yargs';
+import { serveReference } from '../../../targets/reference/serve-foreground.js';
+
+interface ServeArgs {
+  target: string;
+  port: number;
+  host: string;
+  'allow-remote': boolean;
+  'admin-workers'?: number;
+  'reset-service-ms'?: number;
+  'reset-queue'?: number;
+  'mail-per-s'?: number;
+  'hash-cost'?: number;
+  'token-ttl-s'?: number;
+  accounts?: number;
+  seed?: number;
+  'must-reset-share'?: number;
+}
+
+const CAPACITY = {
+  'admin-workers': 'admin workers processing resets (default 8)',
+  'reset-service-ms': 'service time of one reset on an admin worker, ms (default 20)',
+  'reset-queue': 'resets that may wait for a worker before 503 (default 200)',
+  'mail-per-s': 'confirmation mails delivered per second (default 500)',
+  'hash-cost': 'password KDF cost; 0 = no hashing, 1 ≈ 1.3 ms of CPU per check (default 1)',
+  'token-ttl-s': 'lifetime of a reset token, seconds (default 900)',
+  accounts: 'accounts in the population (default 1000000)',
+  seed: 'population seed; initial passwords are pw-<seed>-<index> (default 1)',
+  'must-reset-share': 'share of accounts (lowest indexes) that must reset, 0..1 (default 1)',
+} as const;
+
+/** The `serve` subcommand. */
+export const serveCommand: CommandModule<object, ServeArgs> = {
+  command: 'serve <target>',
+  describe: 'Run the embedded reference service in the foreground (Ctrl-C to stop)',
+  builder: (y) => {
+    let b = y
+      .positional('target', { type: 'string', choices: ['reference'], demandOption: true })
+      .option('port', { type: 'number', default: 8080, describe: 'port to listen on (0 = any free port)' })
+      .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to listen on (loopback)' })
+      .option('allow-remote', {
+        type: 'boolean',
+        default: false,
+        describe: 'allow a --host that is not loopback',
+      });
+    for (const [flag, describe] of Object.entries(CAPACITY)) b = b.option(flag, { type: 'number', describe });
+    return b as never;
+  },
+  handler: async (argv) => {
+    await serveReference({
+      host: argv.host,
+      port: argv.port,
+      allowRemote: argv['allow-remote'],
+      values: {
+        adminWorkers: argv['admin-workers'],
+        resetServiceMs: argv['reset-service-ms'],
+        resetQueue: argv['reset-queue'],
+        mailPerS: argv['mail-per-s'],
+        hashCost: argv['hash-cost'],
+        tokenTtlS: argv['token-ttl-s'],
+        accounts: argv.accounts,
+        seed: argv.seed,
+        mustResetShare: argv['must-reset-share'],
+      },
+    });
+  },
+};
