@@ -24,6 +24,38 @@ export function regionStream(index: number): number {
   return 1000 + index;
 }
 
+/*
+ * Ziggurat tables for the exponential distribution (Marsaglia & Tsang, "The Ziggurat Method for
+ * Generating Random Variables", 2000; 256 layers). A draw is one uint32 and one compare in ~98.9 %
+ * of cases, against a Math.log per draw for inversion: the log was a third of the stream's time.
+ * The low 8 bits pick the layer and the high 24 bits place the point, so the two are independent.
+ */
+const ZIG_N = 256;
+const ZIG_SCALE = 16777216; // 2^24
+const ZIG_R = 7.697117470131487;
+const zigK = new Float64Array(ZIG_N);
+const zigW = new Float64Array(ZIG_N);
+const zigF = new Float64Array(ZIG_N);
+{
+  const v = 3.949659822581572e-3;
+  let d = ZIG_R;
+  let t = d;
+  const q = v / Math.exp(-d);
+  zigK[0] = (d / q) * ZIG_SCALE;
+  zigK[1] = 0;
+  zigW[0] = q / ZIG_SCALE;
+  zigW[ZIG_N - 1] = d / ZIG_SCALE;
+  zigF[0] = 1;
+  zigF[ZIG_N - 1] = Math.exp(-d);
+  for (let i = ZIG_N - 2; i >= 1; i--) {
+    d = -Math.log(v / d + Math.exp(-d));
+    zigK[i + 1] = (d / t) * ZIG_SCALE;
+    t = d;
+    zigF[i] = Math.exp(-d);
+    zigW[i] = d / ZIG_SCALE;
+  }
+}
+
 /** One splitmix32 step: a strong 32-bit mixer used only for seeding. */
 function mix32(x: number): number {
   let z = (x + 0x9e3779b9) | 0;
@@ -83,8 +115,27 @@ export class Rng {
 
   /** Exponential variate with mean 1 (the gap between Poisson events in cumulative intensity). */
   exponential(): number {
-    // 1 - float() lies in (0, 1], so the logarithm is always finite.
-    return -Math.log(1 - this.float());
+    const j = this.nextUint32();
+    const i = j & 255;
+    const u = j >>> 8;
+    if (u < zigK[i]!) return u * zigW[i]!;
+    return this.#exponentialSlow(u, i);
+  }
+
+  /** The ziggurat's rare path: the tail beyond the base layer, or a point near a layer's edge. */
+  #exponentialSlow(u0: number, i0: number): number {
+    let u = u0;
+    let i = i0;
+    for (;;) {
+      // 1 - float() lies in (0, 1], so the logarithm is always finite.
+      if (i === 0) return ZIG_R - Math.log(1 - this.float());
+      const x = u * zigW[i]!;
+      if (zigF[i]! + this.float() * (zigF[i - 1]! - zigF[i]!) < Math.exp(-x)) return x;
+      const j = this.nextUint32();
+      i = j & 255;
+      u = j >>> 8;
+      if (u < zigK[i]!) return u * zigW[i]!;
+    }
   }
 
   /** Uniform integer in [0, n) for 1 <= n <= 2^53; exact for n <= 2^32 up to a 2^-32 bias. */

@@ -49,3 +49,22 @@ describe('Rng', () => {
     }
   });
 });
+
+describe('Rng.exponential (ziggurat)', () => {
+  it('matches the Exp(1) distribution function (Kolmogorov-Smirnov, tail included)', () => {
+    const rng = new Rng(2024, 9);
+    const n = 100_000;
+    const xs = Float64Array.from({ length: n }, () => rng.exponential()).sort();
+    let d = 0;
+    for (let i = 0; i < n; i++) {
+      const cdf = 1 - Math.exp(-xs[i]!);
+      d = Math.max(d, Math.abs(cdf - i / n), Math.abs(cdf - (i + 1) / n));
+    }
+    // KS critical value at alpha = 0.001 is 1.95 / sqrt(n).
+    expect(d).toBeLessThan(1.95 / Math.sqrt(n));
+    // The tail beyond the base layer (x > 7.697, probability e^-7.697 ≈ 4.5e-4) is reached.
+    const tail = xs.filter((x) => x > 7.697).length;
+    expect(Math.abs(tail - n * Math.exp(-7.697117470131487))).toBeLessThan(5 * Math.sqrt(n * 4.5e-4));
+    expect(xs[0]).toBeGreaterThanOrEqual(0);
+  });
+});
