@@ -4,7 +4,9 @@
  */
 import type { CommandModule } from 'yargs';
 import { planCommand } from './commands/plan.js';
+import { reportCommand } from './commands/report.js';
+import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: yargs command modules differ in their argv types
-export const commands: CommandModule<any, any>[] = [planCommand, serveCommand];
+export const commands: CommandModule<any, any>[] = [planCommand, runCommand, reportCommand, serveCommand];

@@ -4,7 +4,7 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { ExitCode, StampedeError, errorMessage } from '../errors.js';
+import { ExitCode, errorMessage, StampedeError } from '../errors.js';
 import { commands } from './command-registry.js';
 
 async function main(argv: string[]): Promise<void> {
@@ -36,7 +36,8 @@ main(hideBin(process.argv)).then(
       return;
     }
     process.stderr.write(`stampede: internal error: ${errorMessage(err)}\n`);
-    if (err instanceof Error && err.stack && process.env['STAMPEDE_DEBUG']) process.stderr.write(`${err.stack}\n`);
+    if (err instanceof Error && err.stack && process.env['STAMPEDE_DEBUG'])
+      process.stderr.write(`${err.stack}\n`);
     process.exitCode = ExitCode.internal;
   },
 );

@@ -1,0 +1,139 @@
+/**
+ * `stampede run <profile>`: fire a surge at a target, write the run directory, print the summary,
+ * evaluate gates. Exit 0 ok, 1 a gate failed (reports still written), 2 bad input, 130
+ * interrupted (partial results written, marked aborted).
+ */
+import { relative } from 'node:path';
+import type { CommandModule } from 'yargs';
+import { evaluateGates } from '../../../reports/gates/gate-evaluator.js';
+import { parseGates } from '../../../reports/gates/gate-parser.js';
+import { renderGateTable } from '../../../reports/gates/gate-table.js';
+import { writeGateReports } from '../../../reports/gates/write-gate-reports.js';
+import { renderText } from '../../../reports/render/render-text.js';
+import { resolveTarget } from '../../../targets/registry.js';
+import { ProgressDisplay } from '../../driver/progress-display.js';
+import { runSurge } from '../../driver/run-coordinator.js';
+import { ENGINE_NAMES, engineByName } from '../../engines/engine-registry.js';
+import { ExitCode } from '../../errors.js';
+import { loadProfile } from '../../profile/load-profile.js';
+import { defaultOutDir, parseCapacity, parseDrain, parseShard, parseWorkers } from '../run-args.js';
+
+interface RunArgs {
+  profile: string;
+  target: string | undefined;
+  engine: string;
+  out: string | undefined;
+  gate: string[];
+  workers: number | undefined;
+  shard: string | undefined;
+  capacity: string[];
+  drain: number | undefined;
+  connections: number | undefined;
+  duration: number | undefined;
+  json: boolean;
+}
+
+/** The `run` subcommand. */
+export const runCommand: CommandModule<object, RunArgs> = {
+  command: 'run <profile>',
+  describe: 'Fire a surge at a target and write the run directory (summary, histograms, report)',
+  builder: (y) =>
+    y
+      .positional('profile', { type: 'string', demandOption: true, describe: 'profile YAML file' })
+      .option('target', {
+        type: 'string',
+        describe: 'reference (default), an http target file (.yaml) or a target module (.js/.ts)',
+      })
+      .option('engine', { type: 'string', default: 'undici', choices: ENGINE_NAMES, describe: 'load engine' })
+      .option('out', { type: 'string', describe: 'run directory (default runs/<timestamp>-<profile>)' })
+      .option('gate', {
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe: 'gate expression, repeatable (added to the profile gates)',
+      })
+      .option('workers', { type: 'number', describe: 'worker threads (default: cores - 1, at least 1)' })
+      .option('shard', { type: 'string', describe: 'run slice i of n of the arrival stream, e.g. 2/4' })
+      .option('capacity', {
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe: 'reference target capacity override key=value, repeatable',
+      })
+      .option('drain', { type: 'number', describe: 'seconds sessions may finish after the last arrival' })
+      .option('connections', { type: 'number', describe: 'autocannon engine: connections' })
+      .option('duration', { type: 'number', describe: 'autocannon engine: seconds per phase cap' })
+      .option('json', {
+        type: 'boolean',
+        default: false,
+        describe: 'print summary.json instead of the text summary',
+      }),
+  handler: async (argv) => {
+    const profile = await loadProfile(argv.profile);
+    // Every gate is parsed before the first request.
+    const gates = [...parseGates(profile.gates, `${argv.profile} gates`), ...parseGates(argv.gate, '--gate')];
+    const engine = engineByName(argv.engine);
+    const workers = parseWorkers(argv.workers);
+    const shard = parseShard(argv.shard);
+    const capacity = parseCapacity(profile, argv.capacity);
+    const drainS = parseDrain(argv.drain, profile);
+    const target = await resolveTarget(argv.target, process.cwd());
+    const outDir = argv.out ?? defaultOutDir(profile, process.cwd());
+    const engineOptions: Record<string, number> = {};
+    if (argv.connections !== undefined) engineOptions['connections'] = argv.connections;
+    if (argv.duration !== undefined) engineOptions['duration'] = argv.duration;
+
+    const progress = new ProgressDisplay(process.stderr, process.env);
+    const interrupt = new AbortController();
+    let interrupts = 0;
+    const onSignal = (sig: NodeJS.Signals): void => {
+      interrupts++;
+      if (interrupts === 1) {
+        progress.note(`stampede: ${sig}: stopping, writing what was recorded (again to quit at once)`);
+        interrupt.abort();
+      } else {
+        process.exit(ExitCode.interrupted);
+      }
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    let result: Awaited<ReturnType<typeof runSurge>>;
+    try {
+      result = await runSurge({
+        profile,
+        target,
+        engine,
+        outDir,
+        workers,
+        shard,
+        drainS,
+        capacity,
+        gates,
+        engineOptions,
+        progress,
+        signal: interrupt.signal,
+      });
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+
+    let summary = result.summary;
+    let gateFailed = false;
+    if (gates.length > 0) {
+      const results = evaluateGates(gates, result.writer.runData(summary));
+      summary = await writeGateReports(outDir, results, summary);
+      gateFailed = results.some((r) => !r.pass);
+    }
+    if (argv.json) {
+      process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    } else {
+      process.stdout.write(renderText(result.writer.runData(summary)));
+      if (summary.gates) process.stdout.write(`\n${renderGateTable(summary.gates)}\n`);
+      process.stdout.write(`\nreport: ${relative(process.cwd(), outDir) || '.'}/report.html\n`);
+    }
+    if (summary.aborted && summary.abortReason === 'interrupted') process.exitCode = ExitCode.interrupted;
+    else if (gateFailed || summary.aborted) process.exitCode = ExitCode.gateFailed;
+    else process.exitCode = ExitCode.ok;
+  },
+};

@@ -1,0 +1,286 @@
+/**
+ * Runs one surge end to end in the main thread: starts the target, hands the engine a sink,
+ * merges what the shards ship into the run directory as it arrives, drives the profile's outage
+ * windows and the target scrape, shows progress, and finishes the directory whatever happens:
+ * on completion, on Ctrl-C or SIGTERM (marked aborted), on a dead worker (marked degraded) and
+ * on an abort-on-fail gate. Nothing already measured is lost.
+ */
+
+import type { Gate } from '../../reports/gates/gate.js';
+import { gateFiguresOfRun } from '../../reports/gates/gate-figures.js';
+import { GateMonitor } from '../../reports/gates/gate-monitor.js';
+import type { RunMeta } from '../../reports/run-dir/run-meta.js';
+import { RunWriter } from '../../reports/run-dir/run-writer.js';
+import type { Summary } from '../../reports/run-dir/summary.js';
+import { hasMaintenanceControl, isMetricsSource, isStartable, type Target } from '../../targets/target.js';
+import type { Shard } from '../arrivals/arrival.js';
+import { profileDurationS, rateAt } from '../arrivals/profile-rate.js';
+import type { Engine, SnapshotSink } from '../engines/engine.js';
+import { errorMessage } from '../errors.js';
+import { profileHash } from '../profile/load-profile.js';
+import type { Profile } from '../profile/profile.js';
+import { scrapeMetrics } from './metrics-scraper.js';
+import type { ProgressDisplay } from './progress-display.js';
+import { buildStepIndex } from './step-index.js';
+
+export interface SurgeOptions {
+  readonly profile: Profile;
+  readonly target: Target;
+  readonly engine: Engine;
+  readonly outDir: string;
+  readonly workers: number;
+  readonly shard: Shard | null;
+  readonly drainS: number;
+  /** Capacity for embedded targets: the profile's `reference:` with CLI overrides applied. */
+  readonly capacity: Readonly<Record<string, number>>;
+  readonly gates: readonly Gate[];
+  readonly engineOptions: Readonly<Record<string, number | string | boolean>>;
+  readonly progress: ProgressDisplay;
+  /** Aborting it stops the run like Ctrl-C does (the CLI wires SIGINT/SIGTERM to it). */
+  readonly signal: AbortSignal;
+}
+
+export interface SurgeResult {
+  readonly summary: Summary;
+  readonly writer: RunWriter;
+}
+
+/** Runs the surge; resolves once the run directory is complete (possibly aborted/degraded). */
+export async function runSurge(opts: SurgeOptions): Promise<SurgeResult> {
+  const { profile, target, engine, progress } = opts;
+  const intervalMs = Math.round(profile.client.intervalS * 1000);
+  const steps = buildStepIndex(profile);
+  const durationS = profileDurationS(profile);
+
+  if (isStartable(target)) {
+    await target.start({ population: profile.population, capacity: opts.capacity, signal: opts.signal });
+  }
+
+  const shards = engine.shardCount({ workers: opts.workers });
+  const delivered = new Array<number>(shards).fill(-1);
+  const finished = new Array<boolean>(shards).fill(false);
+  const degraded: string[] = [];
+  const timers: NodeJS.Timeout[] = [];
+  const stop = new AbortController();
+  let abortReason: string | null = null;
+  let writer: RunWriter | null = null;
+  let t0Ms = 0;
+  let pending: Promise<RunWriter> | null = null;
+  const early: Array<() => void> = [];
+  const monitor = new GateMonitor(opts.gates);
+
+  const abort = (reason: string): void => {
+    if (abortReason !== null) return;
+    abortReason = reason;
+    writer?.addEvent({ atMs: Date.now(), kind: 'abort', detail: reason });
+    stop.abort();
+  };
+  const onSignal = (): void => abort('interrupted');
+  if (opts.signal.aborted) onSignal();
+  else opts.signal.addEventListener('abort', onSignal, { once: true });
+
+  const closeReady = (): void => {
+    if (!writer) return;
+    let through = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < shards; i++) if (!finished[i]) through = Math.min(through, delivered[i]!);
+    if (!Number.isFinite(through)) through = Math.max(...delivered);
+    writer.closeThrough(through);
+    const last = writer.lastInterval();
+    if (last) {
+      const elapsedS = ((last.index + 1) * intervalMs) / 1000;
+      progress.update({
+        phase: phaseAt(profile, elapsedS),
+        elapsedS,
+        totalS: durationS,
+        offeredPerS: last.offeredPerS,
+        achievedPerS: last.achievedPerS,
+        p99Ms: last.p99Ms,
+        inFlight: last.inFlight,
+        errors: last.errors,
+        dropped: last.dropped,
+      });
+      if (monitor.active) {
+        const breach = monitor.observe(gateFiguresOfRun(writer.runData()), elapsedS);
+        if (breach) abort(breach.reason);
+      }
+    }
+  };
+
+  const sink: SnapshotSink = {
+    started: () => {
+      t0Ms = performance.timeOrigin + performance.now();
+      pending = RunWriter.create(opts.outDir, runMeta(opts, steps.names, t0Ms, intervalMs, durationS)).then(
+        (w) => {
+          writer = w;
+          for (const f of early.splice(0)) f();
+          return w;
+        },
+      );
+      scheduleOutages(opts, t0Ms, timers, (kind, detail) =>
+        withWriter((w) => w.addEvent({ atMs: Date.now(), kind, detail })),
+      );
+      if (isMetricsSource(target)) {
+        const url = target.metricsUrl();
+        const scrape = (): void => {
+          void scrapeMetrics(url, Math.min(intervalMs, 2000)).then(
+            (s) => s && withWriter((w) => w.addTargetMetrics(s)),
+          );
+        };
+        scrape();
+        timers.push(setInterval(scrape, intervalMs));
+      }
+      return t0Ms;
+    },
+    snapshot: (shard, s) =>
+      withWriter((w) => {
+        w.addSnapshot(s);
+        delivered[shard] = Math.max(delivered[shard]!, s.index);
+        closeReady();
+      }),
+    shardDone: (shard, cancelled) =>
+      withWriter((w) => {
+        finished[shard] = true;
+        if (cancelled > 0)
+          w.addEvent({
+            atMs: Date.now(),
+            kind: 'sessions-cancelled',
+            detail: `shard ${shard}: ${cancelled} session(s) still running at the end were cancelled`,
+          });
+        closeReady();
+      }),
+    shardFailed: (shard, reason) => {
+      degraded.push(reason);
+      progress.note(`stampede: ${reason}; the run continues without it (marked degraded)`);
+      withWriter((w) => {
+        finished[shard] = true;
+        w.addEvent({ atMs: Date.now(), kind: 'worker-crash', detail: reason });
+        closeReady();
+      });
+    },
+  };
+  // Snapshots can arrive before the directory exists (it is created asynchronously at t0).
+  function withWriter(f: (w: RunWriter) => void): void {
+    if (writer) f(writer);
+    else early.push(() => f(writer!));
+  }
+
+  let engineError: unknown = null;
+  try {
+    await engine.run({
+      profile,
+      target,
+      intervalMs,
+      workers: opts.workers,
+      shard: opts.shard,
+      drainMs: opts.drainS * 1000,
+      options: opts.engineOptions,
+      sink,
+      signal: stop.signal,
+    });
+  } catch (err: unknown) {
+    engineError = err;
+  } finally {
+    for (const t of timers) clearTimeout(t);
+    opts.signal.removeEventListener('abort', onSignal);
+  }
+  // Assigned in the sink's callbacks, which TypeScript's flow analysis does not follow.
+  const created = writer as RunWriter | null;
+  const w = created ?? (pending ? await (pending as Promise<RunWriter>) : null);
+  if (isStartable(target)) await target.stop().catch(() => undefined);
+  if (!w) throw engineError ?? new Error('the engine ended before the run started');
+  if (engineError) abort(`engine failed: ${errorMessage(engineError)}`);
+  progress.clear();
+  const summary = await w.finish({ aborted: abortReason !== null, abortReason, degraded });
+  return { summary, writer: w };
+}
+
+function runMeta(
+  opts: SurgeOptions,
+  steps: readonly string[],
+  t0Ms: number,
+  intervalMs: number,
+  durationS: number,
+): RunMeta {
+  const { profile } = opts;
+  const intervals = Math.ceil((durationS * 1000) / intervalMs);
+  const planned: number[] = [];
+  for (let i = 0; i < intervals; i++) planned.push(rateAt(profile, ((i + 0.5) * intervalMs) / 1000));
+  const settings: Record<string, string | number | boolean> = {
+    workers: opts.workers,
+    maxInFlight: profile.client.maxInFlight,
+    connections: profile.client.connections,
+    pipelining: profile.client.pipelining,
+    requestTimeoutS: profile.client.requestTimeoutS,
+    rateScale: profile.rateScale,
+    timeScale: profile.timeScale,
+  };
+  for (const [k, v] of Object.entries(opts.capacity)) settings[`target.${k}`] = v;
+  for (const [k, v] of Object.entries(opts.engineOptions)) settings[`engine.${k}`] = v;
+  return {
+    profile: { name: profile.name, file: profile.file, hash: profileHash(profile) },
+    target: opts.target.name,
+    engine: opts.engine.name,
+    latencyModel: opts.engine.latencyModel,
+    startedAt: new Date(t0Ms).toISOString(),
+    t0Ms,
+    intervalMs,
+    steps,
+    plannedDurationS: durationS,
+    ...(opts.shard ? { shard: opts.shard } : {}),
+    workers: opts.workers,
+    outages: profile.outages.map((o) => ({
+      name: o.name,
+      startS: o.startS,
+      durationS: o.durationS,
+      regions: o.regions,
+    })),
+    plannedRatePerS: planned,
+    settings,
+  };
+}
+
+/** Takes the service down at each outage window, through the target's maintenance ability. */
+function scheduleOutages(
+  opts: SurgeOptions,
+  t0Ms: number,
+  timers: NodeJS.Timeout[],
+  event: (kind: string, detail: string) => void,
+): void {
+  const { target, profile } = opts;
+  for (const o of profile.outages) {
+    const at = t0Ms + o.startS * 1000 - (performance.timeOrigin + performance.now());
+    const where = o.regions.length > 0 ? o.regions.join(',') : 'all regions';
+    timers.push(
+      setTimeout(
+        () => {
+          if (!hasMaintenanceControl(target)) {
+            event('outage-skipped', `${o.name}: target ${target.name} has no maintenance control`);
+            return;
+          }
+          event('outage-start', `${o.name}: ${where} down for ${o.durationS}s`);
+          target.maintenance(o.durationS, o.regions).catch((err: unknown) => {
+            event('outage-failed', `${o.name}: ${errorMessage(err)}`);
+          });
+        },
+        Math.max(0, at),
+      ),
+      setTimeout(() => event('outage-end', `${o.name}: ${where} back`), Math.max(0, at + o.durationS * 1000)),
+    );
+  }
+}
+
+/** Name of the phase running at `tS` (the first region's, for the progress line). */
+function phaseAt(profile: Profile, tS: number): string {
+  const names: string[] = [];
+  for (const r of profile.regions) {
+    let t = r.startS;
+    for (const p of r.phases) {
+      if (tS >= t && tS < t + p.durationS) {
+        names.push(profile.regions.length > 1 ? `${r.name}:${p.name}` : p.name);
+        break;
+      }
+      t += p.durationS;
+    }
+  }
+  return names.length > 0 ? names.join(' ') : tS < 0 ? 'starting' : 'draining';
+}

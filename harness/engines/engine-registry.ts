@@ -1,0 +1,23 @@
+/**
+ * The explicit name-to-engine map (STYLE rule 2). `--engine` picks from it.
+ */
+import { StampedeError } from '../errors.js';
+import type { Engine } from './engine.js';
+import { undiciEngine } from './undici-engine.js';
+
+const ENGINES: Readonly<Record<string, Engine>> = {
+  undici: undiciEngine,
+};
+
+/** Engine names, for the CLI's choices. */
+export const ENGINE_NAMES = Object.keys(ENGINES);
+
+export function engineByName(name: string): Engine {
+  const engine = ENGINES[name];
+  if (!engine)
+    throw new StampedeError(
+      'E_USAGE',
+      `--engine: unknown engine "${name}" (one of: ${ENGINE_NAMES.join(', ')})`,
+    );
+  return engine;
+}
