@@ -1,0 +1,136 @@
+/**
+ * The Markdown rendering: a summary fit for a pull-request comment or a CI job summary
+ * (`$GITHUB_STEP_SUMMARY`). Same figures and sentences as the text report.
+ */
+import type { RunData } from '../run-dir/run-data.js';
+import {
+  errorsText,
+  fallBehindSentence,
+  fmtCount,
+  fmtMs,
+  fmtOffset,
+  gateLine,
+  latencyModelText,
+} from './figures-format.js';
+
+/** Escapes what Markdown tables and inline text would otherwise interpret. */
+export function mdEscape(s: string): string {
+  return s.replace(/([\\`*_[\]|<>#])/g, '\\$1').replace(/\r?\n/g, ' ');
+}
+
+function table(
+  head: readonly string[],
+  rows: readonly (readonly string[])[],
+  right: readonly boolean[],
+): string[] {
+  return [
+    `| ${head.join(' | ')} |`,
+    `|${head.map((_, i) => (right[i] ? ' ---: ' : ' --- ')).join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ];
+}
+
+function overview(run: RunData): string[] {
+  const s = run.summary;
+  const lines = [
+    `## stampede run: ${mdEscape(s.profile.name)}`,
+    '',
+    `- profile: \`${s.profile.file.replaceAll('`', "'")}\` (hash \`${s.profile.hash.replaceAll('`', "'")}\`)`,
+    `- target ${mdEscape(s.target)}, engine ${mdEscape(s.engine)}; ${latencyModelText(s.latencyModel)}`,
+    `- started ${s.startedAt}, ${fmtCount(s.durationS)} s in ${s.intervalS} s intervals` +
+      (s.shard ? `, shard ${s.shard.index + 1}/${s.shard.count}` : ''),
+    `- sessions: ${fmtCount(s.arrivals)} arrived, ${fmtCount(s.started)} started, ${fmtCount(s.dropped)} dropped, ` +
+      `${fmtCount(s.completed)} completed; driver lateness max ${fmtMs(s.maxLatenessMs)}`,
+  ];
+  if (s.aborted)
+    lines.push(`- **ABORTED**: ${mdEscape(s.abortReason ?? 'no reason given')} (partial results)`);
+  for (const d of s.degraded) lines.push(`- degraded: ${mdEscape(d)}`);
+  return lines;
+}
+
+function steps(run: RunData): string[] {
+  const rows: string[][] = [];
+  for (const name of run.meta.steps) {
+    const st = run.summary.steps[name];
+    if (st === undefined) continue;
+    const l = st.latencyMs;
+    rows.push([
+      mdEscape(name),
+      fmtCount(st.count),
+      fmtCount(st.ok),
+      st.ratePerS.toFixed(1),
+      fmtMs(l.p50),
+      fmtMs(l.p90),
+      fmtMs(l.p99),
+      fmtMs(l.p999),
+      fmtMs(l.max),
+      fmtMs(st.serviceMs.p50),
+      fmtMs(st.serviceMs.p99),
+      mdEscape(errorsText(st.errors)),
+    ]);
+  }
+  const head = [
+    'step',
+    'count',
+    'ok',
+    'rate/s',
+    'p50',
+    'p90',
+    'p99',
+    'p99.9',
+    'max',
+    'svc p50',
+    'svc p99',
+    'errors',
+  ];
+  return [
+    '### Steps',
+    '',
+    ...table(
+      head,
+      rows,
+      head.map((_, i) => i > 0 && i < head.length - 1),
+    ),
+  ];
+}
+
+function fallBehind(run: RunData): string[] {
+  const fb = run.summary.fellBehind;
+  const body = fb === null ? ['No step fell behind.'] : fb.map((f) => `- ${mdEscape(fallBehindSentence(f))}`);
+  return ['### Fall-behind', '', ...body];
+}
+
+function gates(run: RunData): string[] {
+  const g = run.summary.gates;
+  if (g === null) return [];
+  return ['### Gates', '', ...g.map((x) => `- ${x.pass ? '✅' : '❌'} ${mdEscape(gateLine(x))}`)];
+}
+
+function events(run: RunData): string[] {
+  if (run.events.length === 0) return [];
+  const t0 = run.meta.t0Ms;
+  return [
+    '### Events',
+    '',
+    ...run.events.map(
+      (e) =>
+        `- ${fmtOffset(Math.round((e.atMs - t0) / 100) / 10)} ${mdEscape(e.kind)}: ${mdEscape(e.detail)}`,
+    ),
+  ];
+}
+
+function settings(run: RunData): string[] {
+  const entries = Object.entries(run.summary.settings);
+  if (entries.length === 0) return [];
+  const rows = entries.map(([k, v]) => [mdEscape(k), mdEscape(String(v))]);
+  return ['### Settings', '', ...table(['setting', 'value'], rows, [false, false])];
+}
+
+/** The whole Markdown report, ending with a newline. */
+export function renderMarkdown(run: RunData): string {
+  const sections = [overview(run), steps(run), fallBehind(run), gates(run), events(run), settings(run)];
+  return `${sections
+    .filter((s) => s.length > 0)
+    .map((s) => s.join('\n'))
+    .join('\n\n')}\n`;
+}

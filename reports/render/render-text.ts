@@ -1,0 +1,85 @@
+/**
+ * The terminal rendering of a run: what `stampede run` prints at the end and
+ * `stampede report --format text` prints any time after. Plain text, aligned columns, no colour
+ * (it lands in CI logs too).
+ */
+import type { RunData } from '../run-dir/run-data.js';
+import {
+  alignColumns,
+  errorsText,
+  fallBehindSentence,
+  fmtCount,
+  fmtMs,
+  fmtOffset,
+  gateLine,
+  latencyModelText,
+} from './figures-format.js';
+
+function header(run: RunData): string[] {
+  const s = run.summary;
+  const lines = [
+    `stampede run: ${s.profile.name} (${s.profile.file})`,
+    `target ${s.target}, engine ${s.engine}, ${latencyModelText(s.latencyModel)}`,
+    `started ${s.startedAt}, ${fmtCount(s.durationS)} s in ${s.intervalS} s intervals` +
+      (s.shard ? `, shard ${s.shard.index + 1}/${s.shard.count}` : ''),
+    `sessions: ${fmtCount(s.arrivals)} arrived, ${fmtCount(s.started)} started, ${fmtCount(s.dropped)} dropped, ` +
+      `${fmtCount(s.completed)} completed; driver lateness max ${fmtMs(s.maxLatenessMs)}`,
+  ];
+  if (s.aborted) lines.push(`ABORTED: ${s.abortReason ?? 'no reason given'} (partial results)`);
+  for (const d of s.degraded) lines.push(`degraded: ${d}`);
+  return lines;
+}
+
+function stepTable(run: RunData): string[] {
+  const rows: string[][] = [
+    ['step', 'count', 'ok', 'rate/s', 'p50', 'p90', 'p99', 'p99.9', 'max', 'svc p50', 'svc p99', 'errors'],
+  ];
+  for (const name of run.meta.steps) {
+    const st = run.summary.steps[name];
+    if (st === undefined) continue;
+    const l = st.latencyMs;
+    rows.push([
+      name,
+      fmtCount(st.count),
+      fmtCount(st.ok),
+      st.ratePerS.toFixed(1),
+      fmtMs(l.p50),
+      fmtMs(l.p90),
+      fmtMs(l.p99),
+      fmtMs(l.p999),
+      fmtMs(l.max),
+      fmtMs(st.serviceMs.p50),
+      fmtMs(st.serviceMs.p99),
+      errorsText(st.errors),
+    ]);
+  }
+  const right = rows[0]!.map((_, i) => i > 0 && i < rows[0]!.length - 1);
+  const lines = alignColumns(rows, right);
+  lines.splice(1, 0, '-'.repeat(Math.max(...lines.map((l) => l.length))));
+  return lines;
+}
+
+function fallBehindParagraph(run: RunData): string[] {
+  const fb = run.summary.fellBehind;
+  if (fb === null) return ['No step fell behind: every step kept up with its offered load.'];
+  return ['Fell behind:', ...fb.map((f) => `  ${fallBehindSentence(f)}`)];
+}
+
+function eventLines(run: RunData): string[] {
+  if (run.events.length === 0) return [];
+  const t0 = run.meta.t0Ms;
+  return [
+    'Events:',
+    ...run.events.map((e) => `  ${fmtOffset(Math.round((e.atMs - t0) / 100) / 10)} ${e.kind}: ${e.detail}`),
+  ];
+}
+
+/** The whole text report, ending with a newline. */
+export function renderText(run: RunData): string {
+  const parts: string[][] = [header(run), stepTable(run), fallBehindParagraph(run)];
+  const ev = eventLines(run);
+  if (ev.length > 0) parts.push(ev);
+  const gates = run.summary.gates;
+  if (gates !== null) parts.push(['Gates:', ...gates.map((g) => `  ${gateLine(g)}`)]);
+  return `${parts.map((p) => p.join('\n')).join('\n\n')}\n`;
+}
