@@ -1,0 +1,223 @@
+/**
+ * `stampede merge`: shard runs of one profile become one run directory, exactly. Every input
+ * interval is turned back into an `IntervalSnapshot` (counts from timeseries.csv, histograms
+ * re-encoded from histograms.hlog) and fed to a `RunWriter`, which adds them as it adds the
+ * snapshots of worker threads; so the merged directory is written the same way as any run.
+ *
+ * Intervals are aligned by absolute time: the shards' t0 may differ slightly, so interval i of a
+ * run lands at round((t0 + i * interval - earliest t0) / interval) of the merged run.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Histogram } from 'hdr-histogram-js';
+import { errorMessage, StampedeError } from '../../harness/errors.js';
+import { OUTCOME_CLASSES } from '../outcome.js';
+import { aggregateHistogram, encodeHistogram } from '../recorder/histogram-factory.js';
+import type { IntervalSnapshot, StepInterval } from '../recorder/interval-snapshot.js';
+import { hlogTag, parseHlog } from '../run-dir/hlog-file.js';
+import { RUN_FILES } from '../run-dir/run-data.js';
+import type { RunMeta } from '../run-dir/run-meta.js';
+import { RunWriter } from '../run-dir/run-writer.js';
+import type { Summary } from '../run-dir/summary.js';
+import { checkMergeable, type MergeInput, type ShardCoverage } from './merge-checks.js';
+
+interface StepAccumulator {
+  latency: Histogram | null;
+  service: Histogram | null;
+  outcomes: number[];
+  offered: number;
+  retries: number;
+}
+
+/** Refuses an output directory that is an input or already holds files. */
+async function checkOut(out: string, inputs: readonly MergeInput[]): Promise<void> {
+  for (const { dir } of inputs) {
+    if (resolve(dir) === resolve(out))
+      throw new StampedeError('E_USAGE', `--out ${out}: is one of the inputs`);
+  }
+  const entries = await readdir(out).catch(() => []);
+  if (entries.length > 0) throw new StampedeError('E_USAGE', `--out ${out}: exists and is not empty`);
+}
+
+/** The merged run's meta: the earliest t0, every step, summed planned rates and workers. */
+function mergedMeta(inputs: readonly MergeInput[], t0Ms: number, coverage: ShardCoverage): RunMeta {
+  const first = inputs.reduce((a, b) => (b.run.meta.t0Ms < a.run.meta.t0Ms ? b : a)).run.meta;
+  const steps: string[] = [];
+  const planned: number[] = [];
+  let workers = 0;
+  let plannedDurationS = 0;
+  for (const { run } of inputs) {
+    const m = run.meta;
+    for (const s of m.steps) if (!steps.includes(s)) steps.push(s);
+    const offset = Math.round((m.t0Ms - t0Ms) / m.intervalMs);
+    // Each shard plans its own slice of the arrivals; the whole is their sum.
+    m.plannedRatePerS.forEach((r, i) => {
+      planned[i + offset] = (planned[i + offset] ?? 0) + r;
+    });
+    workers += m.workers;
+    plannedDurationS = Math.max(plannedDurationS, m.plannedDurationS);
+  }
+  const { shard: _whole, ...rest } = first;
+  const merged: RunMeta = {
+    ...rest,
+    t0Ms,
+    steps,
+    workers,
+    plannedDurationS,
+    plannedRatePerS: Array.from(planned, (r) => r ?? 0),
+    settings: {
+      ...first.settings,
+      mergedShards: `${coverage.indices.map((i) => i + 1).join(',')} of ${coverage.count}`,
+    },
+  };
+  return merged;
+}
+
+/** Interval snapshots of one input, on the merged run's interval grid and step indices. */
+async function snapshotsOf(
+  input: MergeInput,
+  t0Ms: number,
+  intervalMs: number,
+  stepIndex: ReadonlyMap<string, number>,
+): Promise<IntervalSnapshot[]> {
+  const { dir, run } = input;
+  const hlogPath = join(dir, RUN_FILES.hlog);
+  let text: string;
+  try {
+    text = await readFile(hlogPath, 'utf8');
+  } catch (err: unknown) {
+    throw new StampedeError('E_RUN_DIR', `${hlogPath}: cannot read (${errorMessage(err)})`);
+  }
+  const at = (absMs: number): number => Math.round((absMs - t0Ms) / intervalMs);
+  const own = (row: number): number => at(run.meta.t0Ms + row * intervalMs);
+  const byIndex = new Map<
+    number,
+    { row: (typeof run.series)[number] | null; steps: Map<number, StepAccumulator> }
+  >();
+  const slot = (index: number) => {
+    let s = byIndex.get(index);
+    if (s === undefined) {
+      s = { row: null, steps: new Map() };
+      byIndex.set(index, s);
+    }
+    return s;
+  };
+  const acc = (index: number, step: number): StepAccumulator => {
+    const steps = slot(index).steps;
+    let a = steps.get(step);
+    if (a === undefined) {
+      a = {
+        latency: null,
+        service: null,
+        outcomes: new Array(OUTCOME_CLASSES.length).fill(0),
+        offered: 0,
+        retries: 0,
+      };
+      steps.set(step, a);
+    }
+    return a;
+  };
+  for (const row of run.series) {
+    const index = own(row.index);
+    slot(index).row = row;
+    row.steps.forEach((sr, i) => {
+      const idle = sr.offered === 0 && sr.retries === 0 && sr.outcomes.every((c) => c === 0);
+      if (idle) return;
+      const a = acc(index, stepIndex.get(run.meta.steps[i]!)!);
+      for (let k = 0; k < a.outcomes.length; k++) a.outcomes[k]! += sr.outcomes[k] ?? 0;
+      a.offered += sr.offered;
+      a.retries += sr.retries;
+    });
+  }
+  const tags = new Map<string, { step: number; kind: 'latency' | 'service' }>();
+  for (const name of run.meta.steps) {
+    tags.set(hlogTag(name, 'latency'), { step: stepIndex.get(name)!, kind: 'latency' });
+    tags.set(hlogTag(name, 'service'), { step: stepIndex.get(name)!, kind: 'service' });
+  }
+  let lines: ReturnType<typeof parseHlog>;
+  try {
+    lines = parseHlog(text, run.summary.aborted);
+  } catch (err: unknown) {
+    throw new StampedeError('E_RUN_DIR', `${hlogPath}: ${errorMessage(err)}`);
+  }
+  for (const line of lines) {
+    const tag = tags.get(line.tag);
+    if (tag === undefined)
+      throw new StampedeError('E_RUN_DIR', `${hlogPath}: tag "${line.tag}" names no step of meta.json`);
+    const a = acc(at(line.startMs), tag.step);
+    const h = (a[tag.kind] ??= aggregateHistogram());
+    h.add(line.histogram);
+  }
+  const out: IntervalSnapshot[] = [];
+  for (const [index, { row, steps }] of byIndex) {
+    const stepIntervals: StepInterval[] = [];
+    for (const [step, a] of steps) {
+      stepIntervals.push({
+        step,
+        latency: encodeHistogram(a.latency ?? aggregateHistogram()),
+        service: encodeHistogram(a.service ?? aggregateHistogram()),
+        outcomes: a.outcomes,
+        offered: a.offered,
+        retries: a.retries,
+      });
+    }
+    const startMs = t0Ms + index * intervalMs;
+    out.push({
+      index,
+      startMs,
+      endMs: startMs + intervalMs,
+      arrivals: row?.arrivals ?? 0,
+      started: row?.started ?? 0,
+      dropped: row?.dropped ?? 0,
+      completed: row?.completed ?? 0,
+      inFlight: row?.inFlight ?? 0,
+      maxLatenessUs: Math.round((row?.maxLatenessMs ?? 0) * 1000),
+      steps: stepIntervals,
+    });
+  }
+  return out;
+}
+
+/**
+ * Merges the shard runs in `inputs` into a new run directory `out` (which must not exist or be
+ * empty) and returns its summary. Throws `E_USAGE`/`E_RUN_DIR` when the inputs cannot be merged
+ * exactly (see `checkMergeable`). The merged run is `aborted` when any input was.
+ */
+export async function mergeRuns(inputs: readonly MergeInput[], out: string): Promise<Summary> {
+  const coverage = checkMergeable(inputs);
+  await checkOut(out, inputs);
+  const t0Ms = Math.min(...inputs.map((i) => i.run.meta.t0Ms));
+  const meta = mergedMeta(inputs, t0Ms, coverage);
+  const stepIndex = new Map(meta.steps.map((s, i) => [s, i] as const));
+  const snapshots: IntervalSnapshot[] = [];
+  for (const input of inputs) snapshots.push(...(await snapshotsOf(input, t0Ms, meta.intervalMs, stepIndex)));
+  snapshots.sort((a, b) => a.index - b.index);
+
+  const writer = await RunWriter.create(out, meta);
+  for (let k = 0; k < snapshots.length; k++) {
+    const s = snapshots[k]!;
+    writer.addSnapshot(s);
+    // Close an interval once every input's snapshot of it is in, so memory stays one interval.
+    const next = snapshots[k + 1];
+    if (next === undefined || next.index !== s.index) writer.closeThrough(s.index);
+  }
+  for (const { run } of inputs) for (const sample of run.targetMetrics) writer.addTargetMetrics(sample);
+  const events = inputs.flatMap(({ run }) => run.events).sort((a, b) => a.atMs - b.atMs);
+  for (const e of events) writer.addEvent(e);
+
+  const aborted = inputs.filter(({ run }) => run.summary.aborted);
+  const degraded = inputs.flatMap(({ dir, run }) => run.summary.degraded.map((d) => `${dir}: ${d}`));
+  if (!coverage.complete) {
+    degraded.push(
+      `merged shards ${coverage.indices.map((i) => i + 1).join(',')} of ${coverage.count}: part of the arrival stream is missing`,
+    );
+  }
+  return writer.finish({
+    aborted: aborted.length > 0,
+    abortReason:
+      aborted.length > 0
+        ? aborted.map(({ dir, run }) => `${dir}: ${run.summary.abortReason ?? 'aborted'}`).join('; ')
+        : null,
+    degraded,
+  });
+}
