@@ -66,7 +66,8 @@ describe('profile.schema.json mirrors the code', () => {
   });
 
   it('accepts every outcome class but ok as a retry trigger, and 429/503 as numbers', () => {
-    const on = (defs['retry']?.['properties'] as Record<string, { items: { enum: unknown[] } }>)['on'];
+    const props = (defs['retry']?.['properties'] ?? {}) as Record<string, { items: { enum: unknown[] } }>;
+    const on = props['on'];
     const values = on?.items.enum ?? [];
     expect(values.filter((v) => typeof v === 'string')).toEqual(OUTCOME_CLASSES.filter((c) => c !== 'ok'));
     expect(values.filter((v) => typeof v === 'number')).toEqual([429, 503]);

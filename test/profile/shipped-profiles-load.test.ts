@@ -3,7 +3,8 @@
  * big enough, its local rehearsal lasts about a minute and crosses the reference target's reset
  * capacity only at the surge, smoke fits CI, login-steady is a plain constant load.
  */
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProfile } from '../../harness/profile/load-profile.js';
@@ -167,5 +168,26 @@ describe('shipped profiles', () => {
     expect(p.regions[0]?.phases).toEqual([
       { name: 'steady', durationS: 30, process: 'uniform', shape: 'constant', rate: 500 },
     ]);
+  });
+});
+
+describe('docs/profiles.md', () => {
+  it('its complete example loads as documented', async () => {
+    const text = readFileSync(join(import.meta.dirname, '../../docs/profiles.md'), 'utf8');
+    const example = text.split('## A complete example')[1]?.split('```yaml\n')[1]?.split('```')[0];
+    expect(example).toBeDefined();
+    const dir = mkdtempSync(join(tmpdir(), 'stampede-docs-'));
+    try {
+      writeFileSync(join(dir, 'base.yaml'), 'description: the base\n');
+      writeFileSync(join(dir, 'example.yaml'), example ?? '');
+      const p = await loadProfile(join(dir, 'example.yaml'));
+      expect(p.name).toBe('relaunch-eu');
+      expect(p.regions[0]?.phases.map((ph) => ph.name)).toEqual(['reopen', 'surge', 'europe-2']);
+      expect(p.regions[0]?.phases[0]).toMatchObject({ shape: 'ramp', from: 0, to: 16 });
+      expect(p.outages[0]?.durationS).toBeCloseTo(18, 9);
+      expect(p.flows.map((f) => f.steps.length)).toEqual([5, 1]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
