@@ -109,22 +109,31 @@ export class ServerMetrics {
       const [endpoint, reason] = key.split('\u0000');
       out.push(`stampede_ref_rejected_total{endpoint="${endpoint}",reason="${reason}"} ${n}`);
     }
-    out.push('# HELP stampede_ref_request_duration_seconds HTTP request latency by endpoint.');
-    out.push('# TYPE stampede_ref_request_duration_seconds histogram');
+    // One unlabeled histogram family per endpoint (plus one for all requests): parsers such as
+    // parse-prometheus-text-format only read unlabeled histograms correctly.
+    const all: Histogram = { counts: new Array<number>(LATENCY_BUCKETS_S.length).fill(0), sum: 0, count: 0 };
+    for (const h of this.#latency.values()) {
+      for (let i = 0; i < all.counts.length; i++) all.counts[i] = (all.counts[i] ?? 0) + (h.counts[i] ?? 0);
+      all.sum += h.sum;
+      all.count += h.count;
+    }
+    histogram(out, 'stampede_ref_request_duration_seconds', 'HTTP request latency, all endpoints.', all);
     for (const [endpoint, h] of this.#latency) {
-      let cumulative = 0;
-      for (let i = 0; i < LATENCY_BUCKETS_S.length; i++) {
-        cumulative += h.counts[i] ?? 0;
-        out.push(
-          `stampede_ref_request_duration_seconds_bucket{endpoint="${endpoint}",le="${LATENCY_BUCKETS_S[i]}"} ${cumulative}`,
-        );
-      }
-      out.push(`stampede_ref_request_duration_seconds_bucket{endpoint="${endpoint}",le="+Inf"} ${h.count}`);
-      out.push(`stampede_ref_request_duration_seconds_sum{endpoint="${endpoint}"} ${h.sum}`);
-      out.push(`stampede_ref_request_duration_seconds_count{endpoint="${endpoint}"} ${h.count}`);
+      const name = `stampede_ref_${endpoint.replace(/-/g, '_')}_duration_seconds`;
+      histogram(out, name, `HTTP request latency of ${endpoint}.`, h);
     }
     return `${out.join('\n')}\n`;
   }
+}
+
+function histogram(out: string[], name: string, help: string, h: Histogram): void {
+  out.push(`# HELP ${name} ${help}`, `# TYPE ${name} histogram`);
+  let cumulative = 0;
+  for (let i = 0; i < LATENCY_BUCKETS_S.length; i++) {
+    cumulative += h.counts[i] ?? 0;
+    out.push(`${name}_bucket{le="${LATENCY_BUCKETS_S[i]}"} ${cumulative}`);
+  }
+  out.push(`${name}_bucket{le="+Inf"} ${h.count}`, `${name}_sum ${h.sum}`, `${name}_count ${h.count}`);
 }
 
 function gauge(out: string[], name: string, help: string, v: number): void {
