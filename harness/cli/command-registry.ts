@@ -3,10 +3,21 @@
  * yargs CommandModule; add new ones here.
  */
 import type { CommandModule } from 'yargs';
+import { compareCommand } from './commands/compare.js';
+import { gateCommand } from './commands/gate.js';
+import { mergeCommand } from './commands/merge.js';
 import { planCommand } from './commands/plan.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: yargs command modules differ in their argv types
-export const commands: CommandModule<any, any>[] = [planCommand, runCommand, reportCommand, serveCommand];
+export const commands: CommandModule<any, any>[] = [
+  planCommand,
+  runCommand,
+  reportCommand,
+  serveCommand,
+  gateCommand,
+  compareCommand,
+  mergeCommand,
+];

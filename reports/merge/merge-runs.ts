@@ -145,7 +145,8 @@ async function snapshotsOf(
     if (tag === undefined)
       throw new StampedeError('E_RUN_DIR', `${hlogPath}: tag "${line.tag}" names no step of meta.json`);
     const a = acc(at(line.startMs), tag.step);
-    const h = (a[tag.kind] ??= aggregateHistogram());
+    const h = a[tag.kind] ?? aggregateHistogram();
+    a[tag.kind] = h;
     h.add(line.histogram);
   }
   const out: IntervalSnapshot[] = [];
