@@ -4,15 +4,17 @@
  * naming the file and what is wrong (exit 2), never a stack trace.
  *
  * A directory whose writer died (summary aborted, "run did not finish") is valid: its hlog and
- * time series may end in a half-written line, which is dropped.
+ * time series may end in a half-written line, which is dropped, and its summary (written at most
+ * every few seconds) is rebuilt from them.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StampedeError } from '../../harness/errors.js';
 import { aggregateHistogram } from '../recorder/histogram-factory.js';
 import { HlogFormatError, hlogTag, parseHlog, totalsByTag } from './hlog-file.js';
-import { RUN_FILES, type RunData, type RunEvent } from './run-data.js';
+import { RUN_FILES, type RunData, type RunEvent, UNFINISHED_REASON } from './run-data.js';
 import type { RunMeta, TargetMetricsSample } from './run-meta.js';
+import { summarize, totalsFromSeries } from './summarize.js';
 import { SUMMARY_SCHEMA_VERSION, type Summary } from './summary.js';
 import { summaryProblem } from './summary-validator.js';
 import { parseTimeseries, TimeseriesFormatError } from './timeseries-csv.js';
@@ -144,5 +146,23 @@ export async function readRunDir(dir: string): Promise<RunData> {
   const ev = (await readJson(evPath, true)) ?? [];
   if (!Array.isArray(ev) || !ev.every(isEvent)) fail(evPath, 'expected an array of {atMs, kind, detail}');
 
-  return { meta: m, summary: s, series, histograms, targetMetrics: tm, events: ev };
+  // The writer died between checkpoints: its summary.json lags what the hlog and the series hold.
+  // Rebuild it from them so nothing measured is missing from the reports.
+  const summaryNow =
+    s.aborted && s.abortReason === UNFINISHED_REASON
+      ? summarize({
+          meta: m,
+          totals: totalsFromSeries(series, histograms),
+          series,
+          end: {
+            aborted: true,
+            abortReason: UNFINISHED_REASON,
+            degraded: [
+              ...s.degraded,
+              'summary rebuilt from histograms.hlog and timeseries.csv (the run did not finish)',
+            ],
+          },
+        })
+      : s;
+  return { meta: m, summary: summaryNow, series, histograms, targetMetrics: tm, events: ev };
 }

@@ -47,3 +47,6 @@ export const RUN_FILES = {
   events: 'events.json',
   report: 'report.html',
 } as const;
+
+/** `abortReason` of a directory whose writer never reached `finish` (crash, kill -9). */
+export const UNFINISHED_REASON = 'run did not finish';

@@ -17,7 +17,7 @@ import { renderHtml } from '../render/render-html.js';
 import { jsonText, writeFileAtomic, writeFileAtomicSync } from './atomic-write.js';
 import { HlogFormatter, hlogTag } from './hlog-file.js';
 import { IntervalMerger, type MergedInterval } from './interval-merger.js';
-import { RUN_FILES, type RunData, type RunEvent } from './run-data.js';
+import { RUN_FILES, type RunData, type RunEvent, UNFINISHED_REASON } from './run-data.js';
 import type { RunEnd, RunMeta, TargetMetricsSample } from './run-meta.js';
 import {
   emptyStepRow,
@@ -32,7 +32,7 @@ import type { Summary } from './summary.js';
 import { timeseriesHeader, timeseriesLine } from './timeseries-csv.js';
 
 /** The run's state until `finish`: what a crash would leave behind. */
-const UNFINISHED: RunEnd = { aborted: true, abortReason: 'run did not finish', degraded: [] };
+const UNFINISHED: RunEnd = { aborted: true, abortReason: UNFINISHED_REASON, degraded: [] };
 
 /** How often, at most, `closeThrough` rewrites summary.json (and target-metrics.json). */
 export const CHECKPOINT_EVERY_MS = 5000;

@@ -52,6 +52,36 @@ export function emptyTotals(stepCount: number): RunTotals {
   return { arrivals: 0, started: 0, dropped: 0, completed: 0, maxLatenessUs: 0, steps };
 }
 
+/**
+ * Totals rebuilt from a run's series (counts) and whole-run histograms (as read from the hlog):
+ * what `readRunDir` uses when the writer died before its last summary, and what merge can use.
+ */
+export function totalsFromSeries(
+  series: readonly SeriesRow[],
+  histograms: readonly { readonly latency: Histogram; readonly service: Histogram }[],
+): RunTotals {
+  const t = emptyTotals(histograms.length);
+  histograms.forEach((h, i) => {
+    t.steps[i]!.latency.add(h.latency);
+    t.steps[i]!.service.add(h.service);
+  });
+  for (const r of series) {
+    t.arrivals += r.arrivals;
+    t.started += r.started;
+    t.dropped += r.dropped;
+    t.completed += r.completed;
+    t.maxLatenessUs = Math.max(t.maxLatenessUs, Math.round(r.maxLatenessMs * 1000));
+    r.steps.forEach((st, i) => {
+      const tot = t.steps[i];
+      if (tot === undefined) return;
+      for (let k = 0; k < tot.outcomes.length; k++) tot.outcomes[k]! += st.outcomes[k] ?? 0;
+      tot.offered += st.offered;
+      tot.retries += st.retries;
+    });
+  }
+  return t;
+}
+
 /** Percentiles of a µs histogram in ms (µs precision); all zero when it is empty. */
 export function latencyStats(h: Histogram): LatencyStats {
   if (h.totalCount === 0) return { p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0 };

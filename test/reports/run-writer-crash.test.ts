@@ -30,6 +30,10 @@ describe('RunWriter crash safety', () => {
     expect(run.events).toEqual([]);
     const loginCount = run.series.reduce((n, r) => n + r.steps[0]!.outcomes.reduce((a, b) => a + b, 0), 0);
     expect(run.histograms[0]!.latency.totalCount).toBe(loginCount);
+    // The on-disk summary lags (checkpoints are seconds apart): the reader rebuilds it.
+    expect(run.summary.steps['login']!.count).toBe(loginCount);
+    expect(run.summary.abortReason).toBe('run did not finish');
+    expect(run.summary.degraded.join()).toMatch(/summary rebuilt/);
   });
 
   it('reads a crashed directory whose last hlog and csv lines were cut mid-write', async () => {
