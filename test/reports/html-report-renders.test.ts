@@ -1,0 +1,120 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { escapeHtml } from '../../reports/render/render-html.js';
+import { buildSyntheticRun } from './synthetic-run.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+const inCi = process.env['CI'] === 'true';
+if (!haveChromium && !inCi) {
+  console.warn(
+    `html report browser test skipped: ${CHROMIUM} is missing (apt-get install chromium); CI fails instead`,
+  );
+}
+
+const root = await mkdtemp(join(tmpdir(), 'stampede-html-'));
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+describe('report.html', () => {
+  it('is self-contained: no external reference, uPlot inlined, run strings escaped', async () => {
+    const { writer } = await buildSyntheticRun(join(root, 'static'), { intervals: 8 });
+    const html = await readFile(join(writer.dir, 'report.html'), 'utf8');
+    // uPlot's licence comment names its repository; no element may point anywhere, though.
+    expect(html).not.toMatch(
+      /<script[^>]+src=|<link[^>]+href=|\s(src|href)=["']?https?:|url\(\s*["']?https?:/i,
+    );
+    expect(html).toContain('uPlot');
+    expect(escapeHtml(`<img src=x onerror="a('b')">&`)).toBe(
+      '&#60;img src=x onerror=&#34;a(&#39;b&#39;)&#34;&#62;&#38;',
+    );
+  });
+
+  // In CI a missing browser is a failure, not a skip: the report must be proven to render.
+  it.skipIf(!haveChromium && !inCi)(
+    'renders every chart in headless Chromium, offline, without errors',
+    async () => {
+      expect(haveChromium, `${CHROMIUM} is missing; CI must install chromium`).toBe(true);
+      const { writer } = await buildSyntheticRun(join(root, 'browser'));
+      const file = join(writer.dir, 'report.html');
+      const userDataDir = await mkdtemp(join(tmpdir(), 'stampede-chromium-'));
+      const browser = await chromium.launchPersistentContext(userDataDir, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+        viewport: { width: 1200, height: 900 },
+      });
+      try {
+        const page = await browser.newPage();
+        const problems: string[] = [];
+        const requests: string[] = [];
+        page.on('console', (m) => {
+          if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+        });
+        page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+        page.on('request', (r) => requests.push(r.url()));
+        const url = pathToFileURL(file).href;
+        await page.goto(url, { waitUntil: 'load' });
+        await page.waitForSelector('body[data-charts]', { timeout: 10_000 });
+
+        const charts = await page.evaluate(() => {
+          const out: { name: string; canvases: number; inked: number }[] = [];
+          for (const el of document.querySelectorAll<HTMLElement>('[data-chart]')) {
+            const canvas = el.querySelector('canvas');
+            let inked = 0;
+            if (canvas !== null) {
+              const ctx = canvas.getContext('2d')!;
+              const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+              // Sample every 7th pixel: count the ones something was drawn on (alpha > 0).
+              for (let i = 3; i < data.length; i += 4 * 7) if (data[i]! > 0) inked++;
+            }
+            out.push({
+              name: el.dataset['chart'] ?? '',
+              canvases: el.querySelectorAll('canvas').length,
+              inked,
+            });
+          }
+          return { drawn: Number(document.body.dataset['charts']), out };
+        });
+        // 3 step timelines + distribution + outcomes + target metrics.
+        expect(charts.out.map((c) => c.name)).toEqual([
+          'step:login',
+          'step:reset-request',
+          'step:await-mail',
+          'distribution',
+          'outcomes',
+          'metrics',
+        ]);
+        expect(charts.drawn).toBe(6);
+        for (const c of charts.out) {
+          expect(c.canvases, c.name).toBe(1);
+          expect(c.inked, c.name).toBeGreaterThan(200);
+        }
+        expect(problems).toEqual([]);
+        expect(requests).toEqual([url]);
+
+        await mkdir(new URL('../../.tmp/', import.meta.url), { recursive: true });
+        await page.screenshot({
+          path: new URL('../../.tmp/report.png', import.meta.url).pathname,
+          fullPage: true,
+        });
+      } finally {
+        await browser.close();
+        await rm(userDataDir, { recursive: true, force: true });
+      }
+    },
+  );
+});
