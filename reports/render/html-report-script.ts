@@ -83,7 +83,7 @@ export const REPORT_SCRIPT = String.raw`
     var series = [{ label: 'percentile', value: function (u, v) { return v == null ? '-' : +(100 * (1 - 1 / v)).toPrecision(6) + '%'; } }];
     var cols = [data.distribution.x];
     data.distribution.steps.forEach(function (s, i) {
-      series.push({ label: s.name, stroke: PALETTE[i % PALETTE.length], width: 2, value: function (u, v) { return fmtMs(v); } });
+      series.push({ label: s.name, stroke: PALETTE[i % PALETTE.length], width: 2, points: { show: false }, value: function (u, v) { return fmtMs(v); } });
       cols.push(s.latency);
     });
     new uPlot({
