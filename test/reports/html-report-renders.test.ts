@@ -70,25 +70,21 @@ describe('report.html', () => {
         await page.goto(url, { waitUntil: 'load' });
         await page.waitForSelector('body[data-charts]', { timeout: 10_000 });
 
-        const charts = await page.evaluate(() => {
-          const out: { name: string; canvases: number; inked: number }[] = [];
-          for (const el of document.querySelectorAll<HTMLElement>('[data-chart]')) {
-            const canvas = el.querySelector('canvas');
-            let inked = 0;
-            if (canvas !== null) {
-              const ctx = canvas.getContext('2d')!;
-              const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
-              // Sample every 7th pixel: count the ones something was drawn on (alpha > 0).
-              for (let i = 3; i < data.length; i += 4 * 7) if (data[i]! > 0) inked++;
-            }
-            out.push({
-              name: el.dataset['chart'] ?? '',
-              canvases: el.querySelectorAll('canvas').length,
-              inked,
-            });
+        // Runs in the page; a string because this project compiles without the DOM library.
+        const charts = (await page.evaluate(`(() => {
+        const out = [];
+        for (const el of document.querySelectorAll('[data-chart]')) {
+          const canvas = el.querySelector('canvas');
+          let inked = 0;
+          if (canvas !== null) {
+            const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+            // Sample every 7th pixel: count the ones something was drawn on (alpha > 0).
+            for (let i = 3; i < data.length; i += 4 * 7) if (data[i] > 0) inked++;
           }
-          return { drawn: Number(document.body.dataset['charts']), out };
-        });
+          out.push({ name: el.dataset.chart, canvases: el.querySelectorAll('canvas').length, inked });
+        }
+        return { drawn: Number(document.body.dataset.charts), out };
+      })()`)) as { drawn: number; out: { name: string; canvases: number; inked: number }[] };
         // 3 step timelines + distribution + outcomes + target metrics.
         expect(charts.out.map((c) => c.name)).toEqual([
           'step:login',
