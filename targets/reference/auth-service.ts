@@ -3,7 +3,7 @@
  * queued on the admin pool, confirmation mail through the throttled outbox, confirms with
  * single-use tokens. Each method returns the status and body the HTTP layer sends.
  */
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { AccountBook, initialPassword } from './accounts.js';
 import { AdminPool } from './admin-pool.js';
 import { MailOutbox } from './mail-outbox.js';
@@ -54,15 +54,14 @@ export class AuthService {
     const touched = this.accounts.touched(index);
     const ok = touched
       ? this.#hasher.verify(password, touched.password)
-      : this.#hasher.verifyInitial(
-          password,
-          initialPassword(index, this.config.seed),
+      : this.#hasher.verifyInitial(password, initialPassword(index, this.config.seed), () =>
           initialSalt(index, this.config.seed),
         );
     if (!ok) return { status: 401, body: { code: 'INVALID_CREDENTIALS' } };
     // Only someone holding the password learns that a reset is due.
     if (this.accounts.mustReset(index)) return { status: 403, body: { code: 'PASSWORD_RESET_REQUIRED' } };
-    return { status: 200, body: { sessionToken: randomBytes(16).toString('hex') } };
+    // randomUUID draws from a cached entropy pool: far cheaper per login than randomBytes.
+    return { status: 200, body: { sessionToken: randomUUID().replaceAll('-', '') } };
   }
 
   /** 202 once queued on the admin pool; 503 with Retry-After when its queue is full. */

@@ -46,10 +46,11 @@ export class PasswordHasher {
    * Checks `password` against an untouched account's initial password. The stored hash of an
    * untouched account would be KDF(initial): computing it per request would double the cost and
    * storing it would cost memory per account, so the check spends one KDF on the presented
-   * password (the CPU a real check spends) and compares the plain values in constant time.
+   * password (the CPU a real check spends) and compares the plain values in constant time. At
+   * cost 0 nothing is hashed at all (the salt is not even derived).
    */
-  verifyInitial(password: string, expected: string, salt: Buffer): boolean {
-    this.derive(password, salt);
+  verifyInitial(password: string, expected: string, salt: () => Buffer): boolean {
+    if (this.#iterations > 0) this.derive(password, salt());
     return constantTimeEqual(password, expected);
   }
 }
