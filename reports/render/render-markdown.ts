@@ -18,16 +18,17 @@ export function mdEscape(s: string): string {
   return s.replace(/([\\`*_[\]|<>#])/g, '\\$1').replace(/\r?\n/g, ' ');
 }
 
+/** A table with padded, aligned cells: readable as plain text, and stable under formatters. */
 function table(
   head: readonly string[],
   rows: readonly (readonly string[])[],
   right: readonly boolean[],
 ): string[] {
-  return [
-    `| ${head.join(' | ')} |`,
-    `|${head.map((_, i) => (right[i] ? ' ---: ' : ' --- ')).join('|')}|`,
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
-  ];
+  const widths = head.map((h, i) => Math.max(3, h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string =>
+    `| ${cells.map((c, i) => (right[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ')} |`;
+  const rule = widths.map((w, i) => (right[i] ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w)));
+  return [line(head), `| ${rule.join(' | ')} |`, ...rows.map(line)];
 }
 
 function overview(run: RunData): string[] {
