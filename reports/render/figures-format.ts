@@ -52,7 +52,7 @@ export function fallBehindSentence(f: FellBehind): string {
 
 /** One line per gate. */
 export function gateLine(g: GateResult): string {
-  const actual = g.actual === null ? 'no data' : `${g.actual}${g.unit}`;
+  const actual = g.actual === null ? 'no data' : `${Number(g.actual.toPrecision(4))}${g.unit}`;
   return `${g.pass ? 'PASS' : 'FAIL'} ${g.expr} (actual ${actual}, threshold ${g.threshold}${g.unit})`;
 }
 
