@@ -53,7 +53,8 @@ export async function runSurge(opts: SurgeOptions): Promise<SurgeResult> {
   const durationS = profileDurationS(profile);
 
   if (isStartable(target)) {
-    await target.start({ population: profile.population, capacity: opts.capacity, signal: opts.signal });
+    // No signal: an interrupt must not kill an embedded target while the run drains and writes.
+    await target.start({ population: profile.population, capacity: opts.capacity });
   }
 
   const shards = engine.shardCount({ workers: opts.workers });
@@ -187,7 +188,12 @@ export async function runSurge(opts: SurgeOptions): Promise<SurgeResult> {
   const created = writer as RunWriter | null;
   const w = created ?? (pending ? await (pending as Promise<RunWriter>) : null);
   if (isStartable(target)) await target.stop().catch(() => undefined);
-  if (!w) throw engineError ?? new Error('the engine ended before the run started');
+  if (!w) {
+    if (engineError) throw engineError;
+    throw new Error(
+      `the run never started: ${degraded.join('; ') || 'the engine ended before its shards were ready'}`,
+    );
+  }
   if (engineError) abort(`engine failed: ${errorMessage(engineError)}`);
   progress.clear();
   const summary = await w.finish({ aborted: abortReason !== null, abortReason, degraded });

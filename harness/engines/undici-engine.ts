@@ -50,10 +50,8 @@ export const undiciEngine = {
         requestTimeoutMs: client.requestTimeoutS * 1000,
         drainMs: opts.drainMs,
       };
-      const thread = new Worker(entry.file, {
-        workerData: cfg,
-        execArgv: [...process.execArgv, ...entry.execArgv],
-      });
+      // execArgv [] : a worker must not inherit a test runner's loader flags.
+      const thread = new Worker(entry.workerUrl, { workerData: cfg, execArgv: [] });
       threads.push(thread);
       finished.push(
         new Promise<void>((resolve) => {

@@ -35,7 +35,10 @@ async function main(): Promise<void> {
     void server.close().then(() => process.exit(0));
   };
   process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
+  // Forked by a run, a terminal's Ctrl-C reaches this process too (same process group), but the
+  // run still needs the service while it drains and writes its results: the parent stops it
+  // (SIGTERM or disconnect). Standalone, Ctrl-C stops it.
+  process.on('SIGINT', process.send ? () => undefined : shutdown);
   process.on('disconnect', shutdown);
   tell({ type: 'listening', port: server.port, url: server.url });
 }
