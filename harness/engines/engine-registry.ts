@@ -2,11 +2,13 @@
  * The explicit name-to-engine map (STYLE rule 2). `--engine` picks from it.
  */
 import { StampedeError } from '../errors.js';
+import { autocannonEngine } from './autocannon-engine.js';
 import type { Engine } from './engine.js';
 import { undiciEngine } from './undici-engine.js';
 
 const ENGINES: Readonly<Record<string, Engine>> = {
   undici: undiciEngine,
+  autocannon: autocannonEngine,
 };
 
 /** Engine names, for the CLI's choices. */

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { ProgressDisplay } from '../../harness/driver/progress-display.js';
 import { runSurge, type SurgeResult } from '../../harness/driver/run-coordinator.js';
+import type { Engine } from '../../harness/engines/engine.js';
 import { undiciEngine } from '../../harness/engines/undici-engine.js';
 import { loadProfile } from '../../harness/profile/load-profile.js';
 import type { Gate } from '../../reports/gates/gate.js';
@@ -46,6 +47,8 @@ export interface SurgeRun {
   readonly capacity?: Record<string, number>;
   readonly drainS?: number;
   readonly shard?: { index: number; count: number } | null;
+  readonly engine?: Engine;
+  readonly engineOptions?: Record<string, number | string | boolean>;
 }
 
 const silent = new Writable({
@@ -67,14 +70,14 @@ export async function runTestSurge(run: SurgeRun): Promise<SurgeResult & { dir: 
   const result = await runSurge({
     profile,
     target,
-    engine: undiciEngine,
+    engine: run.engine ?? undiciEngine,
     outDir,
     workers: run.workers ?? 1,
     shard: run.shard ?? null,
     drainS: run.drainS ?? 5,
     capacity,
     gates: run.gates ?? [],
-    engineOptions: {},
+    engineOptions: run.engineOptions ?? {},
     progress: new ProgressDisplay(silent, {}),
     signal: run.signal ?? new AbortController().signal,
   });
