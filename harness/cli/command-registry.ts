@@ -4,7 +4,9 @@
  */
 import type { CommandModule } from 'yargs';
 import { compareCommand } from './commands/compare.js';
+import { exportK6Command } from './commands/export-k6.js';
 import { gateCommand } from './commands/gate.js';
+import { importK6Command } from './commands/import-k6.js';
 import { mergeCommand } from './commands/merge.js';
 import { planCommand } from './commands/plan.js';
 import { reportCommand } from './commands/report.js';
@@ -20,4 +22,6 @@ export const commands: CommandModule<any, any>[] = [
   gateCommand,
   compareCommand,
   mergeCommand,
+  exportK6Command,
+  importK6Command,
 ];
