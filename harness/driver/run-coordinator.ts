@@ -38,6 +38,11 @@ export interface SurgeOptions {
   readonly progress: ProgressDisplay;
   /** Aborting it stops the run like Ctrl-C does (the CLI wires SIGINT/SIGTERM to it). */
   readonly signal: AbortSignal;
+  /**
+   * Runs after the target is started and before the first arrival (e.g. a reachability check);
+   * a rejection stops the target and fails the run before anything is fired or written.
+   */
+  readonly preflight?: (target: Target) => Promise<void>;
 }
 
 export interface SurgeResult {
@@ -55,6 +60,14 @@ export async function runSurge(opts: SurgeOptions): Promise<SurgeResult> {
   if (isStartable(target)) {
     // No signal: an interrupt must not kill an embedded target while the run drains and writes.
     await target.start({ population: profile.population, capacity: opts.capacity });
+  }
+  if (opts.preflight) {
+    try {
+      await opts.preflight(target);
+    } catch (err: unknown) {
+      if (isStartable(target)) await target.stop().catch(() => undefined);
+      throw err;
+    }
   }
 
   const shards = engine.shardCount({ workers: opts.workers });

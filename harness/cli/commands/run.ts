@@ -11,6 +11,8 @@ import { renderGateTable } from '../../../reports/gates/gate-table.js';
 import { writeGateReports } from '../../../reports/gates/write-gate-reports.js';
 import { renderText } from '../../../reports/render/render-text.js';
 import { resolveTarget } from '../../../targets/registry.js';
+import type { Target } from '../../../targets/target.js';
+import { checkReachable } from '../../driver/preflight.js';
 import { ProgressDisplay } from '../../driver/progress-display.js';
 import { runSurge } from '../../driver/run-coordinator.js';
 import { ENGINE_NAMES, engineByName } from '../../engines/engine-registry.js';
@@ -31,6 +33,7 @@ interface RunArgs {
   connections: number | undefined;
   duration: number | undefined;
   json: boolean;
+  preflight: boolean;
 }
 
 /** The `run` subcommand. */
@@ -67,6 +70,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
         type: 'boolean',
         default: false,
         describe: 'print summary.json instead of the text summary',
+      })
+      .option('preflight', {
+        type: 'boolean',
+        default: true,
+        describe: 'check the target accepts connections before firing (--no-preflight skips it)',
       }),
   handler: async (argv) => {
     const profile = await loadProfile(argv.profile);
@@ -112,6 +120,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
         engineOptions,
         progress,
         signal: interrupt.signal,
+        ...(argv.preflight ? { preflight: (t: Target) => checkReachable(t.origin()) } : {}),
       });
     } finally {
       process.off('SIGINT', onSignal);
