@@ -16,7 +16,7 @@ import { hasMaintenanceControl, isMetricsSource, isStartable, type Target } from
 import type { Shard } from '../arrivals/arrival.js';
 import { profileDurationS, rateAt } from '../arrivals/profile-rate.js';
 import type { Engine, SnapshotSink } from '../engines/engine.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage, StampedeError } from '../errors.js';
 import { profileHash } from '../profile/load-profile.js';
 import type { Profile } from '../profile/profile.js';
 import { scrapeMetrics } from './metrics-scraper.js';
@@ -79,15 +79,26 @@ export async function runSurge(opts: SurgeOptions): Promise<SurgeResult> {
   let abortReason: string | null = null;
   let writer: RunWriter | null = null;
   let t0Ms = 0;
-  let pending: Promise<RunWriter> | null = null;
+  let pending: Promise<RunWriter | null> | null = null;
+  // The first failure to write the run directory (full disk, directory gone): stops the run.
+  let ioError: unknown = null;
   const early: Array<() => void> = [];
   const monitor = new GateMonitor(opts.gates);
 
   const abort = (reason: string): void => {
     if (abortReason !== null) return;
     abortReason = reason;
-    writer?.addEvent({ atMs: Date.now(), kind: 'abort', detail: reason });
+    try {
+      writer?.addEvent({ atMs: Date.now(), kind: 'abort', detail: reason });
+    } catch {
+      // The directory cannot take the event (the reason we abort, perhaps); the summary says it.
+    }
     stop.abort();
+  };
+  // A run directory that cannot be written stops the run: load with nowhere to record it is noise.
+  const ioFailed = (err: unknown): void => {
+    if (ioError === null) ioError = err;
+    abort(`run directory not writable: ${errorMessage(err)}`);
   };
   const onSignal = (): void => abort('interrupted');
   if (opts.signal.aborted) onSignal();
@@ -128,6 +139,10 @@ export async function runSurge(opts: SurgeOptions): Promise<SurgeResult> {
           writer = w;
           for (const f of early.splice(0)) f();
           return w;
+        },
+        (err: unknown) => {
+          ioFailed(err);
+          return null;
         },
       );
       scheduleOutages(opts, t0Ms, timers, (kind, detail) =>
@@ -174,8 +189,16 @@ export async function runSurge(opts: SurgeOptions): Promise<SurgeResult> {
   };
   // Snapshots can arrive before the directory exists (it is created asynchronously at t0).
   function withWriter(f: (w: RunWriter) => void): void {
-    if (writer) f(writer);
-    else early.push(() => f(writer!));
+    // A write error must not escape into a worker's message handler (it would kill the process).
+    const guarded = (w: RunWriter): void => {
+      try {
+        f(w);
+      } catch (err: unknown) {
+        ioFailed(err);
+      }
+    };
+    if (writer) guarded(writer);
+    else early.push(() => guarded(writer!));
   }
 
   let engineError: unknown = null;
@@ -199,8 +222,9 @@ export async function runSurge(opts: SurgeOptions): Promise<SurgeResult> {
   }
   // Assigned in the sink's callbacks, which TypeScript's flow analysis does not follow.
   const created = writer as RunWriter | null;
-  const w = created ?? (pending ? await (pending as Promise<RunWriter>) : null);
+  const w = created ?? (pending ? await (pending as Promise<RunWriter | null>) : null);
   if (isStartable(target)) await target.stop().catch(() => undefined);
+  if (!w && ioError !== null) throw notWritable(opts.outDir, ioError);
   if (!w) {
     if (engineError) throw engineError;
     throw new Error(
@@ -209,8 +233,24 @@ export async function runSurge(opts: SurgeOptions): Promise<SurgeResult> {
   }
   if (engineError) abort(`engine failed: ${errorMessage(engineError)}`);
   progress.clear();
-  const summary = await w.finish({ aborted: abortReason !== null, abortReason, degraded });
+  let summary: Summary | null = null;
+  try {
+    summary = await w.finish({ aborted: abortReason !== null, abortReason, degraded });
+  } catch (err: unknown) {
+    ioFailed(err);
+  }
+  if (ioError !== null || summary === null) throw notWritable(opts.outDir, ioError);
   return { summary, writer: w };
+}
+
+/** One line for a run directory that could not be written; what was written before stays. */
+function notWritable(dir: string, err: unknown): StampedeError {
+  const code = (err as { code?: unknown } | null)?.code;
+  const why = typeof code === 'string' ? `${errorMessage(err).split(',')[0]}` : errorMessage(err);
+  return new StampedeError(
+    'E_IO',
+    `cannot write the run directory ${dir}: ${why}; the run was stopped, files written before the fault are kept (marked aborted)`,
+  );
 }
 
 function runMeta(

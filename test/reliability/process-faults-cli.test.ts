@@ -1,0 +1,175 @@
+/**
+ * Faults of the stampede process itself, through the compiled CLI: SIGTERM, a second Ctrl-C, a
+ * worker thread crashing on a user target's bug, the run directory replaced mid-run, a full disk.
+ * Each keeps what was recorded before the fault, marks the run, says why in one line, and exits
+ * with the contract's code.
+ */
+
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readRunDir } from '../../reports/run-dir/read-run-dir.js';
+import { spawnTestServer, type TestServer } from '../support/spawn-test-server.js';
+import { tempDir, writeGetTarget } from '../support/surge-fixture.js';
+import { constantProfile, intervalsWritten, startCli } from './cli-process.js';
+
+let server: TestServer | null = null;
+const mounts: string[] = [];
+afterEach(async () => {
+  await server?.stop();
+  server = null;
+  for (const m of mounts.splice(0)) execFileSync('umount', ['-l', m]);
+});
+
+/** A profile file and an http target file against a fresh loopback server. */
+async function setup(
+  rate: number,
+  seconds: number,
+): Promise<{ dir: string; profile: string; target: string }> {
+  server = await spawnTestServer('ok');
+  const dir = tempDir();
+  const profile = join(dir, 'profile.yaml');
+  writeFileSync(profile, constantProfile(rate, seconds));
+  return { dir, profile, target: writeGetTarget(dir, server.origin) };
+}
+
+const NO_STACK = /^\s+at /m;
+
+/** Mounts a tmpfs of `kb` KiB at `dir`; false where mounting is not allowed (not root). */
+function tmpfs(dir: string, kb: number): boolean {
+  mkdirSync(dir, { recursive: true });
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${kb}k`, 'tmpfs', dir], { stdio: 'ignore' });
+  } catch {
+    return false;
+  }
+  mounts.push(dir);
+  return true;
+}
+const canMount = ((): boolean => {
+  const probe = join(tempDir(), 'probe');
+  if (!tmpfs(probe, 64)) return false;
+  execFileSync('umount', [mounts.pop()!]);
+  return true;
+})();
+
+describe('process faults', () => {
+  it('SIGTERM: exit 130, run dir marked aborted "interrupted" with the intervals so far', async () => {
+    const { dir, profile, target } = await setup(200, 20);
+    const out = join(dir, 'run');
+    const cli = startCli(['run', profile, '--target', target, '--out', out, '--workers', '1']);
+    await intervalsWritten(out, 2);
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited()).toBe(130);
+    const run = await readRunDir(out);
+    expect(run.summary.aborted).toBe(true);
+    expect(run.summary.abortReason).toBe('interrupted');
+    expect(run.series.length).toBeGreaterThanOrEqual(2);
+    expect(run.summary.arrivals).toBeGreaterThanOrEqual(400);
+    expect(run.summary.arrivals).toBeLessThan(4000);
+    expect(run.summary.started + run.summary.dropped).toBe(run.summary.arrivals);
+    expect(cli.stderr()).toContain('stampede: SIGTERM: stopping');
+    expect(cli.stderr()).not.toMatch(NO_STACK);
+  });
+
+  it('a second Ctrl-C quits at once: exit 130, the directory readable, marked aborted', async () => {
+    const { dir, profile, target } = await setup(200, 20);
+    const out = join(dir, 'run');
+    const cli = startCli(['run', profile, '--target', target, '--out', out, '--workers', '1']);
+    await intervalsWritten(out, 2);
+    cli.child.kill('SIGINT');
+    cli.child.kill('SIGINT');
+    expect(await cli.exited()).toBe(130);
+    // Whichever moment the second signal caught, the directory holds what was closed before it.
+    const run = await readRunDir(out);
+    expect(run.summary.aborted).toBe(true);
+    expect(run.series.length).toBeGreaterThanOrEqual(2);
+    expect(run.summary.arrivals).toBeGreaterThanOrEqual(400);
+    expect(cli.stderr()).not.toMatch(NO_STACK);
+  });
+
+  it('a worker crashing on a target bug: run continues on the other, marked degraded, data kept', async () => {
+    server = await spawnTestServer('ok');
+    const dir = tempDir();
+    const profile = join(dir, 'profile.yaml');
+    writeFileSync(profile, constantProfile(200, 3));
+    const module = join(dir, 'buggy-target.mjs');
+    // A real user module: its buildRequest throws on the 150th call in the first worker thread.
+    writeFileSync(
+      module,
+      `import { threadId } from 'node:worker_threads';
+const origin = ${JSON.stringify(server.origin)};
+const file = new URL(import.meta.url).pathname;
+export default function create() {
+  let calls = 0;
+  return {
+    name: 'module:buggy',
+    origin: () => origin,
+    spec: () => ({ kind: 'module', module: file }),
+    credentials: (i) => ({ account: 'user-' + i, password: 'pw' }),
+    buildRequest(kind, s) {
+      if (threadId === 1 && ++calls === 150) throw new Error('buggy target: no request for call 150');
+      return { method: 'GET', path: '/login/' + s.account, headers: {} };
+    },
+    needsBody: () => false,
+    interpret: () => ({ verdict: 'ok' }),
+  };
+}
+`,
+    );
+    const out = join(dir, 'run');
+    const cli = startCli(['run', profile, '--target', module, '--out', out, '--workers', '2']);
+    // Degraded is not a failure by the exit-code contract (no gate failed, not interrupted).
+    expect(await cli.exited()).toBe(0);
+    const run = await readRunDir(out);
+    expect(run.summary.aborted).toBe(false);
+    expect(run.summary.degraded).toHaveLength(1);
+    expect(run.summary.degraded[0]).toMatch(/^worker 0 crashed: buggy target: no request for call 150$/);
+    expect(run.events.some((e) => e.kind === 'worker-crash')).toBe(true);
+    const login = run.summary.steps['login']!;
+    // Worker 1 ran its whole half (300); worker 0 shipped at least its first interval (100) before it died.
+    expect(login.ok).toBeGreaterThanOrEqual(400);
+    expect(login.ok).toBeLessThan(600);
+    expect(cli.stderr()).toContain('stampede: worker 0 crashed: buggy target');
+    expect(cli.stderr()).not.toMatch(NO_STACK);
+  });
+
+  it('the run directory replaced by a file mid-run: exit 2, one line, what was written kept', async () => {
+    const { dir, profile, target } = await setup(200, 20);
+    const out = join(dir, 'run');
+    const cli = startCli(['run', profile, '--target', target, '--out', out, '--workers', '1']);
+    await intervalsWritten(out, 2);
+    renameSync(out, join(dir, 'moved'));
+    writeFileSync(out, 'not a directory');
+    expect(await cli.exited()).toBe(2);
+    const last = cli.stderr().trim().split('\n').at(-1)!;
+    expect(last).toMatch(/^stampede: cannot write the run directory .*run: ENOTDIR: not a directory;/);
+    expect(cli.stderr()).not.toMatch(NO_STACK);
+    // The open hlog followed the directory: its intervals up to the fault are there, readable.
+    const run = await readRunDir(join(dir, 'moved'));
+    expect(run.summary.aborted).toBe(true);
+    expect(run.series.length).toBeGreaterThanOrEqual(2);
+    expect(run.summary.arrivals).toBeLessThan(4000);
+  });
+
+  it.skipIf(!canMount)(
+    'a full disk mid-run: exit 2, one line naming ENOSPC, the directory readable',
+    async () => {
+      const { dir, profile, target } = await setup(400, 20);
+      const disk = join(dir, 'disk');
+      expect(tmpfs(disk, 24)).toBe(true);
+      const out = join(disk, 'run');
+      const cli = startCli(['run', profile, '--target', target, '--out', out, '--workers', '1']);
+      expect(await cli.exited()).toBe(2);
+      const last = cli.stderr().trim().split('\n').at(-1)!;
+      expect(last).toMatch(/^stampede: cannot write the run directory .*: ENOSPC: no space left on device;/);
+      expect(cli.stderr()).not.toMatch(NO_STACK);
+      const run = await readRunDir(out);
+      expect(run.summary.aborted).toBe(true);
+      expect(run.series.length).toBeGreaterThanOrEqual(1);
+      // Stopped at the fault, long before the profile's 8000 arrivals.
+      expect(run.summary.arrivals).toBeLessThan(8000);
+    },
+  );
+});
