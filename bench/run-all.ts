@@ -180,6 +180,6 @@ rows.push([
 rows.push(['scale', 'run peak RSS MB (stampede process)', f(scale.peakRssMb), '< 400']);
 rows.push(['record', 'ns per recorded value', f(record.nsPerValue), '<= 100']);
 process.stdout.write(renderTable(['section', 'measure', 'value', 'target'], rows));
-const notes = [...tp.notes, ...rate.notes, ...truth.notes, ...scale.notes];
+const notes = [...new Set([...tp.notes, ...rate.notes, ...truth.notes, ...scale.notes])];
 for (const n of notes) process.stdout.write(`note: ${n}\n`);
 process.stdout.write(`results: bench/results.json (${results.wallS} s)\n`);
