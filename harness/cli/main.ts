@@ -18,7 +18,8 @@ async function main(argv: string[]): Promise<void> {
     .wrap(Math.min(110, process.stdout.columns || 110))
     .fail((msg: string | undefined, err: Error | undefined) => {
       if (err) throw err;
-      throw new StampedeError('E_USAGE', msg ?? 'bad usage (see --help)');
+      // yargs puts "Invalid values:" and its choices on separate lines; the contract is one line.
+      throw new StampedeError('E_USAGE', (msg ?? 'bad usage (see --help)').replace(/\s*\n\s*/g, ' '));
     });
   for (const c of commands) cli = cli.command(c);
   await cli.parseAsync();

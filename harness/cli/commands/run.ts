@@ -16,7 +16,7 @@ import { checkReachable } from '../../driver/preflight.js';
 import { ProgressDisplay } from '../../driver/progress-display.js';
 import { runSurge } from '../../driver/run-coordinator.js';
 import { ENGINE_NAMES, engineByName } from '../../engines/engine-registry.js';
-import { ExitCode } from '../../errors.js';
+import { ExitCode, StampedeError } from '../../errors.js';
 import { loadProfile } from '../../profile/load-profile.js';
 import { defaultOutDir, parseCapacity, parseDrain, parseShard, parseWorkers } from '../run-args.js';
 
@@ -77,6 +77,10 @@ export const runCommand: CommandModule<object, RunArgs> = {
         describe: 'check the target accepts connections before firing (--no-preflight skips it)',
       }),
   handler: async (argv) => {
+    // yargs turns a repeated single-value flag into an array, which would reach fs calls as one.
+    for (const flag of ['target', 'out', 'engine', 'workers', 'shard', 'drain'] as const) {
+      if (Array.isArray(argv[flag])) throw new StampedeError('E_USAGE', `--${flag}: given more than once`);
+    }
     const profile = await loadProfile(argv.profile);
     // Every gate is parsed before the first request.
     const gates = [...parseGates(profile.gates, `${argv.profile} gates`), ...parseGates(argv.gate, '--gate')];
