@@ -118,3 +118,12 @@ export function isMetricsSource(t: Target): t is Target & MetricsSource {
 export function hasMaintenanceControl(t: Target): t is Target & MaintenanceControl {
   return typeof (t as Partial<MaintenanceControl>).maintenance === 'function';
 }
+
+/** Targets that perform only some step kinds (an http target file defines the steps it has). */
+export interface StepSupport {
+  supportedKinds(): readonly StepKind[];
+}
+
+export function declaresSteps(t: Target): t is Target & StepSupport {
+  return typeof (t as Partial<StepSupport>).supportedKinds === 'function';
+}

@@ -5,13 +5,25 @@
  *
  * An interval is "behind" for a step when either
  * - throughput: the step completed fewer ok requests than were offered by more than
- *   `throughputTolerance` (the cumulated backlog offered − ok grows), with at least
- *   `minOffered` requests offered; or
+ *   `throughputTolerance`, with at least `minOffered` requests offered, AND the shortfall is the
+ *   target's: either failures (non-ok answers: 503 shedding, timeouts…) are at least
+ *   `throughputTolerance` of the offered load, or more than one interval's worth of offered
+ *   requests is outstanding (offered − completed, cumulated). A healthy target on a steep ramp
+ *   also trails offered within an interval (requests in flight at the cut): that lag is under one
+ *   interval's worth as long as latency is under the interval, so it is not called falling
+ *   behind; or
  * - latency: its p99 is above `latencyFactor` × the baseline p99 and at least `minLatencyRiseMs`
  *   above it. The baseline is the median p99 of the first `baselineIntervals` healthy intervals.
  *
  * The step fell behind at the first of `window` consecutive behind intervals (a blip of fewer is
  * noise), and recovered at the first of `window` consecutive intervals that are not behind.
+ *
+ * A queue in front of the target hides the first moments: while it fills, every request is still
+ * accepted, so the shortfall shows only once it is full. For a throughput fall-behind the point
+ * reported is therefore the onset: walking back from the first behind interval over the
+ * intervals whose offered rate already exceeded what the target sustained while behind (its
+ * median ok rate over the window, i.e. its capacity), at most `window` intervals back. That is
+ * the offered rate at which it stopped keeping up.
  */
 import type { SeriesRow } from '../run-dir/series-row.js';
 import type { FellBehind } from '../run-dir/summary.js';
@@ -71,10 +83,18 @@ interface StepVerdicts {
 }
 
 function verdicts(rows: readonly SeriesRow[], step: number, o: FallBehindOptions): StepVerdicts {
+  let outstanding = 0;
   const throughput = rows.map((r) => {
     const st = r.steps[step];
-    if (st === undefined || st.offered < o.minOffered) return false;
-    return st.outcomes[0]! < st.offered * (1 - o.throughputTolerance);
+    if (st === undefined) return false;
+    let completed = 0;
+    for (const c of st.outcomes) completed += c;
+    outstanding = Math.max(0, outstanding + st.offered - completed);
+    if (st.offered < o.minOffered) return false;
+    const ok = st.outcomes[0]!;
+    if (ok >= st.offered * (1 - o.throughputTolerance)) return false;
+    const failed = completed - ok;
+    return failed >= st.offered * o.throughputTolerance || outstanding >= st.offered;
   });
   // The baseline comes from intervals that were healthy on throughput and had a p99 at all.
   const healthy: number[] = [];
@@ -105,6 +125,23 @@ function firstSustained(n: number, from: number, window: number, pred: (i: numbe
   return -1;
 }
 
+/** The first interval, walking back from `start`, whose offered load already exceeded the capacity. */
+function throughputOnset(rows: readonly SeriesRow[], step: number, start: number, o: FallBehindOptions): number {
+  const oks: number[] = [];
+  for (let i = start; i < Math.min(rows.length, start + o.window); i++) oks.push(rows[i]!.steps[step]?.outcomes[0] ?? 0);
+  const capacity = median(oks);
+  // A target that answers (almost) nothing ok, as in an outage, has no capacity to compare with.
+  if (capacity < o.minOffered) return start;
+  let onset = start;
+  // A queue hides a few intervals at most; further back the load was something else.
+  while (onset > 0 && start - onset < o.window) {
+    const prev = rows[onset - 1]!.steps[step];
+    if (prev === undefined || prev.offered < o.minOffered || prev.offered <= capacity) break;
+    onset--;
+  }
+  return onset;
+}
+
 function analyzeStep(input: FallBehindInput, step: number, o: FallBehindOptions): FellBehind | null {
   const { rows, intervalS } = input;
   const v = verdicts(rows, step, o);
@@ -114,17 +151,18 @@ function analyzeStep(input: FallBehindInput, step: number, o: FallBehindOptions)
   const recovered = firstSustained(rows.length, start + 1, o.window, (i) => !behind(i));
   const end = recovered < 0 ? rows.length : recovered;
 
+  const onset = v.throughput[start] ? throughputOnset(rows, step, start, o) : start;
   let backlog = 0;
   let peakBacklog = 0;
   let worstP99: number | null = null;
-  for (let i = start; i < end; i++) {
+  for (let i = onset; i < end; i++) {
     const st = rows[i]!.steps[step]!;
     backlog += st.offered - st.outcomes[0]!;
     if (backlog > peakBacklog) peakBacklog = backlog;
     const p = st.latencyMs?.p99;
     if (p !== undefined && (worstP99 === null || p > worstP99)) worstP99 = p;
   }
-  const first = rows[start]!;
+  const first = rows[onset]!;
   const st = first.steps[step]!;
   return {
     step: input.steps[step] ?? String(step),

@@ -14,6 +14,7 @@ import { resolveTarget } from '../../../targets/registry.js';
 import type { Target } from '../../../targets/target.js';
 import { checkReachable } from '../../driver/preflight.js';
 import { ProgressDisplay } from '../../driver/progress-display.js';
+import { checkRunPlan } from '../../driver/run-checks.js';
 import { runSurge } from '../../driver/run-coordinator.js';
 import { ENGINE_NAMES, engineByName } from '../../engines/engine-registry.js';
 import { ExitCode, StampedeError } from '../../errors.js';
@@ -90,6 +91,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const capacity = parseCapacity(profile, argv.capacity);
     const drainS = parseDrain(argv.drain, profile);
     const target = await resolveTarget(argv.target, process.cwd());
+    checkRunPlan(profile, target, gates);
     const outDir = argv.out ?? defaultOutDir(profile, process.cwd());
     const engineOptions: Record<string, number> = {};
     if (argv.connections !== undefined) engineOptions['connections'] = argv.connections;
