@@ -126,9 +126,15 @@ function firstSustained(n: number, from: number, window: number, pred: (i: numbe
 }
 
 /** The first interval, walking back from `start`, whose offered load already exceeded the capacity. */
-function throughputOnset(rows: readonly SeriesRow[], step: number, start: number, o: FallBehindOptions): number {
+function throughputOnset(
+  rows: readonly SeriesRow[],
+  step: number,
+  start: number,
+  o: FallBehindOptions,
+): number {
   const oks: number[] = [];
-  for (let i = start; i < Math.min(rows.length, start + o.window); i++) oks.push(rows[i]!.steps[step]?.outcomes[0] ?? 0);
+  for (let i = start; i < Math.min(rows.length, start + o.window); i++)
+    oks.push(rows[i]!.steps[step]?.outcomes[0] ?? 0);
   const capacity = median(oks);
   // A target that answers (almost) nothing ok, as in an outage, has no capacity to compare with.
   if (capacity < o.minOffered) return start;

@@ -30,7 +30,12 @@ export interface RunMeta {
   readonly shard?: { readonly index: number; readonly count: number };
   readonly workers: number;
   /** Outage windows, seconds from t0, for shading and for recovery analysis. */
-  readonly outages: readonly { readonly name: string; readonly startS: number; readonly durationS: number; readonly regions: readonly string[] }[];
+  readonly outages: readonly {
+    readonly name: string;
+    readonly startS: number;
+    readonly durationS: number;
+    readonly regions: readonly string[];
+  }[];
   /** Offered arrival rate planned by the profile, one value per interval (arrivals/s). */
   readonly plannedRatePerS: readonly number[];
   /** Engine/target capacity settings worth keeping beside the result (e.g. reference admin workers). */
