@@ -154,14 +154,19 @@ export const autocannonEngine = {
           if (!flood && requestsPerS < 0.5) return sleep(durationS * 1000, signal);
           const first = steps.byFlow[f]![0]!;
           return new Promise<void>((resolve) => {
+            let instance: autocannon.Instance | null = null;
+            const stop = (): void => instance?.stop();
             // The callback form returns the running instance (events, stop); the promise form does not.
-            const instance = autocannon(
+            const running: autocannon.Instance = autocannon(
               {
                 url: target.origin(),
                 connections: Math.max(1, Math.round(connections * share)),
                 duration: durationS,
-                ...(flood ? {} : { overallRate: Math.max(1, Math.round(requestsPerS)) }),
-                ignoreCoordinatedOmission: true,
+                // Paced: its own coordinated-omission correction is wrong (LIBS.md), so it is off;
+                // a flood has no rate, and autocannon refuses the option without one.
+                ...(flood
+                  ? {}
+                  : { overallRate: Math.max(1, Math.round(requestsPerS)), ignoreCoordinatedOmission: true }),
                 timeout: profile.client.requestTimeoutS,
                 requests: chainOf(flow, steps.byFlow[f]!, target, recorder, nextAccount),
               },
@@ -170,10 +175,10 @@ export const autocannonEngine = {
                 resolve();
               },
             );
-            const stop = (): void => instance.stop();
             signal.addEventListener('abort', stop, { once: true });
             // autocannon reports a timeout as a reqError with a plain 'request timed out' Error.
-            instance.on('reqError', (err: unknown) =>
+            instance = running;
+            running.on('reqError', (err: unknown) =>
               recorder.outcomeOnly(
                 first,
                 err instanceof Error && err.message === 'request timed out'

@@ -54,4 +54,21 @@ describe('autocannon engine', () => {
     // Paced by overallRate: 2 s at 100/s + 1 s at 200/s, far below what a flood would send.
     expect(count).toBeLessThan(800);
   });
+
+  it('floods without a rate: as fast as the connections answer, every response recorded', async () => {
+    server = await spawnTestServer('ok');
+    const target = writeGetTarget(tempDir(), server.origin);
+    const { summary } = await runTestSurge({
+      profileYaml: PROFILE,
+      target,
+      engine: autocannonEngine,
+      engineOptions: { flood: true, duration: 1 },
+    });
+    const { count } = await server.stats();
+    const login = summary.steps['login']!;
+    // Two 1 s segments (capped by duration) unpaced: far more than the 400 a paced run sends.
+    expect(count).toBeGreaterThan(1000);
+    expect(login.ok).toBeGreaterThanOrEqual(count - 8);
+    expect(login.ok).toBeLessThanOrEqual(count);
+  });
 });

@@ -33,6 +33,7 @@ interface RunArgs {
   drain: number | undefined;
   connections: number | undefined;
   duration: number | undefined;
+  flood: boolean;
   json: boolean;
   preflight: boolean;
 }
@@ -66,6 +67,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
       })
       .option('drain', { type: 'number', describe: 'seconds sessions may finish after the last arrival' })
       .option('connections', { type: 'number', describe: 'autocannon engine: connections' })
+      .option('flood', {
+        type: 'boolean',
+        default: false,
+        describe: 'autocannon engine: no rate limit, as fast as the connections answer (capacity search)',
+      })
       .option('duration', { type: 'number', describe: 'autocannon engine: seconds per phase cap' })
       .option('json', {
         type: 'boolean',
@@ -93,9 +99,10 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const target = await resolveTarget(argv.target, process.cwd());
     checkRunPlan(profile, target, gates);
     const outDir = argv.out ?? defaultOutDir(profile, process.cwd());
-    const engineOptions: Record<string, number> = {};
+    const engineOptions: Record<string, number | boolean> = {};
     if (argv.connections !== undefined) engineOptions['connections'] = argv.connections;
     if (argv.duration !== undefined) engineOptions['duration'] = argv.duration;
+    if (argv.flood) engineOptions['flood'] = true;
 
     const progress = new ProgressDisplay(process.stderr, process.env);
     const interrupt = new AbortController();
