@@ -14,6 +14,7 @@ import { OUTCOME_CLASSES, Outcome, type OutcomeIndex, outcomeOfStatus } from '..
 import type { ShardRecorder } from '../../reports/recorder/shard-recorder.js';
 import type { ResponseView, SessionState, Target } from '../../targets/target.js';
 import type { Flow, FlowStep } from '../profile/profile.js';
+import type { DeadlineRing } from './deadline-ring.js';
 import { outcomeOfError } from './error-class.js';
 import { retryDelayS } from './retry-backoff.js';
 import { nextRandom } from './session-random.js';
@@ -25,7 +26,10 @@ export interface SessionHost {
   readonly target: Target;
   readonly pool: Dispatcher;
   readonly recorder: ShardRecorder;
+  /** Waits: think times, backoffs, polls. */
   readonly heap: TimerHeap<Session>;
+  /** Request deadlines, in send order. */
+  readonly deadlines: DeadlineRing<Session>;
   /** ns from the run's t0, on the shard's monotonic clock. */
   nowNs(): number;
   readonly requestTimeoutNs: number;
@@ -51,12 +55,43 @@ function retryMask(step: FlowStep): boolean[] {
   return mask;
 }
 
+/**
+ * The session's state as targets see it; one object per Session, reinitialized when the Session
+ * is reused. `newPassword` is derived on demand (only reset flows read it).
+ */
+class LiveSessionState implements SessionState {
+  accountIndex = 0;
+  account = '';
+  password = '';
+  region = '';
+  captures: Record<string, string> = {};
+  seed = 0;
+  seq = 0;
+
+  get newPassword(): string {
+    return `Np-${this.seed}-${this.seq}`;
+  }
+}
+
+/** What a session starts from: one arrival, resolved. */
+export interface SessionStart {
+  readonly flow: Flow;
+  readonly stepIds: readonly number[];
+  readonly accountIndex: number;
+  readonly account: string;
+  readonly password: string;
+  readonly region: string;
+  readonly seed: number;
+  readonly seq: number;
+  readonly rngSeed: number;
+}
+
 export class Session implements Dispatcher.DispatchHandler {
-  readonly state: SessionState;
+  readonly #state = new LiveSessionState();
   readonly #host: SessionHost;
-  readonly #flow: Flow;
-  readonly #stepIds: readonly number[];
-  readonly rand: { rng: number };
+  #flow!: Flow;
+  #stepIds!: readonly number[];
+  readonly rand = { rng: 0 };
 
   #pos = 0;
   #attempt = 1;
@@ -73,38 +108,59 @@ export class Session implements Dispatcher.DispatchHandler {
   #chunks: Buffer[] | null = null;
   #wantBody = false;
   #cancelled = false;
+  #deadlineTicket = -1;
 
-  constructor(
-    host: SessionHost,
-    flow: Flow,
-    stepIds: readonly number[],
-    state: SessionState,
-    rngSeed: number,
-  ) {
+  /** A session object is reused for many arrivals (`start`), so a surge allocates few of them. */
+  constructor(host: SessionHost) {
     this.#host = host;
-    this.#flow = flow;
-    this.#stepIds = stepIds;
-    this.state = state;
-    this.rand = { rng: rngSeed };
+  }
+
+  /** The state targets read and write. */
+  get state(): SessionState {
+    return this.#state;
   }
 
   get done(): boolean {
     return this.#phase === State.Done;
   }
 
-  /** Starts the first step at the arrival's intended time. */
-  start(atNs: number): void {
+  /** Starts the arrival's first step at its intended time `atNs`. */
+  start(init: SessionStart, atNs: number): void {
+    const st = this.#state;
+    st.accountIndex = init.accountIndex;
+    st.account = init.account;
+    st.password = init.password;
+    st.region = init.region;
+    st.seed = init.seed;
+    st.seq = init.seq;
+    // A fresh object only when the last session captured something: most flows capture nothing.
+    for (const _ in st.captures) {
+      st.captures = {};
+      break;
+    }
+    this.#flow = init.flow;
+    this.#stepIds = init.stepIds;
+    this.rand.rng = init.rngSeed;
+    this.#pos = 0;
+    this.#cancelled = false;
     this.#beginStep(atNs);
   }
 
-  /** Called by the shard when a heap entry of this session comes due; stale entries are ignored. */
+  /** A wait of this session came due (stale heap entries are ignored). */
   onTimer(now: number): void {
-    if (this.#phase === State.Waiting) {
-      if (now >= this.#intendedNs) this.#send(now);
-    } else if (this.#phase === State.Sending) {
-      if (now >= this.#deadlineNs && this.#controller && !this.#controller.aborted) {
-        this.#controller.abort(this.#host.deadlineError);
-      }
+    if (this.#phase === State.Waiting && now >= this.#intendedNs) this.#send(now);
+  }
+
+  /** This session's request deadline came due. */
+  onDeadline(now: number): void {
+    this.#deadlineTicket = -1;
+    if (
+      this.#phase === State.Sending &&
+      now >= this.#deadlineNs &&
+      this.#controller &&
+      !this.#controller.aborted
+    ) {
+      this.#controller.abort(this.#host.deadlineError);
     }
   }
 
@@ -142,7 +198,7 @@ export class Session implements Dispatcher.DispatchHandler {
   #send(now: number): void {
     const host = this.#host;
     const step = this.#step();
-    const req = host.target.buildRequest(step.kind, this.state);
+    const req = host.target.buildRequest(step.kind, this.#state);
     this.#phase = State.Sending;
     this.#status = 0;
     this.#headers = null;
@@ -151,7 +207,7 @@ export class Session implements Dispatcher.DispatchHandler {
     this.#controller = null;
     this.#sentNs = now;
     this.#deadlineNs = now + host.requestTimeoutNs;
-    host.heap.push(this.#deadlineNs, this);
+    this.#deadlineTicket = host.deadlines.push(this.#deadlineNs, this);
     host.pool.dispatch(
       { path: req.path, method: req.method, headers: req.headers, body: req.body ?? null, blocking: false },
       this,
@@ -186,6 +242,10 @@ export class Session implements Dispatcher.DispatchHandler {
   /** A request ended: `failure` is an outcome index for transport failures, -1 for a response. */
   #complete(now: number, failure: number): void {
     this.#controller = null;
+    if (this.#deadlineTicket >= 0) {
+      this.#host.deadlines.clear(this.#deadlineTicket);
+      this.#deadlineTicket = -1;
+    }
     const step = this.#step();
     const stepId = this.#stepIds[this.#pos]!;
     const latencyUs = (now - this.#intendedNs) / 1e3;
@@ -201,7 +261,7 @@ export class Session implements Dispatcher.DispatchHandler {
       headers: this.#headers ?? {},
       body: this.#chunks ? Buffer.concat(this.#chunks).toString('utf8') : undefined,
     };
-    const verdict = this.#host.target.interpret(step.kind, view, this.state);
+    const verdict = this.#host.target.interpret(step.kind, view, this.#state);
     if (verdict.verdict === 'invalid') {
       return this.#failed(now, step, stepId, Outcome.invalid, latencyUs, serviceUs);
     }
@@ -214,7 +274,7 @@ export class Session implements Dispatcher.DispatchHandler {
       }
       return this.#schedule(nextPoll, false);
     }
-    if (verdict.captures) Object.assign(this.state.captures, verdict.captures);
+    if (verdict.captures) Object.assign(this.#state.captures, verdict.captures);
     // A polled step's latency is the user's wait for the mail, from the step's intended start.
     const stepLatencyUs = step.kind === 'await-mail' ? (now - this.#stepStartNs) / 1e3 : latencyUs;
     this.#host.recorder.request(stepId, Outcome.ok, stepLatencyUs, serviceUs);

@@ -13,6 +13,7 @@ import { ShardRecorder } from '../../reports/recorder/shard-recorder.js';
 import type { Target } from '../../targets/target.js';
 import { emptyArrival } from '../arrivals/arrival.js';
 import { createArrivalStream } from '../arrivals/arrival-stream.js';
+import { DeadlineRing } from './deadline-ring.js';
 import { deadlineError } from './error-class.js';
 import { Session, type SessionHost } from './session.js';
 import { sessionSeed } from './session-random.js';
@@ -35,7 +36,10 @@ export class ShardRunner {
   readonly #recorder: ShardRecorder;
   readonly #pool: Pool;
   readonly #heap = new TimerHeap<Session>();
+  readonly #deadlines = new DeadlineRing<Session>();
   readonly #live = new Set<Session>();
+  /** Ended sessions kept for reuse: a surge allocates about as many as it has in flight at once. */
+  readonly #spare: Session[] = [];
   readonly #clockOffsetMs: number;
   #stopping = false;
   #stopDeadlineNs = Number.POSITIVE_INFINITY;
@@ -94,18 +98,34 @@ export class ShardRunner {
     let lastArrivalNs = 0;
     let drainDeadlineNs = Number.POSITIVE_INFINITY;
 
+    const deadlines = this.#deadlines;
+    const spare = this.#spare;
     const host: SessionHost = {
       target: this.#target,
       pool: this.#pool,
       recorder,
       heap,
+      deadlines,
       nowNs: () => this.nowNs(),
       requestTimeoutNs: cfg.requestTimeoutMs * 1e6,
       deadlineError: deadlineError(),
       sessionEnded: (s) => {
         live.delete(s);
         recorder.sessionDone();
+        if (!this.#stopping) spare.push(s);
       },
+    };
+    // The start record is reused: Session.start copies what it needs.
+    const init = {
+      flow: flows[0]!,
+      stepIds: steps.byFlow[0]!,
+      accountIndex: 0,
+      account: '',
+      password: '',
+      region: '',
+      seed,
+      seq: 0,
+      rngSeed: 0,
     };
 
     const tick = (): void => {
@@ -123,22 +143,17 @@ export class ShardRunner {
         } else {
           recorder.arrival(true);
           const creds = this.#target.credentials(next.account);
-          const session = new Session(
-            host,
-            flows[next.flow]!,
-            steps.byFlow[next.flow]!,
-            {
-              accountIndex: next.account,
-              account: creds.account,
-              password: creds.password,
-              newPassword: `Np-${seed}-${next.seq}`,
-              region: regions[next.region] ?? 'global',
-              captures: {},
-            },
-            sessionSeed(seed, next.seq),
-          );
+          init.flow = flows[next.flow]!;
+          init.stepIds = steps.byFlow[next.flow]!;
+          init.accountIndex = next.account;
+          init.account = creds.account;
+          init.password = creds.password;
+          init.region = regions[next.region] ?? 'global';
+          init.seq = next.seq;
+          init.rngSeed = sessionSeed(seed, next.seq);
+          const session = spare.pop() ?? new Session(host);
           live.add(session);
-          session.start(next.atNs);
+          session.start(init, next.atNs);
         }
         lastArrivalNs = next.atNs;
         haveNext = stream.next(next);
@@ -149,6 +164,7 @@ export class ShardRunner {
 
       now = this.nowNs();
       while (heap.size > 0 && heap.peekTime() <= now) heap.pop().onTimer(now);
+      while (deadlines.peekTime() <= now) deadlines.pop()?.onDeadline(now);
 
       const endNs = this.#stopping ? this.#stopDeadlineNs : drainDeadlineNs;
       if ((!haveNext || this.#stopping) && (live.size === 0 || now >= endNs)) {
@@ -157,7 +173,7 @@ export class ShardRunner {
       }
 
       // Next wake: the earliest of the next arrival, the next session timer, the next interval cut.
-      let wakeNs = heap.peekTime();
+      let wakeNs = Math.min(heap.peekTime(), deadlines.peekTime());
       if (haveNext && !this.#stopping && next.atNs < wakeNs) wakeNs = next.atNs;
       const cutNs = (this.#interval + 1) * intervalNs;
       if (cutNs < wakeNs) wakeNs = cutNs;
