@@ -62,7 +62,11 @@ function checkFlows(doc: Record<string, unknown>, ctx: CheckContext): void {
   let allWeighted = true;
   for (const name of names) {
     const flow = flows[name];
-    if (!isMapping(flow)) continue;
+    if (!isMapping(flow)) {
+      // The schema reports the flow itself; without it the weights cannot be summed.
+      allWeighted = false;
+      continue;
+    }
     const weight = flow['weight'];
     if (weight === undefined) {
       allWeighted = false;

@@ -33,13 +33,15 @@ describe('psn-relaunch-local against the reference target', () => {
     const profile = [
       `extends: ${parent}`,
       'name: relaunch-local-roomy',
+      // A third of the time (20 s) keeps the suite short; the surge keeps its shape and rates.
+      'timeScale: 0.34',
       // No take-downs: an outage is a fall-behind by design.
       'outages: null',
       'reference: { adminWorkers: 64, resetServiceMs: 2, resetQueue: 5000, mailPerS: 5000, hashCost: 0 }',
       '',
     ].join('\n');
     const { summary } = await runTestSurge({ profileYaml: profile, target: 'reference' });
-    expect(summary.arrivals).toBeGreaterThan(2500);
+    expect(summary.arrivals).toBeGreaterThan(800);
     expect(summary.fellBehind).toBeNull();
   });
 });

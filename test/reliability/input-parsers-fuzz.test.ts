@@ -100,18 +100,23 @@ const anyValue = fc.letrec((tie) => ({
 })).v;
 const profileish = fc.dictionary(fc.constantFrom(...KEYS.slice(0, 22)), anyValue, { maxKeys: 8 });
 
+// Seeded, so CI is repeatable; FUZZ_SEED / FUZZ_RUNS explore further (e.g. FUZZ_RUNS=5000).
+const RUNS = Number(process.env['FUZZ_RUNS'] ?? 150);
+const SEED =
+  process.env['FUZZ_SEED'] === 'random' ? Date.now() : Number(process.env['FUZZ_SEED'] ?? 20261122);
+
 describe('profile loader never throws anything but a located StampedeError', () => {
   it('on arbitrary YAML-ish text', async () => {
     await fc.assert(
       fc.asyncProperty(yamlish, async (text) => void (await load(text))),
-      { numRuns: 150 },
+      { numRuns: RUNS, seed: SEED },
     );
   });
 
   it('on arbitrary JSON-ish objects dumped as YAML', async () => {
     await fc.assert(
       fc.asyncProperty(profileish, async (doc) => void (await load(stringify(doc)))),
-      { numRuns: 150 },
+      { numRuns: RUNS, seed: SEED },
     );
   });
 
@@ -124,7 +129,7 @@ describe('profile loader never throws anything but a located StampedeError', () 
           expect(err).toBeInstanceOf(StampedeError);
         });
       }),
-      { numRuns: 100 },
+      { numRuns: 100, seed: SEED },
     );
   });
 });
@@ -189,7 +194,7 @@ describe('gate parser never throws anything but a one-line E_GATE', () => {
           expect(err.exitCode).toBe(2);
         }
       }),
-      { numRuns: 2000 },
+      { numRuns: 2000, seed: SEED },
     );
   });
 });
