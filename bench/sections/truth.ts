@@ -59,7 +59,9 @@ function profile(rate: number, seconds: number): string {
     'name: bench-truth',
     'description: latency truth against a freezing server',
     'population: { accounts: 1000000, seed: 1, mustResetShare: 0 }',
-    'client: { maxInFlight: 10000, connections: 64, requestTimeout: 10s }',
+    // One connection per user waiting out a freeze (rate x 1 s): with fewer, users also queue in
+    // the client's pool after the freeze, a real wait the schedule-derived truth does not count.
+    `client: { maxInFlight: 10000, connections: ${Math.max(64, Math.ceil(rate * 1.2))}, requestTimeout: 10s }`,
     'flows:',
     '  login: { weight: 1, accounts: all, steps: [login] }',
     'arrivals: uniform',
