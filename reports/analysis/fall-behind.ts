@@ -23,7 +23,8 @@
  * reported is therefore the onset: walking back from the first behind interval over the
  * intervals whose offered rate already exceeded what the target sustained while behind (its
  * median ok rate over the window, i.e. its capacity), at most `window` intervals back. That is
- * the offered rate at which it stopped keeping up.
+ * the offered rate at which it stopped keeping up. A fall-behind that starts in (or one interval
+ * before) an outage window was caused by the take-down, not by load: it keeps its first interval.
  */
 import type { SeriesRow } from '../run-dir/series-row.js';
 import type { FellBehind } from '../run-dir/summary.js';
@@ -63,6 +64,8 @@ export interface FallBehindInput {
   readonly steps: readonly string[];
   /** Closed intervals in index order. */
   readonly rows: readonly SeriesRow[];
+  /** Outage windows (seconds from t0): a fall-behind they cause has no queue-filling onset. */
+  readonly outages?: readonly { readonly startS: number; readonly durationS: number }[];
 }
 
 function median(xs: number[]): number {
@@ -157,7 +160,11 @@ function analyzeStep(input: FallBehindInput, step: number, o: FallBehindOptions)
   const recovered = firstSustained(rows.length, start + 1, o.window, (i) => !behind(i));
   const end = recovered < 0 ? rows.length : recovered;
 
-  const onset = v.throughput[start] ? throughputOnset(rows, step, start, o) : start;
+  const startS = rows[start]!.tS;
+  const inOutage = (input.outages ?? []).some(
+    (w) => startS >= w.startS - 2 * intervalS && startS < w.startS + w.durationS,
+  );
+  const onset = v.throughput[start] && !inOutage ? throughputOnset(rows, step, start, o) : start;
   let backlog = 0;
   let peakBacklog = 0;
   let worstP99: number | null = null;

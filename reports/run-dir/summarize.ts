@@ -143,7 +143,7 @@ export function summarize(input: SummarizeInput): Summary {
     input.fellBehind !== undefined
       ? input.fellBehind
       : analyzeFallBehind(
-          { t0Ms: meta.t0Ms, intervalS, steps: meta.steps, rows: series },
+          { t0Ms: meta.t0Ms, intervalS, steps: meta.steps, rows: series, outages: meta.outages },
           input.fallBehindOptions ?? {},
         );
   return {

@@ -177,4 +177,30 @@ describe('fall-behind analysis', () => {
     const f = analyzeFallBehind(input(rows), { latencyFactor: 3 })![0]!;
     expect([f.atS, f.reason, f.p99BeforeMs, f.p99AfterMs]).toEqual([20, 'latency', 20, 80]);
   });
+
+  it('keeps a take-down where it starts: no queue-filling onset is walked back into an outage', () => {
+    // 100 offered/s; in [20, 26) half the regions are down: 40 ok, the rest shed with 503.
+    const rows = rowsOf(
+      range(60, () => 100).map((o, i) => {
+        const down = i >= 20 && i < 26;
+        const outcomes = new Array<number>(OUTCOME_CLASSES.length).fill(0);
+        outcomes[0] = down ? 40 : o;
+        outcomes[OUTCOME_CLASSES.indexOf('503')] = down ? o - 40 : 0;
+        return {
+          offered: o,
+          outcomes,
+          retries: 0,
+          latencyMs: { p50: 2, p90: 3, p99: 5, max: 6 },
+          serviceMs: { p50: 2, p99: 5 },
+        };
+      }),
+    );
+    const withOutage = analyzeFallBehind({ ...input(rows), outages: [{ startS: 20, durationS: 6 }] })![0]!;
+    expect(withOutage.atS).toBe(20);
+    expect(withOutage.offeredRatePerS).toBe(100);
+    expect(withOutage.recoveredAtS).toBe(26);
+    // Not told about the window, the analysis reads it as load above a capacity of 40/s.
+    const blind = analyzeFallBehind(input(rows))![0]!;
+    expect(blind.atS).toBeLessThan(20);
+  });
 });
