@@ -104,7 +104,7 @@ async function stampede(origin: string, seconds: number, engine: 'undici' | 'aut
   let r = await runGen(base, (seconds + 30) * 1000);
   let note = engine === 'undici' ? '100k arrivals/s asked, cap 50 in flight' : 'flood';
   if (engine === 'autocannon' && typeof r !== 'string' && r.aborted) {
-    // The engine's flood mode fails at once (see the report); its paced mode at 100k/s is a flood too.
+    // Should the flood abort, its paced mode at 100k/s is a flood too; the note says which ran.
     note = `flood failed (${r.abortReason}); overallRate 100k/s instead`;
     r = await runGen({ ...base, engineOptions: { connections: CONNECTIONS } }, (seconds + 30) * 1000);
   }
