@@ -8,7 +8,6 @@ import { createRequire } from 'node:module';
 import type { RunData } from '../run-dir/run-data.js';
 import {
   clockOf,
-  errorsText,
   fallBehindSentence,
   fmtCount,
   fmtMs,
@@ -18,6 +17,7 @@ import {
 } from './figures-format.js';
 import { reportChartData } from './html-report-data.js';
 import { REPORT_SCRIPT } from './html-report-script.js';
+import { STEP_TABLE_HEAD, stepTableRows } from './step-table.js';
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export function escapeHtml(s: string): string {
@@ -66,37 +66,8 @@ function row(cells: readonly string[], head = false): string {
 }
 
 function stepTable(run: RunData): string {
-  const head = [
-    'step',
-    'count',
-    'ok',
-    'rate/s',
-    'p50',
-    'p90',
-    'p99',
-    'p99.9',
-    'max',
-    'svc p50',
-    'svc p99',
-    'errors',
-  ];
-  const body = run.meta.steps.flatMap((name) => {
-    const st = run.summary.steps[name];
-    if (st === undefined) return [];
-    const l = st.latencyMs;
-    const cells = [
-      name,
-      fmtCount(st.count),
-      fmtCount(st.ok),
-      st.ratePerS.toFixed(1),
-      fmtMs(l.p50),
-      fmtMs(l.p90),
-    ];
-    cells.push(fmtMs(l.p99), fmtMs(l.p999), fmtMs(l.max), fmtMs(st.serviceMs.p50), fmtMs(st.serviceMs.p99));
-    cells.push(errorsText(st.errors));
-    return [row(cells.map(escapeHtml))];
-  });
-  return `<table>${row(head, true)}${body.join('')}</table>`;
+  const body = stepTableRows(run).map((cells) => row(cells.map(escapeHtml)));
+  return `<table>${row(STEP_TABLE_HEAD, true)}${body.join('')}</table>`;
 }
 
 function overview(run: RunData): string {

@@ -4,7 +4,6 @@
  */
 import type { RunData } from '../run-dir/run-data.js';
 import {
-  errorsText,
   fallBehindSentence,
   fmtCount,
   fmtMs,
@@ -12,6 +11,7 @@ import {
   gateLine,
   latencyModelText,
 } from './figures-format.js';
+import { STEP_TABLE_HEAD, STEP_TABLE_NUMERIC, stepTableRows } from './step-table.js';
 
 /** Escapes what Markdown tables and inline text would otherwise interpret. */
 export function mdEscape(s: string): string {
@@ -50,49 +50,8 @@ function overview(run: RunData): string[] {
 }
 
 function steps(run: RunData): string[] {
-  const rows: string[][] = [];
-  for (const name of run.meta.steps) {
-    const st = run.summary.steps[name];
-    if (st === undefined) continue;
-    const l = st.latencyMs;
-    rows.push([
-      mdEscape(name),
-      fmtCount(st.count),
-      fmtCount(st.ok),
-      st.ratePerS.toFixed(1),
-      fmtMs(l.p50),
-      fmtMs(l.p90),
-      fmtMs(l.p99),
-      fmtMs(l.p999),
-      fmtMs(l.max),
-      fmtMs(st.serviceMs.p50),
-      fmtMs(st.serviceMs.p99),
-      mdEscape(errorsText(st.errors)),
-    ]);
-  }
-  const head = [
-    'step',
-    'count',
-    'ok',
-    'rate/s',
-    'p50',
-    'p90',
-    'p99',
-    'p99.9',
-    'max',
-    'svc p50',
-    'svc p99',
-    'errors',
-  ];
-  return [
-    '### Steps',
-    '',
-    ...table(
-      head,
-      rows,
-      head.map((_, i) => i > 0 && i < head.length - 1),
-    ),
-  ];
+  const rows = stepTableRows(run).map((cells) => cells.map(mdEscape));
+  return ['### Steps', '', ...table(STEP_TABLE_HEAD, rows, STEP_TABLE_NUMERIC)];
 }
 
 function fallBehind(run: RunData): string[] {

@@ -6,7 +6,6 @@
 import type { RunData } from '../run-dir/run-data.js';
 import {
   alignColumns,
-  errorsText,
   fallBehindSentence,
   fmtCount,
   fmtMs,
@@ -14,6 +13,7 @@ import {
   gateLine,
   latencyModelText,
 } from './figures-format.js';
+import { STEP_TABLE_HEAD, STEP_TABLE_NUMERIC, stepTableRows } from './step-table.js';
 
 function header(run: RunData): string[] {
   const s = run.summary;
@@ -31,30 +31,8 @@ function header(run: RunData): string[] {
 }
 
 function stepTable(run: RunData): string[] {
-  const rows: string[][] = [
-    ['step', 'count', 'ok', 'rate/s', 'p50', 'p90', 'p99', 'p99.9', 'max', 'svc p50', 'svc p99', 'errors'],
-  ];
-  for (const name of run.meta.steps) {
-    const st = run.summary.steps[name];
-    if (st === undefined) continue;
-    const l = st.latencyMs;
-    rows.push([
-      name,
-      fmtCount(st.count),
-      fmtCount(st.ok),
-      st.ratePerS.toFixed(1),
-      fmtMs(l.p50),
-      fmtMs(l.p90),
-      fmtMs(l.p99),
-      fmtMs(l.p999),
-      fmtMs(l.max),
-      fmtMs(st.serviceMs.p50),
-      fmtMs(st.serviceMs.p99),
-      errorsText(st.errors),
-    ]);
-  }
-  const right = rows[0]!.map((_, i) => i > 0 && i < rows[0]!.length - 1);
-  const lines = alignColumns(rows, right);
+  const rows = [[...STEP_TABLE_HEAD], ...stepTableRows(run)];
+  const lines = alignColumns(rows, STEP_TABLE_NUMERIC);
   lines.splice(1, 0, '-'.repeat(Math.max(...lines.map((l) => l.length))));
   return lines;
 }
