@@ -7,7 +7,6 @@ import { relative } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { evaluateGates } from '../../../reports/gates/gate-evaluator.js';
 import { parseGates } from '../../../reports/gates/gate-parser.js';
-import { renderGateTable } from '../../../reports/gates/gate-table.js';
 import { writeGateReports } from '../../../reports/gates/write-gate-reports.js';
 import { renderText } from '../../../reports/render/render-text.js';
 import { resolveTarget } from '../../../targets/registry.js';
@@ -151,7 +150,6 @@ export const runCommand: CommandModule<object, RunArgs> = {
       process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     } else {
       process.stdout.write(renderText(result.writer.runData(summary)));
-      if (summary.gates) process.stdout.write(`\n${renderGateTable(summary.gates)}\n`);
       process.stdout.write(`\nreport: ${relative(process.cwd(), outDir) || '.'}/report.html\n`);
     }
     if (summary.aborted && summary.abortReason === 'interrupted') process.exitCode = ExitCode.interrupted;
