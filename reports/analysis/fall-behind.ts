@@ -21,7 +21,7 @@
  * A queue in front of the target hides the first moments: while it fills, every request is still
  * accepted, so the shortfall shows only once it is full. For a throughput fall-behind the point
  * reported is therefore the onset: walking back from the first behind interval over the
- * intervals whose offered rate already exceeded what the target sustained while behind (its
+ * intervals whose demand (offered requests less retries) already exceeded what the target sustained while behind (its
  * median ok rate over the window, i.e. its capacity), at most `window` intervals back. That is
  * the offered rate at which it stopped keeping up. A fall-behind that starts in (or one interval
  * before) an outage window was caused by the take-down, not by load: it keeps its first interval.
@@ -145,7 +145,9 @@ function throughputOnset(
   // A queue hides a few intervals at most; further back the load was something else.
   while (onset > 0 && start - onset < o.window) {
     const prev = rows[onset - 1]!.steps[step];
-    if (prev === undefined || prev.offered < o.minOffered || prev.offered <= capacity) break;
+    if (prev === undefined) break;
+    const demand = prev.offered - prev.retries;
+    if (demand < o.minOffered || demand <= capacity) break;
     onset--;
   }
   return onset;
@@ -181,7 +183,8 @@ function analyzeStep(input: FallBehindInput, step: number, o: FallBehindOptions)
     step: input.steps[step] ?? String(step),
     atS: first.tS,
     at: new Date(input.t0Ms + first.tS * 1000).toISOString(),
-    offeredRatePerS: round3(st.offered / intervalS),
+    // New requests only: retries are the clients' reaction to the fall-behind, not the demand.
+    offeredRatePerS: round3((st.offered - st.retries) / intervalS),
     achievedRatePerS: round3(st.outcomes[0]! / intervalS),
     reason: v.throughput[start] ? 'throughput' : 'latency',
     p99BeforeMs: v.baselineP99 ?? 0,

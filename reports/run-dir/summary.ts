@@ -24,7 +24,7 @@ export interface FellBehind {
   readonly atS: number;
   /** ISO wall-clock time of that point. */
   readonly at: string;
-  /** Offered request rate of the step at that point, per second. */
+  /** Offered rate of new requests (retries excluded) of the step at that point, per second. */
   readonly offeredRatePerS: number;
   /** Achieved (ok) rate at that point, per second. */
   readonly achievedRatePerS: number;
