@@ -7,7 +7,7 @@ import { checkGateSteps } from '../../reports/gates/gate-parser.js';
 import { declaresSteps, type Target } from '../../targets/target.js';
 import { StampedeError } from '../errors.js';
 import type { Profile } from '../profile/profile.js';
-import { buildStepIndex } from './step-index.js';
+import { buildStepIndex } from '../profile/step-index.js';
 
 /** The target can perform every step of every flow, and every gate names a step of the run. */
 export function checkRunPlan(profile: Profile, target: Target, gates: readonly Gate[]): void {

@@ -19,9 +19,9 @@ import type { Engine, SnapshotSink } from '../engines/engine.js';
 import { errorMessage, StampedeError } from '../errors.js';
 import { profileHash } from '../profile/load-profile.js';
 import type { Profile } from '../profile/profile.js';
+import { buildStepIndex } from '../profile/step-index.js';
 import { scrapeMetrics } from './metrics-scraper.js';
 import type { ProgressDisplay } from './progress-display.js';
-import { buildStepIndex } from './step-index.js';
 
 export interface SurgeOptions {
   readonly profile: Profile;

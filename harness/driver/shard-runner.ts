@@ -13,12 +13,12 @@ import { ShardRecorder } from '../../reports/recorder/shard-recorder.js';
 import type { Target } from '../../targets/target.js';
 import { emptyArrival } from '../arrivals/arrival.js';
 import { createArrivalStream } from '../arrivals/arrival-stream.js';
+import { buildStepIndex } from '../profile/step-index.js';
 import { DeadlineRing } from './deadline-ring.js';
 import { deadlineError } from './error-class.js';
 import { Session, type SessionHost } from './session.js';
 import { sessionSeed } from './session-random.js';
 import type { ShardConfig } from './shard-config.js';
-import { buildStepIndex } from './step-index.js';
 import { TimerHeap } from './timer-heap.js';
 
 /** Below this, the loop spins on setImmediate instead of a timer (timers are ~1 ms coarse). */

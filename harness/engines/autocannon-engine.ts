@@ -16,8 +16,8 @@ import { ShardRecorder } from '../../reports/recorder/shard-recorder.js';
 import type { SessionState, Target } from '../../targets/target.js';
 import { compileProfileRate } from '../arrivals/profile-rate.js';
 import { outcomeOfError } from '../driver/error-class.js';
-import { buildStepIndex } from '../driver/step-index.js';
 import type { Flow, Profile } from '../profile/profile.js';
+import { buildStepIndex } from '../profile/step-index.js';
 import type { Engine, EngineRunOptions } from './engine.js';
 
 /** One stretch of the timeline with a constant planned arrival rate (its mean). */

@@ -16,10 +16,10 @@
  */
 import { basename, resolve } from 'node:path';
 import { meanRateBetween, profileDurationS } from '../../harness/arrivals/profile-rate.js';
-import { buildStepIndex } from '../../harness/driver/step-index.js';
 import { StampedeError } from '../../harness/errors.js';
 import { profileHash } from '../../harness/profile/load-profile.js';
 import type { Profile } from '../../harness/profile/profile.js';
+import { buildStepIndex } from '../../harness/profile/step-index.js';
 import { isOutcomeClass, OUTCOME_CLASSES, type OutcomeIndex } from '../outcome.js';
 import type { RunMeta } from '../run-dir/run-meta.js';
 import { RunWriter } from '../run-dir/run-writer.js';

@@ -2,7 +2,7 @@
  * The run's step index space: every distinct step name across flows, in order of first appearance.
  * Recorders, snapshots and reports all count by these indices (`RunMeta.steps`).
  */
-import type { Profile } from '../profile/profile.js';
+import type { Profile } from './profile.js';
 
 export interface StepIndex {
   /** Distinct step names, the index space. */
