@@ -8,6 +8,9 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 120_000,
     hookTimeout: 60_000,
+    // Most tests wait on loopback servers and child processes rather than the CPU: two files at a
+    // time on a 2-core machine (vitest's default there is one). The e2e group stays sequential.
+    maxWorkers: 2,
     projects: [
       {
         extends: true,
