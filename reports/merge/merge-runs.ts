@@ -14,7 +14,7 @@ import { errorMessage, StampedeError } from '../../harness/errors.js';
 import { OUTCOME_CLASSES } from '../outcome.js';
 import { aggregateHistogram, encodeHistogram } from '../recorder/histogram-factory.js';
 import type { IntervalSnapshot, StepInterval } from '../recorder/interval-snapshot.js';
-import { hlogTag, parseHlog } from '../run-dir/hlog-file.js';
+import { hlogTag, LATENESS_TAG, parseHlog } from '../run-dir/hlog-file.js';
 import { RUN_FILES } from '../run-dir/run-data.js';
 import type { RunMeta } from '../run-dir/run-meta.js';
 import { RunWriter } from '../run-dir/run-writer.js';
@@ -92,12 +92,16 @@ async function snapshotsOf(
   const own = (row: number): number => at(run.meta.t0Ms + row * intervalMs);
   const byIndex = new Map<
     number,
-    { row: (typeof run.series)[number] | null; steps: Map<number, StepAccumulator> }
+    {
+      row: (typeof run.series)[number] | null;
+      steps: Map<number, StepAccumulator>;
+      lateness: Histogram | null;
+    }
   >();
   const slot = (index: number) => {
     let s = byIndex.get(index);
     if (s === undefined) {
-      s = { row: null, steps: new Map() };
+      s = { row: null, steps: new Map(), lateness: null };
       byIndex.set(index, s);
     }
     return s;
@@ -141,6 +145,12 @@ async function snapshotsOf(
     throw new StampedeError('E_RUN_DIR', `${hlogPath}: ${errorMessage(err)}`);
   }
   for (const line of lines) {
+    if (line.tag === LATENESS_TAG) {
+      const s = slot(at(line.startMs));
+      s.lateness ??= aggregateHistogram();
+      s.lateness.add(line.histogram);
+      continue;
+    }
     const tag = tags.get(line.tag);
     if (tag === undefined)
       throw new StampedeError('E_RUN_DIR', `${hlogPath}: tag "${line.tag}" names no step of meta.json`);
@@ -150,7 +160,7 @@ async function snapshotsOf(
     h.add(line.histogram);
   }
   const out: IntervalSnapshot[] = [];
-  for (const [index, { row, steps }] of byIndex) {
+  for (const [index, { row, steps, lateness }] of byIndex) {
     const stepIntervals: StepInterval[] = [];
     for (const [step, a] of steps) {
       stepIntervals.push({
@@ -173,6 +183,7 @@ async function snapshotsOf(
       completed: row?.completed ?? 0,
       inFlight: row?.inFlight ?? 0,
       maxLatenessUs: Math.round((row?.maxLatenessMs ?? 0) * 1000),
+      ...(lateness !== null ? { lateness: encodeHistogram(lateness) } : {}),
       steps: stepIntervals,
     });
   }

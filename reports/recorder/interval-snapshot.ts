@@ -38,6 +38,11 @@ export interface IntervalSnapshot {
   readonly inFlight: number;
   /** Worst lateness of a send against its schedule in this interval, µs. */
   readonly maxLatenessUs: number;
+  /**
+   * Lateness of every arrival due in this interval (µs, compressed base64 HDR): how far behind its
+   * schedule the shard started it. Absent when the engine has no send schedule (closed model, imports).
+   */
+  readonly lateness?: string;
   /** Steps with any activity in the interval. */
   readonly steps: readonly StepInterval[];
 }

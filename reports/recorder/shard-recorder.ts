@@ -28,6 +28,7 @@ export class ShardRecorder {
   #dropped = 0;
   #completed = 0;
   #maxLatenessUs = 0;
+  readonly #lateness: Histogram = recordingHistogram();
   #destroyed = false;
 
   /** `stepCount`: number of distinct step names in the run (indices as in `RunMeta.steps`). */
@@ -85,6 +86,7 @@ export class ShardRecorder {
 
   lateness(us: number): void {
     if (us > this.#maxLatenessUs) this.#maxLatenessUs = us;
+    this.#lateness.recordValue(clampUs(us));
   }
 
   /** Closes interval `index` spanning [startMs, endMs) (epoch ms) and starts a fresh one. */
@@ -122,6 +124,7 @@ export class ShardRecorder {
       completed: this.#completed,
       inFlight,
       maxLatenessUs: this.#maxLatenessUs,
+      ...(this.#lateness.totalCount > 0 ? { lateness: this.#encodeLateness(startMs, endMs) } : {}),
       steps,
     };
     this.#arrivals = 0;
@@ -132,6 +135,15 @@ export class ShardRecorder {
     return snapshot;
   }
 
+  #encodeLateness(startMs: number, endMs: number): string {
+    const h = this.#lateness;
+    h.startTimeStampMsec = startMs;
+    h.endTimeStampMsec = endMs;
+    const encoded = encodeHistogram(h);
+    h.reset();
+    return encoded;
+  }
+
   /** Frees the WebAssembly memory. The recorder is unusable afterwards. */
   destroy(): void {
     if (this.#destroyed) return;
@@ -140,5 +152,6 @@ export class ShardRecorder {
       s.latency.destroy();
       s.service.destroy();
     }
+    this.#lateness.destroy();
   }
 }

@@ -3,7 +3,7 @@
  * the same thing the same way. Locale-independent (a golden file must not depend on the machine).
  */
 import type { LatencyModel } from '../run-dir/run-meta.js';
-import type { FellBehind, GateResult } from '../run-dir/summary.js';
+import type { FellBehind, GateResult, Summary } from '../run-dir/summary.js';
 
 /** 1234567 -> "1,234,567" (fractions rounded). */
 export function fmtCount(n: number): string {
@@ -48,6 +48,12 @@ export function fallBehindSentence(f: FellBehind): string {
     `(achieved ${fmtPerS(f.achievedRatePerS)}/s; ${why}); p99 ${fmtMs(f.p99BeforeMs)} → ${fmtMs(f.p99AfterMs)}; ` +
     `peak backlog ${fmtCount(f.peakBacklog)}; ${recovered}`
   );
+}
+
+/** How far behind schedule the driver started arrivals: p99 and worst, or only the worst without a schedule. */
+export function latenessText(s: Summary): string {
+  if (s.latenessMs === null) return `driver lateness max ${fmtMs(s.maxLatenessMs)}`;
+  return `driver lateness p99 ${fmtMs(s.latenessMs.p99)}, max ${fmtMs(s.maxLatenessMs)}`;
 }
 
 /** One line per gate. */

@@ -10,10 +10,10 @@ import {
   clockOf,
   fallBehindSentence,
   fmtCount,
-  fmtMs,
   fmtOffset,
   gateLine,
   latencyModelText,
+  latenessText,
 } from './figures-format.js';
 import { reportChartData } from './html-report-data.js';
 import { REPORT_SCRIPT } from './html-report-script.js';
@@ -77,7 +77,7 @@ function overview(run: RunData): string {
     `<p class="sub">target ${escapeHtml(s.target)}, engine ${escapeHtml(s.engine)}; ${escapeHtml(latencyModelText(s.latencyModel))}<br>` +
       `started ${escapeHtml(s.startedAt)}, ${escapeHtml(fmtCount(s.durationS))} s in ${s.intervalS} s intervals; ` +
       `sessions ${fmtCount(s.arrivals)} arrived, ${fmtCount(s.started)} started, ${fmtCount(s.dropped)} dropped, ` +
-      `${fmtCount(s.completed)} completed; driver lateness max ${escapeHtml(fmtMs(s.maxLatenessMs))}</p>`,
+      `${fmtCount(s.completed)} completed; ${escapeHtml(latenessText(s))}</p>`,
   ];
   if (s.aborted) {
     parts.push(

@@ -6,10 +6,10 @@ import type { RunData } from '../run-dir/run-data.js';
 import {
   fallBehindSentence,
   fmtCount,
-  fmtMs,
   fmtOffset,
   gateLine,
   latencyModelText,
+  latenessText,
 } from './figures-format.js';
 import { STEP_TABLE_HEAD, STEP_TABLE_NUMERIC, stepTableRows } from './step-table.js';
 
@@ -41,7 +41,7 @@ function overview(run: RunData): string[] {
     `- started ${s.startedAt}, ${fmtCount(s.durationS)} s in ${s.intervalS} s intervals` +
       (s.shard ? `, shard ${s.shard.index + 1}/${s.shard.count}` : ''),
     `- sessions: ${fmtCount(s.arrivals)} arrived, ${fmtCount(s.started)} started, ${fmtCount(s.dropped)} dropped, ` +
-      `${fmtCount(s.completed)} completed; driver lateness max ${fmtMs(s.maxLatenessMs)}`,
+      `${fmtCount(s.completed)} completed; ${latenessText(s)}`,
   ];
   if (s.aborted)
     lines.push(`- **ABORTED**: ${mdEscape(s.abortReason ?? 'no reason given')} (partial results)`);

@@ -8,10 +8,10 @@ import {
   alignColumns,
   fallBehindSentence,
   fmtCount,
-  fmtMs,
   fmtOffset,
   gateLine,
   latencyModelText,
+  latenessText,
 } from './figures-format.js';
 import { STEP_TABLE_HEAD, STEP_TABLE_NUMERIC, stepTableRows } from './step-table.js';
 
@@ -23,7 +23,7 @@ function header(run: RunData): string[] {
     `started ${s.startedAt}, ${fmtCount(s.durationS)} s in ${s.intervalS} s intervals` +
       (s.shard ? `, shard ${s.shard.index + 1}/${s.shard.count}` : ''),
     `sessions: ${fmtCount(s.arrivals)} arrived, ${fmtCount(s.started)} started, ${fmtCount(s.dropped)} dropped, ` +
-      `${fmtCount(s.completed)} completed; driver lateness max ${fmtMs(s.maxLatenessMs)}`,
+      `${fmtCount(s.completed)} completed; ${latenessText(s)}`,
   ];
   if (s.aborted) lines.push(`ABORTED: ${s.abortReason ?? 'no reason given'} (partial results)`);
   for (const d of s.degraded) lines.push(`degraded: ${d}`);

@@ -12,6 +12,12 @@ import { aggregateHistogram, decodeHistogram } from '../recorder/histogram-facto
 /** The two histograms kept per step and interval. */
 export type HlogKind = 'latency' | 'service';
 
+/**
+ * The log's tag for the send lateness of arrivals (how far behind schedule the driver started
+ * them). Not a step: `.lateness` is no step histogram kind, so it cannot collide with a step's tag.
+ */
+export const LATENESS_TAG = 'schedule.lateness';
+
 /** The log's tag for a step's histogram: spaces and commas (which the format forbids) become `_`. */
 export function hlogTag(step: string, kind: HlogKind): string {
   return `${step.replace(/[\s,]/g, '_')}.${kind}`;

@@ -28,6 +28,8 @@ export interface MergedInterval {
   completed: number;
   inFlight: number;
   maxLatenessUs: number;
+  /** Send lateness of the interval's arrivals (µs), or null when no shard had a schedule. */
+  lateness: Histogram | null;
   /** Snapshots merged so far (one per shard that delivered). */
   shards: number;
   /** Sparse: only steps with activity, keyed by step index. */
@@ -62,6 +64,10 @@ export function mergeSnapshotInto(into: MergedInterval, s: IntervalSnapshot): vo
   into.completed += s.completed;
   into.inFlight += s.inFlight;
   if (s.maxLatenessUs > into.maxLatenessUs) into.maxLatenessUs = s.maxLatenessUs;
+  if (s.lateness !== undefined) {
+    into.lateness ??= aggregateHistogram();
+    into.lateness.add(decodeHistogram(s.lateness));
+  }
   for (const st of s.steps) {
     let m = into.steps.get(st.step);
     if (m === undefined) {
@@ -94,6 +100,7 @@ export class IntervalMerger {
         completed: 0,
         inFlight: 0,
         maxLatenessUs: 0,
+        lateness: null,
         shards: 0,
         steps: new Map(),
       };

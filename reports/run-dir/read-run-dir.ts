@@ -11,7 +11,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StampedeError } from '../../harness/errors.js';
 import { aggregateHistogram } from '../recorder/histogram-factory.js';
-import { HlogFormatError, hlogTag, parseHlog, totalsByTag } from './hlog-file.js';
+import { HlogFormatError, hlogTag, LATENESS_TAG, parseHlog, totalsByTag } from './hlog-file.js';
 import { RUN_FILES, type RunData, type RunEvent, UNFINISHED_REASON } from './run-data.js';
 import type { RunMeta, TargetMetricsSample } from './run-meta.js';
 import { summarize, totalsFromSeries } from './summarize.js';
@@ -125,6 +125,7 @@ export async function readRunDir(dir: string): Promise<RunData> {
   try {
     const intervals = parseHlog(hlogText, s.aborted);
     const known = new Set(m.steps.flatMap((n) => [hlogTag(n, 'latency'), hlogTag(n, 'service')]));
+    known.add(LATENESS_TAG);
     const stray = intervals.find((iv) => !known.has(iv.tag));
     if (stray !== undefined) fail(hlogPath, `tag "${stray.tag}" names no step of meta.json`);
     totals = totalsByTag(intervals);
@@ -132,6 +133,7 @@ export async function readRunDir(dir: string): Promise<RunData> {
     if (err instanceof HlogFormatError) fail(hlogPath, err.message);
     throw err;
   }
+  const lateness = totals.get(LATENESS_TAG) ?? aggregateHistogram();
   const histograms = m.steps.map((step) => ({
     step,
     latency: totals.get(hlogTag(step, 'latency')) ?? aggregateHistogram(),
@@ -152,7 +154,7 @@ export async function readRunDir(dir: string): Promise<RunData> {
     s.aborted && s.abortReason === UNFINISHED_REASON
       ? summarize({
           meta: m,
-          totals: totalsFromSeries(series, histograms),
+          totals: totalsFromSeries(series, histograms, lateness),
           series,
           end: {
             aborted: true,
@@ -164,5 +166,5 @@ export async function readRunDir(dir: string): Promise<RunData> {
           },
         })
       : s;
-  return { meta: m, summary: summaryNow, series, histograms, targetMetrics: tm, events: ev };
+  return { meta: m, summary: summaryNow, series, histograms, lateness, targetMetrics: tm, events: ev };
 }

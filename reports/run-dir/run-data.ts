@@ -33,6 +33,8 @@ export interface RunData {
   readonly series: readonly SeriesRow[];
   /** Per-step total histograms, indexed as `meta.steps`. */
   readonly histograms: readonly StepHistograms[];
+  /** Send lateness of every arrival over the run (µs); empty when the engine had no schedule. */
+  readonly lateness: Histogram;
   readonly targetMetrics: readonly TargetMetricsSample[];
   readonly events: readonly RunEvent[];
 }

@@ -15,7 +15,7 @@ import { aggregateHistogram } from '../recorder/histogram-factory.js';
 import type { IntervalSnapshot } from '../recorder/interval-snapshot.js';
 import { renderHtml } from '../render/render-html.js';
 import { jsonText, writeFileAtomic, writeFileAtomicSync } from './atomic-write.js';
-import { HlogFormatter, hlogTag } from './hlog-file.js';
+import { HlogFormatter, hlogTag, LATENESS_TAG } from './hlog-file.js';
 import { IntervalMerger, type MergedInterval } from './interval-merger.js';
 import { RUN_FILES, type RunData, type RunEvent, UNFINISHED_REASON } from './run-data.js';
 import type { RunEnd, RunMeta, TargetMetricsSample } from './run-meta.js';
@@ -201,6 +201,7 @@ export class RunWriter {
         latency: this.#totals.steps[i]!.latency,
         service: this.#totals.steps[i]!.service,
       })),
+      lateness: this.#totals.lateness,
       targetMetrics: this.#targetMetrics,
       events: this.#events,
     };
@@ -218,6 +219,12 @@ export class RunWriter {
     t.dropped += m.dropped;
     t.completed += m.completed;
     if (m.maxLatenessUs > t.maxLatenessUs) t.maxLatenessUs = m.maxLatenessUs;
+    if (m.lateness !== null && m.lateness.totalCount > 0) {
+      m.lateness.startTimeStampMsec = m.startMs;
+      m.lateness.endTimeStampMsec = m.endMs;
+      this.#hlog.interval(m.lateness, LATENESS_TAG);
+      t.lateness.add(m.lateness);
+    }
     const late = m.index <= this.#lastClosed;
     if (late) this.#lateSnapshots += m.shards;
     const all = this.#allSteps;

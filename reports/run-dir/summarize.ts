@@ -34,6 +34,8 @@ export interface RunTotals {
   dropped: number;
   completed: number;
   maxLatenessUs: number;
+  /** Send lateness of every arrival (µs); empty when the engine had no schedule. */
+  readonly lateness: Histogram;
   readonly steps: StepTotals[];
 }
 
@@ -49,7 +51,15 @@ export function emptyTotals(stepCount: number): RunTotals {
       retries: 0,
     });
   }
-  return { arrivals: 0, started: 0, dropped: 0, completed: 0, maxLatenessUs: 0, steps };
+  return {
+    arrivals: 0,
+    started: 0,
+    dropped: 0,
+    completed: 0,
+    maxLatenessUs: 0,
+    lateness: aggregateHistogram(),
+    steps,
+  };
 }
 
 /**
@@ -59,8 +69,10 @@ export function emptyTotals(stepCount: number): RunTotals {
 export function totalsFromSeries(
   series: readonly SeriesRow[],
   histograms: readonly { readonly latency: Histogram; readonly service: Histogram }[],
+  lateness?: Histogram,
 ): RunTotals {
   const t = emptyTotals(histograms.length);
+  if (lateness !== undefined) t.lateness.add(lateness);
   histograms.forEach((h, i) => {
     t.steps[i]!.latency.add(h.latency);
     t.steps[i]!.service.add(h.service);
@@ -164,6 +176,7 @@ export function summarize(input: SummarizeInput): Summary {
     dropped: totals.dropped,
     completed: totals.completed,
     maxLatenessMs: usToMs(totals.maxLatenessUs),
+    latenessMs: totals.lateness.totalCount > 0 ? latencyStats(totals.lateness) : null,
     steps,
     fellBehind,
     gates: input.gates ?? null,

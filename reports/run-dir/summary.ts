@@ -82,6 +82,12 @@ export interface Summary {
   readonly dropped: number;
   readonly completed: number;
   readonly maxLatenessMs: number;
+  /**
+   * How far behind its schedule the driver started arrivals (send lateness), ms; null when the
+   * engine has no schedule (closed model, imports). Latency is measured from the schedule anyway;
+   * this says whether the generator itself kept up.
+   */
+  readonly latenessMs: LatencyStats | null;
   readonly steps: Readonly<Record<string, StepSummary>>;
   /** Every step that fell behind, earliest first; null when none did. */
   readonly fellBehind: readonly FellBehind[] | null;

@@ -25,6 +25,7 @@ const summary: Summary = {
   dropped: 0,
   completed: 10,
   maxLatenessMs: 0,
+  latenessMs: null,
   steps: {},
   fellBehind: null,
   gates: null,

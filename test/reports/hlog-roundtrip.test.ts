@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as hdr from 'hdr-histogram-js';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hlogTag } from '../../reports/run-dir/hlog-file.js';
+import { hlogTag, LATENESS_TAG } from '../../reports/run-dir/hlog-file.js';
 import { buildSyntheticRun } from './synthetic-run.js';
 
 const root = await mkdtemp(join(tmpdir(), 'stampede-hlog-'));
@@ -43,7 +43,18 @@ describe('histograms.hlog', () => {
         expect(svc!.getValueAtPercentile(99) / 1000).toBe(st.serviceMs!.p99);
       });
     }
-    expect(lines).toBe(expected);
+    // One send-lateness line per interval that had arrivals; together they hold every lateness.
+    let latenessLines = 0;
+    let latenessCount = 0;
+    for (const [key, h] of seen) {
+      if (!key.endsWith(`/${LATENESS_TAG}`)) continue;
+      latenessLines++;
+      latenessCount += h.totalCount;
+    }
+    expect(latenessLines).toBe(series.filter((r) => r.arrivals > 0).length);
+    expect(latenessCount).toBe(writer.runData().lateness.totalCount);
+    expect(latenessCount).toBe(writer.runData().summary.arrivals);
+    expect(lines).toBe(expected + latenessLines);
     expect(lines).toBeGreaterThan(100);
   });
 
@@ -54,7 +65,7 @@ describe('histograms.hlog', () => {
     expect(text).toContain(`#[BaseTime: ${(meta.t0Ms / 1000).toFixed(3)} (seconds since epoch)]`);
     expect(text).toContain('#[Histogram log format version 1.3]');
     expect(hdr.listTags(text).sort()).toEqual(
-      meta.steps.flatMap((s) => [`${s}.latency`, `${s}.service`]).sort(),
+      [...meta.steps.flatMap((s) => [`${s}.latency`, `${s}.service`]), LATENESS_TAG].sort(),
     );
     expect(hlogTag('a step, odd', 'latency')).toBe('a_step__odd.latency');
   });
