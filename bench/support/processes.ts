@@ -108,9 +108,9 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(t);
 }
 
-/** Starts bench-server.ts (`ok` or `freeze`) on core 1. */
+/** Starts the loopback test server (`ok` or `freeze`; test/support/load-test-server.ts) on core 1. */
 export async function startBenchServer(mode: 'ok' | 'freeze'): Promise<BenchServer> {
-  const file = fileURLToPath(new URL('./bench-server.ts', import.meta.url));
+  const file = fileURLToPath(new URL('../../test/support/load-test-server.ts', import.meta.url));
   const [c, a] = pinned(1, process.execPath, ['--import', 'tsx', file, mode]);
   const child = spawn(c, a, { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
