@@ -34,6 +34,11 @@ export interface SessionHost {
   nowNs(): number;
   readonly requestTimeoutNs: number;
   readonly deadlineError: Error;
+  /**
+   * A session added a wake-up (a wait in `heap` or a deadline) due at `dueNs`: the shard's loop must
+   * not sleep past it. Cheap when the loop already wakes earlier.
+   */
+  wakeBy(dueNs: number): void;
   /** Called once when the session has nothing left to do. */
   sessionEnded(s: Session): void;
 }
@@ -192,7 +197,10 @@ export class Session implements Dispatcher.DispatchHandler {
     if (offered) this.#host.recorder.offered(this.#stepIds[this.#pos]!, this.#attempt > 1);
     const now = this.#host.nowNs();
     if (intendedNs <= now) this.#send(now);
-    else this.#host.heap.push(intendedNs, this);
+    else {
+      this.#host.heap.push(intendedNs, this);
+      this.#host.wakeBy(intendedNs);
+    }
   }
 
   #send(now: number): void {
@@ -208,6 +216,7 @@ export class Session implements Dispatcher.DispatchHandler {
     this.#sentNs = now;
     this.#deadlineNs = now + host.requestTimeoutNs;
     this.#deadlineTicket = host.deadlines.push(this.#deadlineNs, this);
+    host.wakeBy(this.#deadlineNs);
     host.pool.dispatch(
       { path: req.path, method: req.method, headers: req.headers, body: req.body ?? null, blocking: false },
       this,

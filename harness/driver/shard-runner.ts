@@ -49,6 +49,8 @@ export class ShardRunner {
   #finish: ((r: ShardRunResult) => void) | null = null;
   #cancelled = 0;
   #tick: (() => void) | null = null;
+  /** When the loop will run next (ns from t0); Infinity while it is running. */
+  #wakeAtNs = Number.POSITIVE_INFINITY;
 
   readonly #t0Ms: number;
 
@@ -107,6 +109,9 @@ export class ShardRunner {
       heap,
       deadlines,
       nowNs: () => this.nowNs(),
+      wakeBy: (dueNs) => {
+        if (dueNs < this.#wakeAtNs) this.#armAt(dueNs);
+      },
       requestTimeoutNs: cfg.requestTimeoutMs * 1e6,
       deadlineError: deadlineError(),
       sessionEnded: (s) => {
@@ -129,8 +134,9 @@ export class ShardRunner {
     };
 
     const tick = (): void => {
-      this.#timer = null;
-      this.#immediate = null;
+      this.#clearWake();
+      // While it runs, sessions need not re-arm the loop: it computes its next wake at the end.
+      this.#wakeAtNs = Number.NEGATIVE_INFINITY;
       let now = this.nowNs();
       this.#cutIntervals(now, intervalNs);
 
@@ -178,9 +184,7 @@ export class ShardRunner {
       const cutNs = (this.#interval + 1) * intervalNs;
       if (cutNs < wakeNs) wakeNs = cutNs;
       if (endNs < wakeNs) wakeNs = endNs;
-      const delayNs = wakeNs - this.nowNs();
-      if (delayNs <= SPIN_NS) this.#immediate = setImmediate(tick);
-      else this.#timer = setTimeout(tick, Math.floor((delayNs - SPIN_NS) / 1e6) + 1);
+      this.#armAt(wakeNs);
     };
     this.#tick = tick;
 
@@ -192,10 +196,25 @@ export class ShardRunner {
   }
 
   #wakeSoon(): void {
-    if (!this.#tick || this.#immediate) return;
+    if (this.#tick) this.#armAt(this.nowNs());
+  }
+
+  /** (Re)arms the loop to run at `atNs`: spinning the last stretch, since timers are ~1 ms coarse. */
+  #armAt(atNs: number): void {
+    const tick = this.#tick;
+    if (tick === null) return;
+    this.#clearWake();
+    this.#wakeAtNs = atNs;
+    const delayNs = atNs - this.nowNs();
+    if (delayNs <= SPIN_NS) this.#immediate = setImmediate(tick);
+    else this.#timer = setTimeout(tick, Math.floor((delayNs - SPIN_NS) / 1e6) + 1);
+  }
+
+  #clearWake(): void {
     if (this.#timer) clearTimeout(this.#timer);
+    if (this.#immediate) clearImmediate(this.#immediate);
     this.#timer = null;
-    this.#immediate = setImmediate(this.#tick);
+    this.#immediate = null;
   }
 
   /** Ships every interval that has ended by `now` (empty ones too, so the coordinator can close them). */
@@ -212,6 +231,9 @@ export class ShardRunner {
   }
 
   #end(): void {
+    // The loop is over: nothing may re-arm it (late callbacks of cancelled requests included).
+    this.#clearWake();
+    this.#tick = null;
     // Sessions still running at the deadline are cancelled: their request in flight is aborted and
     // recorded as a timeout, waits are dropped, and the count is reported.
     const reason = deadlineError();
