@@ -3,13 +3,13 @@
  * under `/usr/bin/time` for its own CPU and peak RSS, and the bench server. Every child is bounded:
  * it gets a kill timer, and the caller stops servers it started.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { spawnTestServer, type TestServer } from '../../test/support/spawn-test-server.js';
 
 /** Read once, before anything pins this process. */
 export const CORES = availableParallelism();
@@ -87,44 +87,12 @@ export async function runMeasured(
   return { code, stdout, stderr, wallMs, cpuUs, maxRssMb, timedOut };
 }
 
-export interface ServerStats {
-  readonly count: number;
-  readonly perSecond: (number | null)[];
-  readonly firstSecondMs: number;
-  readonly freezes: [number, number][];
-}
-
-export interface BenchServer {
-  readonly origin: string;
-  stats(): Promise<ServerStats>;
-  stop(): Promise<void>;
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const t = setTimeout(() => child.kill('SIGKILL'), 3000);
-  await once(child, 'exit');
-  clearTimeout(t);
-}
+export type { ServerStats } from '../../test/support/spawn-test-server.js';
+export type BenchServer = TestServer;
 
 /** Starts the loopback test server (`ok` or `freeze`; test/support/load-test-server.ts) on core 1. */
-export async function startBenchServer(mode: 'ok' | 'freeze'): Promise<BenchServer> {
-  const file = fileURLToPath(new URL('../../test/support/load-test-server.ts', import.meta.url));
-  const [c, a] = pinned(1, process.execPath, ['--import', 'tsx', file, mode]);
-  const child = spawn(c, a, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! });
-  const [first] = (await once(lines, 'line')) as [string];
-  const { port } = JSON.parse(first) as { port: number };
-  const origin = `http://127.0.0.1:${port}`;
-  return {
-    origin,
-    async stats() {
-      const res = await fetch(`${origin}/__stats`);
-      return (await res.json()) as ServerStats;
-    },
-    stop: () => stopChild(child),
-  };
+export function startBenchServer(mode: 'ok' | 'freeze'): Promise<BenchServer> {
+  return spawnTestServer(mode, 0, (cmd, args) => pinned(1, cmd, args));
 }
 
 /** A free loopback port (bound and released; good enough for a child started right after). */
