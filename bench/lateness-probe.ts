@@ -10,6 +10,7 @@
  * Prints one JSON line: lateness percentiles (ms), arrivals, and t0 (epoch ms).
  */
 import * as hdr from 'hdr-histogram-js';
+import { loginProfileYaml } from './support/login-profile.js';
 
 interface ProbeRequest {
   readonly origin: string;
@@ -38,18 +39,14 @@ const { join } = await import('node:path');
 const dir = mkdtempSync(join(tmpdir(), 'stampede-bench-late-'));
 writeFileSync(
   join(dir, 'profile.yaml'),
-  [
-    'name: bench-rate',
-    'description: fixed-rate accuracy',
-    'population: { accounts: 1000000, seed: 1, mustResetShare: 0 }',
-    'client: { maxInFlight: 10000, connections: 64, requestTimeout: 5s }',
-    'flows:',
-    '  login: { weight: 1, accounts: all, steps: [login] }',
-    'arrivals: uniform',
-    'phases:',
-    `  - { name: steady, constant: ${req.rate}, duration: ${req.seconds}s }`,
-    '',
-  ].join('\n'),
+  loginProfileYaml({
+    name: 'bench-rate',
+    rate: req.rate,
+    seconds: req.seconds,
+    maxInFlight: 10_000,
+    connections: 64,
+    requestTimeout: '5s',
+  }),
 );
 writeFileSync(
   join(dir, 'target.yaml'),

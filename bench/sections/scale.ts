@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loginProfileYaml } from '../support/login-profile.js';
 import { runMeasured } from '../support/processes.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -47,19 +48,16 @@ function planProfileYaml(millions: number): string {
 }
 
 function runProfileYaml(rate: number, seconds: number): string {
-  return [
-    'name: bench-million',
-    'description: long login-only run',
-    'population: { accounts: 10000000, seed: 1, mustResetShare: 0 }',
-    'client: { maxInFlight: 10000, connections: 64, requestTimeout: 5s }',
-    'reference: { hashCost: 0 }',
-    'flows:',
-    '  login: { weight: 1, accounts: all, steps: [login] }',
-    'arrivals: uniform',
-    'phases:',
-    `  - { name: steady, constant: ${rate}, duration: ${seconds}s }`,
-    '',
-  ].join('\n');
+  return loginProfileYaml({
+    name: 'bench-million',
+    rate,
+    seconds,
+    maxInFlight: 10_000,
+    connections: 64,
+    requestTimeout: '5s',
+    accounts: 10_000_000,
+    reference: { hashCost: 0 },
+  });
 }
 
 function vmHwmMb(pid: number): number | null {

@@ -11,6 +11,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { GenRequest, GenResult } from '../gen-stampede.js';
+import { loginProfileYaml } from '../support/login-profile.js';
 import { startNginx } from '../support/nginx-target.js';
 import type { Peers } from '../support/peers.js';
 import { runMeasured, startBenchServer } from '../support/processes.js';
@@ -51,18 +52,14 @@ export interface ThroughputResult {
 const GENERATORS: GeneratorName[] = ['stampede-undici', 'stampede-autocannon', 'autocannon-cli', 'wrk'];
 
 function floodProfile(seconds: number, rate: number): string {
-  return [
-    'name: bench-flood',
-    'description: throughput ceiling',
-    'population: { accounts: 1000000, seed: 1, mustResetShare: 0 }',
-    `client: { maxInFlight: ${CONNECTIONS}, connections: ${CONNECTIONS}, requestTimeout: 5s }`,
-    'flows:',
-    '  login: { weight: 1, accounts: all, steps: [login] }',
-    'arrivals: uniform',
-    'phases:',
-    `  - { name: flood, constant: ${rate}, duration: ${seconds}s }`,
-    '',
-  ].join('\n');
+  return loginProfileYaml({
+    name: 'bench-flood',
+    rate,
+    seconds,
+    maxInFlight: CONNECTIONS,
+    connections: CONNECTIONS,
+    requestTimeout: '5s',
+  });
 }
 
 /** An http target file: one GET step, the cheapest request a target file can describe. */

@@ -7,6 +7,7 @@
  * wrk and autocannon without a rate are closed-model: they wait out a freeze instead of arriving.
  */
 import { fileURLToPath } from 'node:url';
+import { loginProfileYaml } from '../support/login-profile.js';
 import type { Peers } from '../support/peers.js';
 import { runMeasured, startBenchServer } from '../support/processes.js';
 import { percentileSorted } from '../support/stats.js';
@@ -55,20 +56,16 @@ export function trueLatency(
 }
 
 function profile(rate: number, seconds: number): string {
-  return [
-    'name: bench-truth',
-    'description: latency truth against a freezing server',
-    'population: { accounts: 1000000, seed: 1, mustResetShare: 0 }',
+  return loginProfileYaml({
+    name: 'bench-truth',
+    rate,
+    seconds,
+    maxInFlight: 10_000,
     // One connection per user waiting out a freeze (rate x 1 s): with fewer, users also queue in
     // the client's pool after the freeze, a real wait the schedule-derived truth does not count.
-    `client: { maxInFlight: 10000, connections: ${Math.max(64, Math.ceil(rate * 1.2))}, requestTimeout: 10s }`,
-    'flows:',
-    '  login: { weight: 1, accounts: all, steps: [login] }',
-    'arrivals: uniform',
-    'phases:',
-    `  - { name: steady, constant: ${rate}, duration: ${seconds}s }`,
-    '',
-  ].join('\n');
+    connections: Math.max(64, Math.ceil(rate * 1.2)),
+    requestTimeout: '10s',
+  });
 }
 
 async function autocannonTruth(rate: number, seconds: number, corrected: boolean): Promise<TruthRun> {
