@@ -79,6 +79,12 @@ export class Rng {
    * @param stream stream id; distinct ids give independent sequences from one seed.
    */
   constructor(seed: number, stream = 0) {
+    this.#a = this.#b = this.#c = this.#d = 0;
+    this.reseed(seed, stream);
+  }
+
+  /** Restarts the generator as `new Rng(seed, stream)` would, without allocating. */
+  reseed(seed: number, stream = 0): void {
     const s = Math.trunc(Number.isFinite(seed) ? seed : 0);
     const lo = s >>> 0;
     const hi = Math.floor(s / TWO_POW_32) | 0;

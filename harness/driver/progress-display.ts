@@ -4,18 +4,13 @@
  * hands it; it never reads the recorder itself.
  */
 import type { Writable } from 'node:stream';
+import type { IntervalFigures } from '../../reports/run-dir/run-writer.js';
 
-/** What one progress update shows. */
-export interface ProgressFigures {
+/** What one progress update shows: the latest closed interval, placed in the run. */
+export interface ProgressFigures extends Omit<IntervalFigures, 'index'> {
   readonly phase: string;
   readonly elapsedS: number;
   readonly totalS: number;
-  readonly offeredPerS: number;
-  readonly achievedPerS: number;
-  readonly p99Ms: number | null;
-  readonly inFlight: number;
-  readonly errors: number;
-  readonly dropped: number;
 }
 
 function clock(s: number): string {

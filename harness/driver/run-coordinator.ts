@@ -113,17 +113,7 @@ export async function runSurge(opts: SurgeOptions): Promise<SurgeResult> {
     const last = writer.lastInterval();
     if (last) {
       const elapsedS = ((last.index + 1) * intervalMs) / 1000;
-      progress.update({
-        phase: phaseAt(profile, elapsedS),
-        elapsedS,
-        totalS: durationS,
-        offeredPerS: last.offeredPerS,
-        achievedPerS: last.achievedPerS,
-        p99Ms: last.p99Ms,
-        inFlight: last.inFlight,
-        errors: last.errors,
-        dropped: last.dropped,
-      });
+      progress.update({ ...last, phase: phaseAt(profile, elapsedS), elapsedS, totalS: durationS });
       if (monitor.active) {
         const breach = monitor.observe(gateFiguresOfRun(writer.runData()), elapsedS);
         if (breach) abort(breach.reason);

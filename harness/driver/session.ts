@@ -13,11 +13,11 @@ import type { IncomingHttpHeaders } from 'undici/types/header.js';
 import { OUTCOME_CLASSES, Outcome, type OutcomeIndex, outcomeOfStatus } from '../../reports/outcome.js';
 import type { ShardRecorder } from '../../reports/recorder/shard-recorder.js';
 import type { ResponseView, SessionState, Target } from '../../targets/target.js';
+import { Rng } from '../arrivals/rng.js';
 import type { Flow, FlowStep } from '../profile/profile.js';
 import type { DeadlineRing } from './deadline-ring.js';
 import { outcomeOfError } from './error-class.js';
 import { retryDelayS } from './retry-backoff.js';
-import { nextRandom } from './session-random.js';
 import { sampleThinkS } from './think-time.js';
 import type { TimerHeap } from './timer-heap.js';
 
@@ -88,7 +88,6 @@ export interface SessionStart {
   readonly region: string;
   readonly seed: number;
   readonly seq: number;
-  readonly rngSeed: number;
 }
 
 export class Session implements Dispatcher.DispatchHandler {
@@ -96,7 +95,8 @@ export class Session implements Dispatcher.DispatchHandler {
   readonly #host: SessionHost;
   #flow!: Flow;
   #stepIds!: readonly number[];
-  readonly rand = { rng: 0 };
+  /** Think times and retry jitter, reseeded for every session. */
+  readonly #rand = new Rng(0);
 
   #pos = 0;
   #attempt = 1;
@@ -145,7 +145,9 @@ export class Session implements Dispatcher.DispatchHandler {
     }
     this.#flow = init.flow;
     this.#stepIds = init.stepIds;
-    this.rand.rng = init.rngSeed;
+    // Seeded by the arrival's place in the stream: the session draws the same think times and
+    // jitter whichever worker runs it, so --workers 1 and --workers 4 replay the same surge.
+    this.#rand.reseed(init.seed, init.seq);
     this.#pos = 0;
     this.#cancelled = false;
     this.#beginStep(atNs);
@@ -290,7 +292,7 @@ export class Session implements Dispatcher.DispatchHandler {
     this.#pos++;
     if (this.#pos >= this.#flow.steps.length) return this.#end();
     const next = this.#step();
-    const thinkS = sampleThinkS(next.think, nextRandom(this.rand), nextRandom(this.rand));
+    const thinkS = sampleThinkS(next.think, this.#rand.float(), this.#rand.float());
     this.#beginStep(now + thinkS * 1e9);
   }
 
@@ -305,7 +307,7 @@ export class Session implements Dispatcher.DispatchHandler {
     this.#host.recorder.request(stepId, outcome, latencyUs, serviceUs);
     if (!this.#cancelled && this.#attempt < step.retry.maxAttempts && retryMask(step)[outcome]) {
       this.#attempt++;
-      const delayS = retryDelayS(step.retry, this.#attempt, nextRandom(this.rand), this.#retryAfterS());
+      const delayS = retryDelayS(step.retry, this.#attempt, this.#rand.float(), this.#retryAfterS());
       this.#schedule(now + delayS * 1e9, true);
       return;
     }

@@ -17,7 +17,6 @@ import { buildStepIndex } from '../profile/step-index.js';
 import { DeadlineRing } from './deadline-ring.js';
 import { deadlineError } from './error-class.js';
 import { Session, type SessionHost } from './session.js';
-import { sessionSeed } from './session-random.js';
 import type { ShardConfig } from './shard-config.js';
 import { TimerHeap } from './timer-heap.js';
 
@@ -130,7 +129,6 @@ export class ShardRunner {
       region: '',
       seed,
       seq: 0,
-      rngSeed: 0,
     };
 
     const tick = (): void => {
@@ -156,7 +154,6 @@ export class ShardRunner {
           init.password = creds.password;
           init.region = regions[next.region] ?? 'global';
           init.seq = next.seq;
-          init.rngSeed = sessionSeed(seed, next.seq);
           const session = spare.pop() ?? new Session(host);
           live.add(session);
           session.start(init, next.atNs);
