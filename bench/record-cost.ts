@@ -10,7 +10,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Outcome } from '../reports/outcome.js';
+import { Outcome } from '../harness/vocabulary/outcome.js';
 import { ShardRecorder } from '../reports/recorder/shard-recorder.js';
 import type { RunMeta } from '../reports/run-dir/run-meta.js';
 import { RunWriter } from '../reports/run-dir/run-writer.js';

@@ -1,7 +1,7 @@
 /**
  * Maps a transport failure to its outcome class. Codes as undici and Node report them (LIBS.md).
  */
-import { Outcome, type OutcomeIndex } from '../../reports/outcome.js';
+import { Outcome, type OutcomeIndex } from '../vocabulary/outcome.js';
 
 /** Marker put on errors raised by the driver's own request deadline. */
 export const DEADLINE_CODE = 'STAMPEDE_DEADLINE';

@@ -10,7 +10,7 @@
  */
 import type { Dispatcher } from 'undici';
 import type { IncomingHttpHeaders } from 'undici/types/header.js';
-import { OUTCOME_CLASSES, Outcome, type OutcomeIndex, outcomeOfStatus } from '../../reports/outcome.js';
+import { OUTCOME_CLASSES, Outcome, type OutcomeIndex, outcomeOfStatus } from '../vocabulary/outcome.js';
 import type { ShardRecorder } from '../../reports/recorder/shard-recorder.js';
 import type { ResponseView, SessionState, Target } from '../../targets/target.js';
 import { Rng } from '../arrivals/rng.js';

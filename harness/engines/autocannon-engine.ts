@@ -11,7 +11,7 @@
  * are counted on the flow's first step.
  */
 import autocannon from 'autocannon';
-import { Outcome, outcomeOfStatus } from '../../reports/outcome.js';
+import { Outcome, outcomeOfStatus } from '../vocabulary/outcome.js';
 import { ShardRecorder } from '../../reports/recorder/shard-recorder.js';
 import type { SessionState, Target } from '../../targets/target.js';
 import { compileProfileRate } from '../arrivals/profile-rate.js';

@@ -4,7 +4,7 @@
  * k6 exporter, reports) consumes this shape, never the YAML. Times are seconds (floats), rates are
  * arrivals (sessions) per second.
  */
-import type { OutcomeClass } from '../../reports/outcome.js';
+import type { OutcomeClass } from '../vocabulary/outcome.js';
 
 /** The fixed vocabulary of steps a target knows how to perform. */
 export const STEP_KINDS = ['login', 'reset-request', 'await-mail', 'reset-confirm', 'login-new'] as const;

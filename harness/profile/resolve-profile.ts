@@ -3,7 +3,7 @@
  * durations in seconds, rates multiplied by `rateScale` and timeline times by `timeScale`. It runs
  * only after the schema and semantic checks found nothing, so it reads the document without doubt.
  */
-import type { OutcomeClass } from '../../reports/outcome.js';
+import type { OutcomeClass } from '../vocabulary/outcome.js';
 import { parseDuration } from './duration.js';
 import type {
   AccountPool,

@@ -4,7 +4,7 @@
  * check (`GateMonitor`, fed by the driver once per closed interval).
  */
 import type { Histogram } from 'hdr-histogram-js';
-import { OUTCOME_CLASSES, type OutcomeClass } from '../outcome.js';
+import { OUTCOME_CLASSES, type OutcomeClass } from '../../harness/vocabulary/outcome.js';
 import type { RunData } from '../run-dir/run-data.js';
 
 /** Cumulative figures of one step. */

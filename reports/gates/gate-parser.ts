@@ -26,7 +26,7 @@
  * run's arrivals, so its selector must be `*`. A unit that does not fit the statistic is an error.
  */
 import { StampedeError } from '../../harness/errors.js';
-import { isOutcomeClass, OUTCOME_CLASSES, type OutcomeClass } from '../outcome.js';
+import { isOutcomeClass, OUTCOME_CLASSES, type OutcomeClass } from '../../harness/vocabulary/outcome.js';
 import {
   GATE_OPS,
   type Gate,

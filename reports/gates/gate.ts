@@ -3,7 +3,7 @@
  * The grammar and the parser live in `gate-parser.ts`, the meaning in `gate-evaluator.ts`;
  * this file only holds the shapes both agree on and the unit tables.
  */
-import type { OutcomeClass } from '../outcome.js';
+import type { OutcomeClass } from '../../harness/vocabulary/outcome.js';
 
 /** Comparison operators, in the order the lexer tries them (two-character ones first). */
 export const GATE_OPS = ['<=', '>=', '==', '!=', '<', '>'] as const;

@@ -20,7 +20,7 @@ import { StampedeError } from '../../harness/errors.js';
 import { profileHash } from '../../harness/profile/load-profile.js';
 import type { Profile } from '../../harness/profile/profile.js';
 import { buildStepIndex } from '../../harness/profile/step-index.js';
-import { isOutcomeClass, OUTCOME_CLASSES, type OutcomeIndex } from '../outcome.js';
+import { isOutcomeClass, OUTCOME_CLASSES, type OutcomeIndex } from '../../harness/vocabulary/outcome.js';
 import type { RunMeta } from '../run-dir/run-meta.js';
 import { RunWriter } from '../run-dir/run-writer.js';
 import type { Summary } from '../run-dir/summary.js';

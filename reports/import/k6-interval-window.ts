@@ -8,7 +8,7 @@
  * (never dropped) and reported as late; a point past the newest open interval slides the window,
  * closing and handing over the intervals that fall out of it, empty ones included.
  */
-import { Outcome, type OutcomeIndex } from '../outcome.js';
+import { Outcome, type OutcomeIndex } from '../../harness/vocabulary/outcome.js';
 import type { IntervalSnapshot, StepInterval } from '../recorder/interval-snapshot.js';
 import { ShardRecorder } from '../recorder/shard-recorder.js';
 

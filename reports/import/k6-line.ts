@@ -5,7 +5,7 @@
  * which the importer needs one. So the metric name is found by a substring search first and only
  * the points that count are JSON-parsed; the others are only checked to be one JSON object line.
  */
-import { Outcome, type OutcomeIndex, outcomeOfStatus } from '../outcome.js';
+import { Outcome, type OutcomeIndex, outcomeOfStatus } from '../../harness/vocabulary/outcome.js';
 
 /** Metrics the importer reads; every other metric's points are ignored (they repeat these). */
 export const READ_METRICS = [

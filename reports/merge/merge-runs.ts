@@ -11,7 +11,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Histogram } from 'hdr-histogram-js';
 import { errorMessage, StampedeError } from '../../harness/errors.js';
-import { OUTCOME_CLASSES } from '../outcome.js';
+import { OUTCOME_CLASSES } from '../../harness/vocabulary/outcome.js';
 import { aggregateHistogram, encodeHistogram } from '../recorder/histogram-factory.js';
 import type { IntervalSnapshot, StepInterval } from '../recorder/interval-snapshot.js';
 import { hlogTag, LATENESS_TAG, parseHlog } from '../run-dir/hlog-file.js';

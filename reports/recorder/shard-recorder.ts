@@ -6,7 +6,7 @@
  * Not thread-safe and not meant to be: each shard owns one.
  */
 import type { Histogram } from 'hdr-histogram-js';
-import { OUTCOME_CLASSES, type OutcomeIndex } from '../outcome.js';
+import { OUTCOME_CLASSES, type OutcomeIndex } from '../../harness/vocabulary/outcome.js';
 import { clampUs, encodeHistogram, recordingHistogram } from './histogram-factory.js';
 import type { IntervalSnapshot, StepInterval } from './interval-snapshot.js';
 

@@ -3,7 +3,7 @@
  * in the page as JSON (the page computes nothing but pixel positions). Arrays are column-wise,
  * as uPlot wants them; null is a gap.
  */
-import { OUTCOME_CLASSES } from '../outcome.js';
+import { OUTCOME_CLASSES } from '../../harness/vocabulary/outcome.js';
 import type { RunData } from '../run-dir/run-data.js';
 
 /** One step's timeline chart: latency percentiles against offered and achieved rate. */

@@ -4,7 +4,7 @@
  * worst lateness is kept. The merger holds open intervals until the writer closes them.
  */
 import type { Histogram } from 'hdr-histogram-js';
-import { OUTCOME_CLASSES } from '../outcome.js';
+import { OUTCOME_CLASSES } from '../../harness/vocabulary/outcome.js';
 import { aggregateHistogram, decodeHistogram } from '../recorder/histogram-factory.js';
 import type { IntervalSnapshot } from '../recorder/interval-snapshot.js';
 

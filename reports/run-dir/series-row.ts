@@ -4,7 +4,7 @@
  * microsecond precision; null where the step completed nothing in the interval.
  */
 import type { Histogram } from 'hdr-histogram-js';
-import { OUTCOME_CLASSES } from '../outcome.js';
+import { OUTCOME_CLASSES } from '../../harness/vocabulary/outcome.js';
 
 /** Latency percentiles of one step over one interval, ms. */
 export interface IntervalLatency {

@@ -4,7 +4,7 @@
  */
 import type { Histogram } from 'hdr-histogram-js';
 import { analyzeFallBehind, type FallBehindOptions } from '../analysis/fall-behind.js';
-import { OUTCOME_CLASSES } from '../outcome.js';
+import { OUTCOME_CLASSES } from '../../harness/vocabulary/outcome.js';
 import { aggregateHistogram } from '../recorder/histogram-factory.js';
 import type { RunEnd, RunMeta } from './run-meta.js';
 import type { SeriesRow } from './series-row.js';

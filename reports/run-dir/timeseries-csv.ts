@@ -3,7 +3,7 @@
  * every interval already closed. Wide format (one column per step and figure) so a spreadsheet or
  * `pandas.read_csv` reads it as is. Empty cells are "no data" (a step that completed nothing).
  */
-import { OUTCOME_CLASSES } from '../outcome.js';
+import { OUTCOME_CLASSES } from '../../harness/vocabulary/outcome.js';
 import type { SeriesRow, StepRow } from './series-row.js';
 
 const GLOBAL_COLUMNS = [

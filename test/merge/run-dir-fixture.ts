@@ -2,7 +2,7 @@
  * Builds real run directories for tests: a ShardRecorder records seeded latencies, RunWriter
  * writes the directory exactly as a run would.
  */
-import { Outcome } from '../../reports/outcome.js';
+import { Outcome } from '../../harness/vocabulary/outcome.js';
 import { ShardRecorder } from '../../reports/recorder/shard-recorder.js';
 import type { RunMeta } from '../../reports/run-dir/run-meta.js';
 import { RunWriter } from '../../reports/run-dir/run-writer.js';

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DURATION_PATTERN, formatDuration, parseDuration } from '../../harness/profile/duration.js';
 import { STEP_KINDS } from '../../harness/profile/profile.js';
 import { profileSchemaPath } from '../../harness/profile/schema-check.js';
-import { OUTCOME_CLASSES } from '../../reports/outcome.js';
+import { OUTCOME_CLASSES } from '../../harness/vocabulary/outcome.js';
 
 describe('parseDuration', () => {
   it.each([

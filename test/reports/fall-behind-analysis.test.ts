@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeFallBehind } from '../../reports/analysis/fall-behind.js';
-import { OUTCOME_CLASSES } from '../../reports/outcome.js';
+import { OUTCOME_CLASSES } from '../../harness/vocabulary/outcome.js';
 import type { SeriesRow, StepRow } from '../../reports/run-dir/series-row.js';
 
 const T0 = Date.UTC(2025, 0, 15, 12, 0, 0);

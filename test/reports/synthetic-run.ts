@@ -3,7 +3,7 @@
  * "shard" fed seeded latencies from a small queue model, its snapshots fed to a real `RunWriter`.
  * Everything (t0, timestamps, values) is fixed by the options, so two builds are byte-identical.
  */
-import { Outcome } from '../../reports/outcome.js';
+import { Outcome } from '../../harness/vocabulary/outcome.js';
 import { ShardRecorder } from '../../reports/recorder/shard-recorder.js';
 import type { RunMeta } from '../../reports/run-dir/run-meta.js';
 import { RunWriter } from '../../reports/run-dir/run-writer.js';
