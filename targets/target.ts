@@ -31,6 +31,11 @@ export interface SessionState {
 
 /** What to send. `path` includes the query string; the origin is the target's. */
 export interface RequestSpec {
+  /**
+   * Origin to send to when it is not the target's own (e.g. the mail sink's API for await-mail);
+   * absent: `Target.origin()`. The driver keeps one transport per origin.
+   */
+  readonly origin?: string;
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
   readonly path: string;
   readonly headers: Record<string, string>;

@@ -7,8 +7,12 @@
 export type LatencyModel =
   /** Open model: latency from each request's intended send time (coordinated-omission free). */
   | 'intended-time'
-  /** Closed model (autocannon, k6 VUs): latency from the actual send; a stall hides behind it. */
-  | 'service-time';
+  /** Closed model (autocannon): latency from the actual send; a stall hides behind it. */
+  | 'service-time'
+  /** Imported from k6 (`http_req_duration`, from the actual send; arrival-rate scenarios). */
+  | 'k6-import'
+  /** `stampede simulate`: intended-time latency against the reference model in virtual time. */
+  | 'simulated';
 
 export interface RunMeta {
   readonly profile: { readonly name: string; readonly file: string; readonly hash: string };
