@@ -25,6 +25,7 @@ const BUILDERS: Builders = {
       origin: spec.origin,
       seed: spec.seed,
       ...(spec.accounts !== undefined ? { accounts: spec.accounts } : {}),
+      ...(spec.mail !== undefined ? { mail: spec.mail } : {}),
     }),
   http: async (spec) => loadHttpTarget(spec.file),
   module: async (spec) => loadModuleTarget(spec.module, spec.options),

@@ -109,3 +109,20 @@ export function resolveSinkOptions(partial: Partial<SinkOptions>): SinkOptions {
   }
   return o;
 }
+
+/** The sink's domain table of a profile's `population.domains` (limits only; shares stay with the profile). */
+export function sinkDomains(
+  domains: readonly (DomainLimits & { readonly name: string })[],
+): Record<string, DomainLimits> {
+  const out: Record<string, DomainLimits> = {};
+  for (const d of domains) {
+    out[d.name] = {
+      perS: d.perS,
+      burst: d.burst,
+      perConnection: d.perConnection,
+      greylistS: d.greylistS,
+      rejectShare: d.rejectShare,
+    };
+  }
+  return out;
+}

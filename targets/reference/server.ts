@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { AuthService, type Reply } from './auth-service.js';
 import { Maintenance } from './maintenance.js';
 import { ServerMetrics } from './metrics.js';
-import type { ReferenceConfig } from './reference-config.js';
+import type { ReferenceConfig, ReferenceMailRoute } from './reference-config.js';
 
 /** Where to listen. */
 export interface ListenOptions {
@@ -28,11 +28,14 @@ export interface ReferenceServer {
 export const REGION_HEADER = 'x-stampede-region';
 
 const MAX_BODY = 64 * 1024;
-const MAILBOX_PREFIX = '/v1/mailbox/';
 
-/** Starts the reference service on `host:port` and resolves once it listens. */
-export async function listenReference(config: ReferenceConfig, at: ListenOptions): Promise<ReferenceServer> {
-  const service = new AuthService(config);
+/** Starts the reference service on `host:port`, relaying mail by `route`; resolves once it listens. */
+export async function listenReference(
+  config: ReferenceConfig,
+  at: ListenOptions,
+  mailRoute: ReferenceMailRoute,
+): Promise<ReferenceServer> {
+  const service = new AuthService(config, mailRoute);
   const maintenance = new Maintenance();
   const metrics = new ServerMetrics();
   let inFlight = 0;
@@ -60,8 +63,8 @@ export async function listenReference(config: ReferenceConfig, at: ListenOptions
         adminBusyWorkers: service.admin.busy,
         adminWorkers: config.adminWorkers,
         adminCompleted: service.admin.completed,
-        mailOutboxDepth: service.outbox.depth,
-        mailDelivered: service.outbox.delivered,
+        mailOutboxDepth: service.mail.depth,
+        mailDelivered: service.mail.counts().sent,
         inFlight,
         maintenance: maintenance.active,
         touchedAccounts: service.accounts.touchedCount,
@@ -75,7 +78,7 @@ export async function listenReference(config: ReferenceConfig, at: ListenOptions
       metrics.observe(endpoint, 200, (performance.now() - started) / 1000);
       return;
     }
-    if (endpoint !== 'maintenance') {
+    if (endpoint !== 'maintenance' && endpoint !== 'mail-stats') {
       const region = req.headers[REGION_HEADER];
       const retryAfterS = maintenance.retryAfterS(typeof region === 'string' ? region : undefined);
       if (retryAfterS > 0) {
@@ -86,7 +89,7 @@ export async function listenReference(config: ReferenceConfig, at: ListenOptions
       }
     }
     readJson(req, (body) => {
-      const reply = route(endpoint, req, body, service, maintenance);
+      const reply = route(endpoint, body, service, maintenance);
       if (reply.status === 503) metrics.reject(endpoint, 'queue_full');
       send(reply);
     });
@@ -123,7 +126,7 @@ function endpointOf(method: string | undefined, url: string): string {
   if (method === 'POST' && path === '/v1/login') return 'login';
   if (method === 'POST' && path === '/v1/password-reset') return 'password-reset';
   if (method === 'POST' && path === '/v1/password-reset/confirm') return 'password-reset-confirm';
-  if (method === 'GET' && path.startsWith(MAILBOX_PREFIX)) return 'mailbox';
+  if (method === 'GET' && path === '/admin/mail-stats') return 'mail-stats';
   if (method === 'POST' && path === '/admin/maintenance') return 'maintenance';
   if (method === 'GET' && path === '/metrics') return 'metrics';
   return 'other';
@@ -132,7 +135,6 @@ function endpointOf(method: string | undefined, url: string): string {
 /** Dispatches a parsed request; `body` is undefined when it was not a JSON object. */
 function route(
   endpoint: string,
-  req: IncomingMessage,
   body: Record<string, unknown> | undefined,
   service: AuthService,
   maintenance: Maintenance,
@@ -158,10 +160,8 @@ function route(
       }
       return service.confirm(account, token, newPassword);
     }
-    case 'mailbox': {
-      const path = (req.url ?? '').split('?', 1)[0] ?? '';
-      return service.mailbox(decodeURIComponent(path.slice(MAILBOX_PREFIX.length)));
-    }
+    case 'mail-stats':
+      return { status: 200, body: service.mailStats() };
     case 'maintenance': {
       const durationS = body?.['durationS'];
       const regions = body?.['regions'] ?? [];
