@@ -27,7 +27,7 @@ const BUILDERS: Builders = {
       ...(spec.accounts !== undefined ? { accounts: spec.accounts } : {}),
       ...(spec.mail !== undefined ? { mail: spec.mail } : {}),
     }),
-  http: async (spec) => loadHttpTarget(spec.file),
+  http: async (spec) => loadHttpTarget(spec.file, spec.mail),
   module: async (spec) => loadModuleTarget(spec.module, spec.options),
 };
 

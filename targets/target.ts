@@ -78,7 +78,7 @@ export type TargetSpec =
       /** The mail sink's API origin and the recipient domains (await-mail reads the sink). */
       readonly mail?: MailSpec;
     }
-  | { readonly kind: 'http'; readonly file: string }
+  | { readonly kind: 'http'; readonly file: string; readonly mail?: MailSpec }
   | { readonly kind: 'module'; readonly module: string; readonly options?: unknown };
 
 /** Where a target reads mail: the sink's API origin, and how an account's address is derived. */

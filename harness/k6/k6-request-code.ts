@@ -10,6 +10,7 @@ import {
   type CaptureDoc,
   DEFAULT_MAIL_CAPTURE,
   type HttpTargetDoc,
+  isSinkMailbox,
   type RequestDoc,
 } from '../../targets/http/http-target-doc.js';
 import { parseJsonPointer } from '../../targets/http/json-pointer.js';
@@ -19,6 +20,7 @@ import { StampedeError } from '../errors.js';
 import type { Flow, FlowStep, Profile } from '../profile/profile.js';
 import { type CodeWriter, dataLiteral, lit } from './k6-emitter.js';
 import { flowFunctionName } from './k6-scenarios.js';
+import { k6SinkMailbox } from './k6-sink-mailbox.js';
 
 function parts(text: string, where: string): readonly TemplatePart[] {
   const p = parseTemplate(text);
@@ -84,8 +86,9 @@ function captureData(c: CaptureDoc, where: string): Record<string, unknown> {
 }
 
 /** The step spec literal (without its builder) of one flow step against the target file. */
-function stepEntry(step: FlowStep, doc: HttpTargetDoc, base: string, file: string): string {
+function stepEntry(step: FlowStep, doc: HttpTargetDoc, base: string, file: string, profile: Profile): string {
   const sd = doc.steps[step.kind];
+  let reqBase = base;
   let req: RequestDoc;
   let captures: [string, Record<string, unknown>][];
   let success: unknown = null;
@@ -99,7 +102,14 @@ function stepEntry(step: FlowStep, doc: HttpTargetDoc, base: string, file: strin
       const p = parseJsonPointer(sd.success.json) ?? [];
       success = { json: [...p], equals: sd.success.equals ?? null, hasEquals: 'equals' in sd.success };
     }
-  } else if (step.kind === 'await-mail' && doc.mailbox) {
+  } else if (step.kind === 'await-mail' && doc.mailbox && isSinkMailbox(doc.mailbox)) {
+    const sink = k6SinkMailbox(doc.mailbox, profile, file);
+    req = sink.req;
+    reqBase = sink.base;
+    captures = [
+      [doc.mailbox.capture ?? DEFAULT_MAIL_CAPTURE, captureData({ json: sink.tokenPointer }, file)],
+    ];
+  } else if (step.kind === 'await-mail' && doc.mailbox && !isSinkMailbox(doc.mailbox)) {
     req = doc.mailbox;
     captures = [
       [doc.mailbox.capture ?? DEFAULT_MAIL_CAPTURE, captureData(doc.mailbox.token, `${file} mailbox.token`)],
@@ -123,7 +133,7 @@ function stepEntry(step: FlowStep, doc: HttpTargetDoc, base: string, file: strin
   };
   const literal = dataLiteral(data, '  ');
   // Append the builder as the last property of the object literal.
-  return `${literal.slice(0, -1)}  build: ${builderExpr(req, base, `${file} steps.${step.kind}`)},\n  }`;
+  return `${literal.slice(0, -1)}  build: ${builderExpr(req, reqBase, `${file} steps.${step.kind}`)},\n  }`;
 }
 
 /** A seeded stride/offset for a pool (SplitMix-style mixing of the seed): an affine permutation. */
@@ -162,7 +172,7 @@ export function emitFlows(w: CodeWriter, profile: Profile, doc: HttpTargetDoc, f
     ]);
     w.line(`const POOL_${ident}: Pool = ${dataLiteral({ start: range.start, size: range.size, ...walk })};`);
     w.line(`const STEPS_${ident}: StepSpec[] = [`);
-    for (const step of flow.steps) w.line(`  ${stepEntry(step, doc, base, file)},`);
+    for (const step of flow.steps) w.line(`  ${stepEntry(step, doc, base, file, profile)},`);
     w.line('];');
     w.line(`/** One session of flow ${flow.name}; the scenarios of this flow run it once per arrival. */`);
     w.block(`export function ${ident}(): void`, () => {

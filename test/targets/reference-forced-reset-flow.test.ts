@@ -92,6 +92,9 @@ describe('reference target, forced-reset flow', () => {
     const doc = parseDocument(readFileSync(EXAMPLE, 'utf8'));
     doc.set('baseUrl', server.origin());
     doc.setIn(['metrics', 'url'], server.metricsUrl());
+    // The reference server relays to its target's sink: read that one instead of starting another.
+    const spec = server.spec();
+    doc.set('mailbox', { sink: { url: spec.kind === 'reference' ? spec.mail?.origin : '' } });
     const file = join(dir, 'reference.http.yaml');
     writeFileSync(file, doc.toString());
     const target = loadHttpTarget(file);

@@ -57,7 +57,8 @@ describe('resolveTarget', () => {
   it('loads a .yaml path (relative to cwd) as an http target with the abilities its file declares', async () => {
     const t = await resolveTarget('targets/examples/reference.http.yaml', root);
     expect(isHttpTarget(t)).toBe(true);
-    expect(isStartable(t)).toBe(false);
+    // Its mailbox is a sink the run starts: the target is Startable and a MailSource.
+    expect(isStartable(t)).toBe(true);
     expect(isMetricsSource(t) && t.metricsUrl()).toBe('http://127.0.0.1:8080/metrics');
     expect(hasMaintenanceControl(t)).toBe(true);
     const again = await createTarget(t.spec());
