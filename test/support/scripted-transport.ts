@@ -28,6 +28,7 @@ export interface ScriptedRequest {
 }
 
 interface Pending {
+  readonly n: number;
   readonly ex: Exchange;
   readonly log: ScriptedRequest;
   readonly wantBody: boolean;
@@ -43,7 +44,9 @@ export class ScriptedTransport implements Transport {
   readonly #connections: number;
   readonly #events = new TimerHeap<Pending>();
   readonly #alarm;
-  readonly #queue: Pending[] = [];
+  /** Requests waiting for a connection, FIFO with a moving head (cancelled ones are skipped). */
+  #queue: Pending[] = [];
+  #head = 0;
   readonly #live = new Map<Exchange, Pending>();
   #busy = 0;
 
@@ -68,7 +71,7 @@ export class ScriptedTransport implements Transport {
       outcome: 'pending',
     };
     this.log.push(log);
-    const p: Pending = { ex, log, wantBody, answer: null, over: false };
+    const p: Pending = { n: this.log.length - 1, ex, log, wantBody, answer: null, over: false };
     this.#live.set(ex, p);
     this.#queue.push(p);
     // Never synchronously: the write happens at the same instant, from the clock.
@@ -83,7 +86,7 @@ export class ScriptedTransport implements Transport {
     p.log.outcome = 'cancelled';
     p.ex.onFailure(this.#clock.now(), outcome, 'cancelled');
     // A freed connection takes the next queued request at once.
-    if (this.#queue.length > 0) this.#alarm.set(this.#clock.now());
+    if (this.#head < this.#queue.length) this.#alarm.set(this.#clock.now());
   }
 
   close(): Promise<void> {
@@ -109,18 +112,22 @@ export class ScriptedTransport implements Transport {
       this.#startQueued(now);
     }
     if (this.#events.size > 0) this.#alarm.set(this.#events.peekTime());
-    else if (this.#queue.length > 0 && this.#busy < this.#connections) this.#alarm.set(now);
+    else if (this.#head < this.#queue.length && this.#busy < this.#connections) this.#alarm.set(now);
   }
 
   /** Writes queued requests while a connection is free. */
   #startQueued(now: number): void {
-    while (this.#busy < this.#connections && this.#queue.length > 0) {
-      const p = this.#queue.shift()!;
+    while (this.#busy < this.#connections && this.#head < this.#queue.length) {
+      const p = this.#queue[this.#head++]!;
+      if (this.#head > 4096 && this.#head * 2 > this.#queue.length) {
+        this.#queue = this.#queue.slice(this.#head);
+        this.#head = 0;
+      }
       if (p.over) continue;
       this.#busy++;
       p.log.writtenNs = now;
       p.ex.onWritten(now);
-      p.answer = this.#script(p.log.req, this.log.indexOf(p.log));
+      p.answer = this.#script(p.log.req, p.n);
       this.#events.push(now + p.answer.afterNs, p);
     }
   }
@@ -130,9 +137,5 @@ export class ScriptedTransport implements Transport {
     p.log.endNs = this.#clock.now();
     this.#live.delete(p.ex);
     if (p.log.writtenNs >= 0) this.#busy--;
-    else {
-      const i = this.#queue.indexOf(p);
-      if (i >= 0) this.#queue.splice(i, 1);
-    }
   }
 }
