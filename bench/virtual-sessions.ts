@@ -51,7 +51,13 @@ target.onInterpret = (kind, _r, s) => {
 };
 let resets = 0;
 const statusOf = (path: string): number =>
-  path.startsWith('/login/') ? 403 : path.startsWith('/reset-request/') ? (resets++ % 20 === 0 ? 503 : 202) : 200;
+  path.startsWith('/login/')
+    ? 403
+    : path.startsWith('/reset-request/')
+      ? resets++ % 20 === 0
+        ? 503
+        : 202
+      : 200;
 
 const cpu0 = process.cpuUsage();
 const wall0 = performance.now();

@@ -94,7 +94,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const workers = parseWorkers(argv.workers);
     const shard = parseShard(argv.shard);
     const capacity = parseCapacity(profile, argv.capacity);
-    const drainS = parseDrain(argv.drain, profile);
+    const drainS = parseDrain(argv.drain, profile, (line) => process.stderr.write(`${line}\n`));
     const target = await resolveTarget(argv.target, process.cwd());
     checkRunPlan(profile, target, gates);
     const outDir = argv.out ?? defaultOutDir(profile, process.cwd());
