@@ -13,7 +13,7 @@
  * Called from one thread, never concurrently; nothing here throws on snapshot content.
  */
 import type { Histogram } from 'hdr-histogram-js';
-import type { Counter, Gauge } from 'prom-client';
+import { type Counter, Gauge } from 'prom-client';
 import type { IntervalSnapshot } from '../../reports/recorder/interval-snapshot.js';
 import { countsByName } from '../vocabulary/outcome.js';
 import { type ClosedInterval, OpenIntervals } from './open-intervals.js';
@@ -101,9 +101,19 @@ export class LiveTelemetry {
     return this.#series.registry.contentType;
   }
 
-  /** The endpoint's body: stampede's series, then the target's, in the text format. */
+  /**
+   * The endpoint's body: stampede's series, then the target's, in the text format. Optional
+   * families nobody shipped yet are declared (HELP and TYPE, no sample), as prom-client does for
+   * a labelled family without values: a dashboard finds every family, a figure never shows as 0.
+   */
   async exposition(): Promise<string> {
-    return (await this.#series.registry.metrics()) + this.#target.render();
+    let declared = '';
+    for (const m of this.#series.optional) {
+      if (this.#registered.has(m)) continue;
+      const { name, help } = m as unknown as { name: string; help: string };
+      declared += `# HELP ${name} ${help}\n# TYPE ${name} ${m instanceof Gauge ? 'gauge' : 'counter'}\n\n`;
+    }
+    return (await this.#series.registry.metrics()) + declared + this.#target.render();
   }
 
   /** The same series, flat, for a remote-write push. */

@@ -163,6 +163,17 @@ export class TelemetrySeries {
     registers: [this.registry],
   });
 
+  /** The families created on no registry (see OPTIONAL), registered on their first value. */
+  readonly optional: readonly (Counter | Gauge)[] = [
+    this.intervalIndex,
+    this.succeeded,
+    this.backlogAtTarget,
+    this.backlogInClient,
+    this.inBackoff,
+    this.busy,
+    this.loopDelay,
+  ];
+
   constructor(labels: RunLabels) {
     this.registry.setDefaultLabels({ ...labels });
   }
