@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../reliability/cli-process.js';
+import { dashboardQueries, withoutVariables } from '../support/dashboard-queries.js';
 import {
   freePort,
   havePrometheus,
@@ -137,6 +138,16 @@ maybe('live telemetry through a real Prometheus', () => {
       expect(state.map((r) => r.value)).toEqual([1]);
     });
   }
+
+  it('runs every dashboard query as valid PromQL on that Prometheus', async () => {
+    const failed: string[] = [];
+    for (const q of dashboardQueries()) {
+      await prom!
+        .query(withoutVariables(q.expr))
+        .catch((err: unknown) => failed.push(`${q.where}: ${String(err)}`));
+    }
+    expect(failed).toEqual([]);
+  });
 
   it('re-exports the target metrics, prefixed, and reports no push failure', async () => {
     const depth = await prom!.query(
