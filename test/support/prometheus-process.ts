@@ -33,6 +33,8 @@ export interface PrometheusProcess {
   readonly remoteWriteUrl: string;
   /** Instant query; the result vector as [labels, value] pairs. */
   query(expr: string): Promise<Array<{ metric: Record<string, string>; value: number }>>;
+  /** Instant query of a range selector: every sample in the range, timestamps in epoch ms. */
+  samples(expr: string): Promise<Array<{ metric: Record<string, string>; points: Array<[number, number]> }>>;
   stop(): Promise<void>;
 }
 
@@ -111,6 +113,19 @@ export async function startPrometheus(
       };
       if (body.status !== 'success') throw new Error(`query ${expr}: ${body.error}`);
       return (body.data?.result ?? []).map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
+    },
+    samples: async (expr) => {
+      const res = await fetch(`${origin}/api/v1/query?query=${encodeURIComponent(expr)}`);
+      const body = (await res.json()) as {
+        status: string;
+        error?: string;
+        data?: { result: Array<{ metric: Record<string, string>; values: Array<[number, string]> }> };
+      };
+      if (body.status !== 'success') throw new Error(`query ${expr}: ${body.error}`);
+      return (body.data?.result ?? []).map((r) => ({
+        metric: r.metric,
+        points: r.values.map(([t, v]) => [Math.round(t * 1000), Number(v)] as [number, number]),
+      }));
     },
     stop,
   };
