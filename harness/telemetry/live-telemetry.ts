@@ -28,6 +28,7 @@ export interface LiveTelemetryOptions {
   readonly steps: readonly string[];
 }
 
+/** The run's live series, fed by the coordinator; read by the endpoint and the pusher. */
 export class LiveTelemetry {
   readonly #series: TelemetrySeries;
   readonly #steps: readonly string[];

@@ -16,6 +16,7 @@ export interface ExpositionSource {
   exposition(): Promise<string>;
 }
 
+/** One `--metrics-listen` server; `listen` to create, `close` to stop. */
 export class MetricsEndpoint {
   readonly #server: Server;
   readonly #source: ExpositionSource;

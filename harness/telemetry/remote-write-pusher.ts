@@ -32,6 +32,7 @@ export type PushOutcome =
   /** An earlier push was still under way; this one was left out (the next carries the counters). */
   | { readonly ok: false; readonly reason: 'busy' };
 
+/** Pushes series to one receiver, one push at a time, counting failures. */
 export class RemoteWritePusher {
   readonly #url: URL;
   readonly #labels: Readonly<Record<string, string>>;

@@ -28,6 +28,7 @@ export interface TelemetryOptions {
   readonly pushTimeoutMs?: number;
 }
 
+/** The run's telemetry as the coordinator sees it: open before the run, close after it. */
 export class TelemetryObserver implements RunObserver {
   readonly #endpoint: MetricsEndpoint | null;
   readonly #remoteWrite: URL | null;
