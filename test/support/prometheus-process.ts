@@ -1,8 +1,8 @@
 /**
  * A real Prometheus (Debian's `prometheus` binary, installed by .ci/run) for telemetry tests:
  * started per test on loopback with a temporary config and TSDB, a 1 s scrape interval and the
- * remote-write receiver enabled, and killed after. It runs under coreutils `timeout`, so even a
- * test process that dies cannot leave it behind for long.
+ * remote-write receiver enabled, and killed after (its process group). It runs under coreutils
+ * `timeout`, so even a test process that dies cannot leave it behind for long.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -73,7 +73,8 @@ export async function startPrometheus(
       '--web.enable-remote-write-receiver',
       '--log.level=warn',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    // Its own process group (timeout and prometheus), so stop() kills both at once.
+    { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
   );
   let log = '';
   child.stderr!.on('data', (d: Buffer) => {
@@ -83,8 +84,12 @@ export async function startPrometheus(
   const origin = `http://127.0.0.1:${port}`;
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
+      // The whole group: a signal to `timeout` alone may leave prometheus running. TERM first, so
+      // that `timeout` outlives and reaps prometheus (no zombie); KILL if it lingers.
+      process.kill(-child.pid!, 'SIGTERM');
+      const late = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 5000);
       await exited;
+      clearTimeout(late);
     }
   };
   const until = Date.now() + 30_000;
