@@ -20,7 +20,7 @@ import { StampedeError } from '../errors.js';
 import type { Flow, FlowStep, Profile } from '../profile/profile.js';
 import { type CodeWriter, dataLiteral, lit } from './k6-emitter.js';
 import { flowFunctionName } from './k6-scenarios.js';
-import { k6SinkMailbox } from './k6-sink-mailbox.js';
+import { k6MailDomainSource, k6SinkMailbox } from './k6-sink-mailbox.js';
 
 function parts(text: string, where: string): readonly TemplatePart[] {
   const p = parseTemplate(text);
@@ -86,7 +86,7 @@ function captureData(c: CaptureDoc, where: string): Record<string, unknown> {
 }
 
 /** The step spec literal (without its builder) of one flow step against the target file. */
-function stepEntry(step: FlowStep, doc: HttpTargetDoc, base: string, file: string, profile: Profile): string {
+function stepEntry(step: FlowStep, doc: HttpTargetDoc, base: string, file: string): string {
   const sd = doc.steps[step.kind];
   let reqBase = base;
   let req: RequestDoc;
@@ -103,7 +103,7 @@ function stepEntry(step: FlowStep, doc: HttpTargetDoc, base: string, file: strin
       success = { json: [...p], equals: sd.success.equals ?? null, hasEquals: 'equals' in sd.success };
     }
   } else if (step.kind === 'await-mail' && doc.mailbox && isSinkMailbox(doc.mailbox)) {
-    const sink = k6SinkMailbox(doc.mailbox, profile, file);
+    const sink = k6SinkMailbox(doc.mailbox, file);
     req = sink.req;
     reqBase = sink.base;
     captures = [
@@ -156,6 +156,7 @@ export function emitFlows(w: CodeWriter, profile: Profile, doc: HttpTargetDoc, f
   const base = url.origin + url.pathname.replace(/\/+$/, '');
   const index = (name: string): string => (name === 'index' ? 'String(i)' : "''");
   w.line(`const SEED = ${profile.population.seed};`);
+  for (const line of k6MailDomainSource(profile).split('\n')) w.line(line);
   w.line(
     `const accountName = (i: number): string => ${templateExpr(parts(doc.accounts.name, `${file} accounts.name`), index)};`,
   );
@@ -172,7 +173,7 @@ export function emitFlows(w: CodeWriter, profile: Profile, doc: HttpTargetDoc, f
     ]);
     w.line(`const POOL_${ident}: Pool = ${dataLiteral({ start: range.start, size: range.size, ...walk })};`);
     w.line(`const STEPS_${ident}: StepSpec[] = [`);
-    for (const step of flow.steps) w.line(`  ${stepEntry(step, doc, base, file, profile)},`);
+    for (const step of flow.steps) w.line(`  ${stepEntry(step, doc, base, file)},`);
     w.line('];');
     w.line(`/** One session of flow ${flow.name}; the scenarios of this flow run it once per arrival. */`);
     w.block(`export function ${ident}(): void`, () => {

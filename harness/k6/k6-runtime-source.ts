@@ -274,7 +274,8 @@ function runFlow(pool: Pool, steps: StepSpec[], account: (i: number) => string, 
     password: password(i),
     newPassword: 'Np-' + SEED + '-' + seq,
     region: __ENV.STAMPEDE_REGION ?? '',
-    captures: {},
+    // The account's mail domain, as the backend picks it (mailDomain is emitted with the flows).
+    captures: { mailDomain: mailDomain(i) },
   };
   for (let k = 0; k < steps.length; k++) {
     const step = steps[k];
