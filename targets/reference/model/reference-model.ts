@@ -4,8 +4,10 @@
  * server (`reference-target.ts`: buildRequest / interpret) drives it unchanged: it answers the
  * same statuses, bodies and Retry-After headers (`model-service.ts`).
  *
- * Time: a request reaches the server when it is sent (no client queue: `onWritten` carries the
- * send time, delivered later in the same instant). The server's one core takes requests up in
+ * Time: a request reaches the server when it is sent (`onWritten` carries the send time, delivered
+ * later in the same instant), unless a client connection limit is configured: then at most
+ * `connections` requests are on the wire and the others wait in a client FIFO, reaching the
+ * server (and `onWritten`) when a connection frees; one cancelled there never reaches it. The server's one core takes requests up in
  * FIFO order; each costs its CPU (a KDF for logins and accepted confirms at the hash cost, plus a
  * per-request overhead), so the k-th of k logins sent together is answered at k × C. A request's
  * effect (admission, token use, maintenance check) happens when the core takes it up; its answer
@@ -25,11 +27,20 @@ import type { MailOracle } from './mail-oracle.js';
 import { type ReferenceModelOptions, resolveModelOptions } from './model-options.js';
 import { type ModelReply, ModelService } from './model-service.js';
 
+/** The client side of the model transport. */
+export interface ModelClientOptions {
+  /** Requests on the wire at once (connections × pipelining); default unlimited (no client queue). */
+  readonly connections?: number;
+}
+
 interface InFlight {
   readonly ex: Exchange;
   readonly req: RequestSpec;
   readonly wantBody: boolean;
-  readonly arrivedNs: number;
+  /** When it reached the server (its send time unless it waited for a connection). */
+  arrivedNs: number;
+  /** Waiting in the client for a connection. */
+  inClient: boolean;
   written: boolean;
   cancelled: boolean;
   reply: ModelReply | undefined;
@@ -52,12 +63,18 @@ export class ReferenceModel implements Transport, MailOracle {
   #unwritten: InFlight[] = [];
   #lateFailures: Exchange[] = [];
   readonly #byExchange = new Map<Exchange, InFlight>();
+  readonly #clientQueue = new RingQueue<InFlight>();
+  readonly #connections: number;
+  #onWire = 0;
   #atServer = 0;
   #closed = false;
 
-  constructor(clock: Clock, options: ReferenceModelOptions) {
+  constructor(clock: Clock, options: ReferenceModelOptions, client: ModelClientOptions = {}) {
     this.#clock = clock;
     this.service = new ModelService(resolveModelOptions(options));
+    this.#connections = client.connections ?? Number.POSITIVE_INFINITY;
+    if (!(this.#connections >= 1))
+      throw new RangeError(`model connections must be >= 1, got ${client.connections}`);
     this.#cpuAlarm = clock.alarm((t) => this.#onCpu(t));
     this.#writtenAlarm = clock.alarm(() => this.#flushWritten());
   }
@@ -78,18 +95,18 @@ export class ReferenceModel implements Transport, MailOracle {
       req,
       wantBody,
       arrivedNs: now,
+      inClient: false,
       written: false,
       cancelled: false,
       reply: undefined,
       doneNs: now,
     };
     this.#byExchange.set(ex, f);
-    this.#atServer++;
-    this.#unwritten.push(f);
-    if (this.#writtenAlarm.atNs === Number.POSITIVE_INFINITY) this.#writtenAlarm.set(now);
-    this.#cpuQueue.push(f);
-    // An idle core takes the request up in this instant; a busy one when it frees (alarm set).
-    if (this.#cpuAlarm.atNs === Number.POSITIVE_INFINITY) this.#cpuAlarm.set(now);
+    if (this.#onWire < this.#connections) this.#toServer(f, now);
+    else {
+      f.inClient = true;
+      this.#clientQueue.push(f);
+    }
   }
 
   /** Ends `ex`'s request now, synchronously: `onWritten` if still owed, then `onFailure(outcome)`. */
@@ -99,7 +116,12 @@ export class ReferenceModel implements Transport, MailOracle {
     this.#byExchange.delete(ex);
     f.cancelled = true;
     const now = this.#clock.now();
-    this.#ensureWritten(f);
+    if (!f.inClient) {
+      // On the wire: the server still serves it; the connection is given up now.
+      this.#ensureWritten(f);
+      this.#onWire--;
+      this.#pumpClient(now);
+    }
     ex.onFailure(now, outcome, 'cancelled before the model answered');
   }
 
@@ -108,6 +130,7 @@ export class ReferenceModel implements Transport, MailOracle {
     for (const ex of [...this.#byExchange.keys()]) this.cancel(ex, Outcome.cancelled);
     this.#cpuAlarm.clear();
     this.#cpuQueue.clear();
+    this.#clientQueue.clear();
     this.#serving = undefined;
     return Promise.resolve();
   }
@@ -130,10 +153,42 @@ export class ReferenceModel implements Transport, MailOracle {
     return this.#atServer;
   }
 
+  /** Requests waiting in the client for a connection (0 without a connection limit). */
+  get inClient(): number {
+    return this.#clientQueue.length;
+  }
+
+  /** `f` reaches the server at `now`: it owes `onWritten` and joins the core's FIFO. */
+  #toServer(f: InFlight, now: number): void {
+    f.inClient = false;
+    f.arrivedNs = now;
+    this.#onWire++;
+    this.#atServer++;
+    this.#unwritten.push(f);
+    if (this.#writtenAlarm.atNs === Number.POSITIVE_INFINITY) this.#writtenAlarm.set(now);
+    this.#cpuQueue.push(f);
+    // An idle core takes the request up in this instant; a busy one when it frees (alarm set).
+    if (this.#cpuAlarm.atNs === Number.POSITIVE_INFINITY) this.#cpuAlarm.set(now);
+  }
+
+  /** Hands freed connections to the oldest requests waiting in the client. */
+  #pumpClient(now: number): void {
+    while (this.#onWire < this.#connections) {
+      const f = this.#clientQueue.shift();
+      if (!f) return;
+      if (!f.cancelled) this.#toServer(f, now);
+    }
+  }
+
   /** The core frees (or, idle, a request arrived): answer the one served, take up the next ones. */
   #onCpu(t: number): void {
     const done = this.#serving;
     if (done?.reply) {
+      if (done.doneNs > t) {
+        // Woken early (a request reached the core's alarm while it was busy): wait for its end.
+        this.#cpuAlarm.set(done.doneNs);
+        return;
+      }
       this.#serving = undefined;
       this.#respond(done, done.reply, done.doneNs);
     }
@@ -159,6 +214,9 @@ export class ReferenceModel implements Transport, MailOracle {
     if (f.cancelled) return;
     this.#byExchange.delete(f.ex);
     this.#ensureWritten(f);
+    // The connection frees before the answer is handed over: requests that waited go first.
+    this.#onWire--;
+    this.#pumpClient(t);
     const base = reply.text === undefined ? JSON_HEADERS : TEXT_HEADERS;
     const headers =
       reply.retryAfterS === undefined ? base : { ...base, 'retry-after': String(reply.retryAfterS) };
