@@ -23,6 +23,7 @@ import type { Exchange, ResponseHeaders, Transport } from '../../../harness/tran
 import { Outcome, type OutcomeIndex } from '../../../harness/vocabulary/outcome.js';
 import type { RequestSpec } from '../../target.js';
 import { RingQueue } from '../ring-queue.js';
+import { type Endpoint, endpointOf } from '../rules/endpoint.js';
 import type { MailOracle } from './mail-oracle.js';
 import { type ReferenceModelOptions, resolveModelOptions } from './model-options.js';
 import { type ModelReply, ModelService } from './model-service.js';
@@ -44,6 +45,7 @@ interface InFlight {
   written: boolean;
   cancelled: boolean;
   reply: ModelReply | undefined;
+  endpoint: Endpoint;
   doneNs: number;
 }
 
@@ -99,6 +101,7 @@ export class ReferenceModel implements Transport, MailOracle {
       written: false,
       cancelled: false,
       reply: undefined,
+      endpoint: 'other',
       doneNs: now,
     };
     this.#byExchange.set(ex, f);
@@ -195,13 +198,15 @@ export class ReferenceModel implements Transport, MailOracle {
     for (;;) {
       const f = this.#cpuQueue.shift();
       if (!f) return;
-      const reply = this.service.handle(f.req, t, this.#atServer);
-      if (reply.cpuNs <= 0) {
+      f.endpoint = endpointOf(f.req.method, f.req.path);
+      const reply = this.service.handle(f.endpoint, f.req, t, this.#atServer);
+      const cpuNs = reply.cpuNs + this.service.requestOverheadNs;
+      if (cpuNs <= 0) {
         this.#respond(f, reply, t);
         continue;
       }
       f.reply = reply;
-      f.doneNs = t + reply.cpuNs;
+      f.doneNs = t + cpuNs;
       this.#serving = f;
       this.#cpuAlarm.set(f.doneNs);
       return;
@@ -210,7 +215,7 @@ export class ReferenceModel implements Transport, MailOracle {
 
   #respond(f: InFlight, reply: ModelReply, t: number): void {
     this.#atServer--;
-    this.service.metrics.observe(reply.endpoint, reply.status, (t - f.arrivedNs) / 1e9);
+    this.service.metrics.observe(f.endpoint, reply.status, (t - f.arrivedNs) / 1e9);
     if (f.cancelled) return;
     this.#byExchange.delete(f.ex);
     this.#ensureWritten(f);
@@ -221,7 +226,8 @@ export class ReferenceModel implements Transport, MailOracle {
     const headers =
       reply.retryAfterS === undefined ? base : { ...base, 'retry-after': String(reply.retryAfterS) };
     let body: string | undefined;
-    if (f.wantBody) body = reply.text ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
+    if (f.wantBody)
+      body = reply.text ?? reply.json ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
     f.ex.onResponse(t, reply.status, headers, body);
   }
 
