@@ -9,7 +9,7 @@ import type { Reply } from '../auth-service.js';
 import { ServerMetrics } from '../metrics.js';
 import { AdminSchedule } from '../rules/admin-schedule.js';
 import { queueFullRetryAfterS } from '../rules/admission.js';
-import { type Endpoint, endpointOf, MAILBOX_PREFIX } from '../rules/endpoint.js';
+import { type Endpoint, MAILBOX_PREFIX } from '../rules/endpoint.js';
 import { hashSeconds } from '../rules/login-cost.js';
 import {
   anyWindowOpen,
