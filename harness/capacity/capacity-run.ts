@@ -131,8 +131,10 @@ export async function runCapacitySearch(o: CapacitySearchOptions): Promise<Capac
       }
       history.push(outcome);
       const { lo, hi } = bracketOf(history);
+      const after = nextStep(history, o.bounds);
       const left = remainingProbes(history, o.bounds);
-      o.progress(probeLine(probe, [lo, hi], left, etaS(probes, left.probes)));
+      const bracket = after.kind === 'done' ? after.result.bracket : ([lo, hi] as const);
+      o.progress(probeLine(probe, bracket, left, etaS(probes, left.probes)));
     }
   } finally {
     await o.runner.close();
