@@ -22,6 +22,7 @@ import { checkReachable } from '../driver/preflight.js';
 import { ProgressDisplay } from '../driver/progress-display.js';
 import { runSurge } from '../driver/run-coordinator.js';
 import type { Engine } from '../engines/engine.js';
+import { StampedeError } from '../errors.js';
 import type { Profile } from '../profile/profile.js';
 
 /** Whether probes ran against the real target or in virtual time on the reference model. */
@@ -103,7 +104,14 @@ export function realProbeRunner(opts: RealRunnerOptions): ProbeRunner {
         await opts.target.start({ population: profile.population, capacity: opts.capacity });
         started = true;
       }
-      await checkReachable(opts.target.origin());
+      try {
+        await checkReachable(opts.target.origin());
+      } catch (err: unknown) {
+        // capacity has no --no-preflight: probes at a target that is not there prove nothing.
+        if (err instanceof StampedeError)
+          throw new StampedeError(err.code, err.message.replace(/ \(use --no-preflight[^)]*\)$/, ''));
+        throw err;
+      }
     },
     async run(probe: ProbeRequest): Promise<ProbeRun> {
       const { summary, writer } = await runSurge({
