@@ -5,6 +5,7 @@
  * by the in-flight cap), so the answer is generator-bound, never a capacity of the server.
  */
 import { writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GENERATOR_ADVICE } from '../../harness/capacity/capacity-report.js';
@@ -69,5 +70,6 @@ describe('capacity beyond the generator', () => {
     expect(report.generator?.advice).toBe(GENERATOR_ADVICE);
     expect(report.probes[0]!.pass).toBeNull();
     expect(lines.at(-1)).toMatch(/INVALID: (dropped|schedule-late)/);
+    await rm(dir, { recursive: true, force: true });
   }, 120_000);
 });

@@ -9,6 +9,7 @@
  * workers to be back at their idle values, read from its /metrics.
  */
 import { writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCapacitySearch } from '../../harness/capacity/capacity-run.js';
@@ -19,6 +20,7 @@ import { loadProfile } from '../../harness/profile/load-profile.js';
 import { parseGates } from '../../reports/gates/gate-parser.js';
 import { ReferenceTarget } from '../../targets/reference/reference-target.js';
 import { tempDir } from '../support/surge-fixture.js';
+import { searchAllowingOneStall } from './stall-retry.js';
 
 const CAPACITY_PER_S = 4 / 0.02;
 
@@ -40,25 +42,28 @@ describe('capacity of the reference target admin pool', () => {
     const profile = await loadProfile(join(dir, 'profile.yaml'));
     const lines: string[] = [];
     const t0 = performance.now();
-    const report = await runCapacitySearch({
-      profile,
-      slos: parseGates(['reset-request error-rate < 1%'], '--slo'),
-      bounds: { minPerS: 150, maxPerS: 2000, precision: 0.05 },
-      probeS: 3,
-      settleS: 1,
-      outDir: join(dir, 'out'),
-      step: null,
-      workers: 1,
-      runner: realProbeRunner({
-        target: new ReferenceTarget(),
-        engine: undiciEngine,
+    const { report } = await searchAllowingOneStall('reference capacity test', (attempt) => {
+      lines.length = 0;
+      return runCapacitySearch({
+        profile,
+        slos: parseGates(['reset-request error-rate < 1%'], '--slo'),
+        bounds: { minPerS: 150, maxPerS: 2000, precision: 0.05 },
+        probeS: 3,
+        settleS: 1,
+        outDir: join(dir, `out-${attempt}`),
+        step: null,
         workers: 1,
-        drainS: 2,
-        capacity: parseCapacity(profile, []),
-        notes: discardStream(),
-      }),
-      progress: (l) => lines.push(l),
-      signal: new AbortController().signal,
+        runner: realProbeRunner({
+          target: new ReferenceTarget(),
+          engine: undiciEngine,
+          workers: 1,
+          drainS: 2,
+          capacity: parseCapacity(profile, []),
+          notes: discardStream(),
+        }),
+        progress: (l) => lines.push(l),
+        signal: new AbortController().signal,
+      });
     });
     console.log(`${lines.join('\n')}\nwall ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     expect(report.verdict, lines.join('\n')).toBe('found');
@@ -70,5 +75,6 @@ describe('capacity of the reference target admin pool', () => {
       expect(p.settle?.method).toBe('metrics');
       expect(p.settle?.settled, p.settle?.detail).toBe(true);
     }
+    await rm(dir, { recursive: true, force: true });
   }, 240_000);
 });

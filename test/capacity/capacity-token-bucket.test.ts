@@ -7,7 +7,7 @@
  */
 
 import { writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ import { loadProfile } from '../../harness/profile/load-profile.js';
 import { parseGates } from '../../reports/gates/gate-parser.js';
 import { resolveTarget } from '../../targets/registry.js';
 import { tempDir, writeGetTarget } from '../support/surge-fixture.js';
+import { searchAllowingOneStall } from './stall-retry.js';
 
 const R = 100;
 const B = 20;
@@ -54,6 +55,7 @@ beforeAll(async () => {
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => (dir === '' ? undefined : rm(dir, { recursive: true, force: true })));
 
 const PROFILE = `
 name: bucket
@@ -65,10 +67,12 @@ phases:
   - { constant: 50, duration: 10s, process: uniform }
 `;
 
+let dir = '';
+let outDir = '';
+
 describe('capacity against a token-bucket limiter', () => {
   let report: CapacityReport;
   let wallS = 0;
-  let dir = '';
   const lines: string[] = [];
 
   it(`finds (R + B/T)/(1 - e) = ${TRUTH_PER_S.toFixed(1)}/s within 5 %, in under 3 minutes`, async () => {
@@ -76,27 +80,32 @@ describe('capacity against a token-bucket limiter', () => {
     const target = await resolveTarget(writeGetTarget(dir, origin), dir);
     writeFileSync(join(dir, 'profile.yaml'), PROFILE);
     const profile = await loadProfile(join(dir, 'profile.yaml'));
-    const t0 = performance.now();
-    report = await runCapacitySearch({
-      profile,
-      slos: parseGates([`* error-rate < ${E * 100}%`], '--slo'),
-      bounds: { minPerS: 90, maxPerS: 1000, precision: 0.02 },
-      probeS: T,
-      settleS: 1,
-      outDir: join(dir, 'out'),
-      step: 'login',
-      workers: 1,
-      runner: realProbeRunner({
-        target,
-        engine: undiciEngine,
+    let t0 = 0;
+    ({ report } = await searchAllowingOneStall('token-bucket capacity test', (attempt) => {
+      t0 = performance.now();
+      lines.length = 0;
+      outDir = join(dir, `out-${attempt}`);
+      return runCapacitySearch({
+        profile,
+        slos: parseGates([`* error-rate < ${E * 100}%`], '--slo'),
+        bounds: { minPerS: 90, maxPerS: 1000, precision: 0.02 },
+        probeS: T,
+        settleS: 1,
+        outDir,
+        step: 'login',
         workers: 1,
-        drainS: 2,
-        capacity: {},
-        notes: discardStream(),
-      }),
-      progress: (l) => lines.push(l),
-      signal: new AbortController().signal,
-    });
+        runner: realProbeRunner({
+          target,
+          engine: undiciEngine,
+          workers: 1,
+          drainS: 2,
+          capacity: {},
+          notes: discardStream(),
+        }),
+        progress: (l) => lines.push(l),
+        signal: new AbortController().signal,
+      });
+    }));
     wallS = (performance.now() - t0) / 1000;
     console.log(`${lines.join('\n')}\nwall ${wallS.toFixed(1)} s`);
     expect(report.verdict, lines.join('\n')).toBe('found');
@@ -124,15 +133,15 @@ describe('capacity against a token-bucket limiter', () => {
       if (i > 0) expect(p.settle?.method).toBe('latency');
     });
     const first = report.probes[0]!;
-    const summary = JSON.parse(await readFile(join(dir, 'out', first.runDir, 'summary.json'), 'utf8')) as {
+    const summary = JSON.parse(await readFile(join(outDir, first.runDir, 'summary.json'), 'utf8')) as {
       arrivals: number;
     };
     expect(summary.arrivals).toBe(Math.round(first.ratePerS * T));
-    const json = JSON.parse(await readFile(join(dir, 'out', 'capacity.json'), 'utf8')) as CapacityReport;
+    const json = JSON.parse(await readFile(join(outDir, 'capacity.json'), 'utf8')) as CapacityReport;
     expect(json.capacityPerS).toBe(report.capacityPerS);
     expect(json.mode).toBe('real');
     expect(json.step).toEqual({ name: 'login', capacityPerS: report.capacityPerS });
-    const text = await readFile(join(dir, 'out', 'capacity.txt'), 'utf8');
+    const text = await readFile(join(outDir, 'capacity.txt'), 'utf8');
     expect(text).toContain(`capacity: ${report.capacityPerS}/s`);
   });
 });

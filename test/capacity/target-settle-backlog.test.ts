@@ -9,6 +9,7 @@
  */
 
 import { writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -37,6 +38,7 @@ afterAll(async () => {
 describe('settling between probes', () => {
   it('waits for the reference target admin queue to drain, read from /metrics, bounded', async () => {
     const dir = tempDir('stampede-settle-');
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
     writeFileSync(join(dir, 'profile.yaml'), PROFILE);
     const profile = await loadProfile(join(dir, 'profile.yaml'));
     const target = new ReferenceTarget();
@@ -88,6 +90,7 @@ describe('settling between probes', () => {
     cleanups.push(() => new Promise((resolve) => server.close(resolve)));
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const dir = tempDir('stampede-settle-');
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
     writeFileSync(join(dir, 'profile.yaml'), PROFILE.replace('steps: [reset-request]', 'steps: [login]'));
     const profile = await loadProfile(join(dir, 'profile.yaml'));
     const target = await resolveTarget(writeGetTarget(dir, origin), dir);
