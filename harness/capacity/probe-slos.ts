@@ -50,7 +50,8 @@ export function stepRatesPerS(run: RunData, ratePerS: number): Record<string, nu
   const arrivals = run.summary.arrivals;
   for (const name of run.meta.steps) {
     const offered = run.summary.steps[name]?.offered ?? 0;
-    out[name] = arrivals > 0 ? (ratePerS * offered) / arrivals : 0;
+    // Six significant digits: 111.1/s, not 111.09999999999998/s from the division.
+    out[name] = arrivals > 0 ? Number(((ratePerS * offered) / arrivals).toPrecision(6)) : 0;
   }
   return out;
 }
