@@ -77,6 +77,7 @@ export async function runCapacitySearch(o: CapacitySearchOptions): Promise<Capac
   const probes: CapacityProbe[] = [];
   let interrupted = false;
   let result: SearchResult | null = null;
+  let failure: unknown = null;
 
   await o.runner.open(probeProfile(o.profile, o.bounds.minPerS, o.probeS));
   try {
@@ -136,6 +137,11 @@ export async function runCapacitySearch(o: CapacitySearchOptions): Promise<Capac
       const bracket = after.kind === 'done' ? after.result.bracket : ([lo, hi] as const);
       o.progress(probeLine(probe, bracket, left, etaS(probes, left.probes)));
     }
+  } catch (err: unknown) {
+    // A probe that could not run (run directory not writable...): what was probed is still
+    // written below, marked interrupted, and the error then goes to the caller.
+    failure = err;
+    interrupted = true;
   } finally {
     await o.runner.close();
   }
@@ -165,5 +171,6 @@ export async function runCapacitySearch(o: CapacitySearchOptions): Promise<Capac
   await writeFileAtomic(join(o.outDir, CAPACITY_FILES.json), jsonText(report));
   await writeFileAtomic(join(o.outDir, CAPACITY_FILES.text), renderCapacityText(report));
   await writeFileAtomic(join(o.outDir, CAPACITY_FILES.html), renderCapacityHtml(report));
+  if (failure !== null) throw failure;
   return report;
 }

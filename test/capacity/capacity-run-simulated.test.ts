@@ -130,4 +130,31 @@ describe('capacity search through a simulated runner', () => {
     expect(report.bracket).toEqual([90, 180]);
     expect(report.generatorBound).toBe(false);
   });
+
+  it('when a probe cannot run, writes what was probed (interrupted) and passes the error on', async () => {
+    const runner = simulatedRunner((n) => {
+      if (n === 2) throw new Error('disk full');
+    });
+    const dir = tempDir('stampede-capacity-sim-');
+    dirs.push(dir);
+    await expect(
+      runCapacitySearch({
+        profile: buildProfile(),
+        slos: parseGates(['* error-rate < 5%'], '--slo'),
+        bounds: { minPerS: 90, maxPerS: 1000, precision: 0.02 },
+        probeS: T,
+        settleS: 1,
+        outDir: dir,
+        step: null,
+        workers: null,
+        runner,
+        progress: () => {},
+        signal: new AbortController().signal,
+      }),
+    ).rejects.toThrow('disk full');
+    const json = JSON.parse(readFileSync(join(dir, 'capacity.json'), 'utf8')) as CapacityReport;
+    expect(json.interrupted).toBe(true);
+    expect(json.probes.map((p) => p.ratePerS)).toEqual([90]);
+    expect(json.bracket).toEqual([90, null]);
+  });
 });
