@@ -31,6 +31,7 @@ import type {
 } from '../target.js';
 import { accountName, accountNameWidth, initialPassword } from './accounts.js';
 import { resolveReferenceConfig } from './reference-config.js';
+import { MAILBOX_PREFIX } from './rules/endpoint.js';
 import { REGION_HEADER } from './server.js';
 import type { ServerMainArgs, ServerMainMessage } from './server-main.js';
 
@@ -118,9 +119,11 @@ export class ReferenceTarget implements Target, Startable, MetricsSource, Mainte
           body: JSON.stringify({ account: s.account }),
         };
       case 'await-mail':
-        // The driver checks a run's target before sending; without a sink there is no mail to read.
-        if (!this.#reader)
-          throw new Error('reference target: await-mail without a mail sink (start() first)');
+        // Without a mail sink (the discrete-event model, which keeps its own inboxes) the
+        // mailbox API of the model is read instead.
+        if (!this.#reader) {
+          return { method: 'GET', path: `${MAILBOX_PREFIX}${encodeURIComponent(s.account)}`, headers };
+        }
         return this.#reader.request(s);
       case 'reset-confirm':
         return {
@@ -160,7 +163,7 @@ export class ReferenceTarget implements Target, Startable, MetricsSource, Mainte
         return requestId ? { verdict: 'ok', captures: { requestId } } : OK;
       }
       case 'await-mail':
-        return readSinkAnswer(r.body);
+        return this.#reader ? readSinkAnswer(r.body) : readModelMailbox(r.body);
       case 'reset-confirm':
         if (r.status >= 200 && r.status < 300) s.password = s.newPassword;
         return OK;
@@ -280,6 +283,17 @@ function parseObject(body: string | undefined): Record<string, unknown> | undefi
   } catch {
     return undefined;
   }
+}
+
+/** The model's mailbox answer `{ messages: [{ token }] }` (oldest first): newest token, or pending. */
+function readModelMailbox(body: string | undefined): StepVerdict {
+  const messages = parseObject(body)?.['messages'];
+  if (!Array.isArray(messages)) return invalid('mailbox answer without messages');
+  if (messages.length === 0) return { verdict: 'pending' };
+  const last: unknown = messages[messages.length - 1];
+  const token =
+    typeof last === 'object' && last !== null ? (last as Record<string, unknown>)['token'] : undefined;
+  return typeof token === 'string' ? { verdict: 'ok', captures: { token } } : invalid('mail without token');
 }
 
 /** Resolves with the child's origin once it listens; rejects if it fails, exits or takes too long. */

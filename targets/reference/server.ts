@@ -8,6 +8,7 @@ import { AuthService, type Reply } from './auth-service.js';
 import { Maintenance } from './maintenance.js';
 import { ServerMetrics } from './metrics.js';
 import type { ReferenceConfig, ReferenceMailRoute } from './reference-config.js';
+import { endpointOf } from './rules/endpoint.js';
 
 /** Where to listen. */
 export interface ListenOptions {
@@ -118,18 +119,6 @@ export async function listenReference(
         server.closeAllConnections();
       }),
   };
-}
-
-/** Endpoint label of a request (bounded set, so metrics cardinality stays fixed). */
-function endpointOf(method: string | undefined, url: string): string {
-  const path = url.split('?', 1)[0] ?? url;
-  if (method === 'POST' && path === '/v1/login') return 'login';
-  if (method === 'POST' && path === '/v1/password-reset') return 'password-reset';
-  if (method === 'POST' && path === '/v1/password-reset/confirm') return 'password-reset-confirm';
-  if (method === 'GET' && path === '/admin/mail-stats') return 'mail-stats';
-  if (method === 'POST' && path === '/admin/maintenance') return 'maintenance';
-  if (method === 'GET' && path === '/metrics') return 'metrics';
-  return 'other';
 }
 
 /** Dispatches a parsed request; `body` is undefined when it was not a JSON object. */
