@@ -2,8 +2,9 @@
  * An Exchange for the transport suite that records every callback with its time, counts them (the
  * contract allows exactly one final callback), and resolves `done` at the final one.
  */
-import type { OutcomeIndex } from '../../harness/vocabulary/outcome.js';
+
 import type { Exchange, ResponseHeaders } from '../../harness/transports/transport.js';
+import type { OutcomeIndex } from '../../harness/vocabulary/outcome.js';
 
 /** The test clock: ns since the suite's module was loaded (a stand-in for the driver's Clock). */
 const t0 = process.hrtime.bigint();

@@ -163,12 +163,14 @@ class Http1Transport implements Transport, ConnectionHost {
     headers: ResponseHeaders,
     body: string | undefined,
   ): void {
+    // The answer's time is taken first: the write of the next request is not part of it.
+    const at = this.now();
     // The freed place goes to the oldest waiting request before the answer is handed back.
     if (this.#queued > 0 && c.ready) this.#fill(c);
     const ex = t.ex!;
     this.#tickets.delete(ex);
     this.#recycle(t);
-    ex.onResponse(this.now(), status, headers, body);
+    ex.onResponse(at, status, headers, body);
   }
 
   onFailure(t: Ticket, outcome: OutcomeIndex, detail: string): void {
