@@ -113,7 +113,8 @@ async function stampede(origin: string, seconds: number, engine: 'undici' | 'aut
 
 let autocannonStartupUs: number | null | undefined;
 
-async function autocannonCli(origin: string, seconds: number): Promise<GenRun> {
+/** autocannon's CLI at 50 connections for `seconds` on core 0, its start-up CPU subtracted. */
+export async function autocannonCli(origin: string, seconds: number): Promise<GenRun> {
   if (autocannonStartupUs === undefined) {
     const s = await runMeasured(AUTOCANNON, ['-c', '1', '-a', '1', '--json', `${origin}/`], {
       cpu: 0,
@@ -143,7 +144,13 @@ async function autocannonCli(origin: string, seconds: number): Promise<GenRun> {
   }
 }
 
-async function wrk(path: string | null, reason: string, origin: string, seconds: number): Promise<GenRun> {
+/** wrk -t1 -c50 for `seconds` on core 0 (null figures with `reason` when wrk is missing). */
+export async function wrk(
+  path: string | null,
+  reason: string,
+  origin: string,
+  seconds: number,
+): Promise<GenRun> {
   if (!path) return { reqPerS: null, cpuUsPerRequest: null, note: reason };
   const r = await runMeasured(path, ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, `${origin}/`], {
     cpu: 0,

@@ -40,6 +40,8 @@ export interface ConnectionTarget {
   readonly port: number;
   readonly connectTimeoutMs: number;
   readonly selection: HeaderSelection;
+  /** Shared by the transport's connections: each read is parsed before the next one lands. */
+  readonly readBuffer: Buffer;
 }
 
 export class Http1Connection implements ResponseListener {
@@ -55,7 +57,14 @@ export class Http1Connection implements ResponseListener {
   constructor(target: ConnectionTarget, host: ConnectionHost) {
     this.#host = host;
     this.#reader = new ResponseReader(this, target.selection);
-    const socket = connect({ host: target.host, port: target.port, noDelay: true });
+    // Reads land in the transport's one read buffer and are parsed before the next read: no
+    // buffer per read, no stream 'data' machinery (the reader copies what it keeps).
+    const socket = connect({
+      host: target.host,
+      port: target.port,
+      noDelay: true,
+      onread: { buffer: target.readBuffer, callback: (n: number, buf: Uint8Array) => this.#onRead(n, buf) },
+    });
     this.#socket = socket;
     this.#connectTimer = setTimeout(
       () => this.#shutdown(Outcome.reset, `connect timed out after ${target.connectTimeoutMs} ms`),
@@ -66,10 +75,6 @@ export class Http1Connection implements ResponseListener {
       this.#clearConnectTimer();
       this.#ready = true;
       host.onReady(this);
-    });
-    socket.on('data', (chunk: Buffer) => {
-      const err = this.#reader.feed(chunk);
-      if (err !== null && !this.#gone) this.#protocolError(err);
     });
     socket.on('end', () => {
       // The server closed its side: a body that runs to the close ends here; anything else
@@ -134,6 +139,13 @@ export class Http1Connection implements ResponseListener {
     // `connection: close` (or HTTP/1.0): the answer counts; what was pipelined behind it is lost.
     this.#shutdown(Outcome.reset, 'server answered with connection: close');
     this.#host.onResponse(this, t, status, headers, body);
+  }
+
+  #onRead(n: number, buf: Uint8Array): boolean {
+    if (this.#gone) return false;
+    const err = this.#reader.feed(buf as Buffer, n);
+    if (err !== null && !this.#gone) this.#protocolError(err);
+    return true;
   }
 
   #protocolError(err: Error): void {

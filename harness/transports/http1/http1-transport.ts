@@ -36,6 +36,9 @@ export const DEFAULT_RESPONSE_HEADERS: readonly string[] = [
   'www-authenticate',
 ];
 
+/** One read's worth: the size Node's own stream reads use. */
+const READ_BUFFER_BYTES = 64 * 1024;
+
 /** How the http1 transport connects and what it keeps. */
 export interface Http1TransportOptions {
   /** The driver's clock: ns from t0 (the only time source the transport reads). */
@@ -80,6 +83,7 @@ class Http1Transport implements Transport, ConnectionHost {
       port: Number(url.port || 80),
       connectTimeoutMs: positive(options.connectTimeoutMs ?? 10_000, 'connectTimeoutMs'),
       selection: new HeaderSelection([...DEFAULT_RESPONSE_HEADERS, ...(options.headers ?? [])]),
+      readBuffer: Buffer.allocUnsafe(READ_BUFFER_BYTES),
     };
     this.#encoder = new RequestEncoder(url.host);
   }

@@ -76,7 +76,8 @@ export class ResponseReader {
     const p = this.#parser;
     p[HTTPParser.kOnHeadersComplete] = (info: HeadersInfo) => this.#onHeaders(info);
     p[HTTPParser.kOnBody] = (chunk: Buffer, offset: number, length: number) => {
-      if (this.#keepBody) this.#chunks.push(chunk.subarray(offset, offset + length));
+      // A copy: `chunk` is a view of the shared read buffer, overwritten by the next read.
+      if (this.#keepBody) this.#chunks.push(Buffer.from(chunk.subarray(offset, offset + length)));
     };
     p[HTTPParser.kOnMessageComplete] = () => this.#onComplete();
   }
@@ -86,9 +87,12 @@ export class ResponseReader {
     return this.#inBody;
   }
 
-  /** Parses bytes off the socket; returns the parser's error when they are not HTTP, else null. */
-  feed(chunk: Buffer): Error | null {
-    const r = this.#parser.execute(chunk);
+  /**
+   * Parses the first `length` bytes of `chunk` (a read buffer the caller reuses once this returns);
+   * returns the parser's error when they are not HTTP, else null.
+   */
+  feed(chunk: Buffer, length: number): Error | null {
+    const r = this.#parser.execute(chunk, 0, length);
     return r instanceof Error ? r : null;
   }
 
