@@ -65,6 +65,32 @@ describe.each(TRANSPORT_FACTORIES)('transport $name against hostile servers', (f
     expect([e.kind, e.outcome]).toEqual(['failure', Outcome.connect]);
   });
 
+  it('a server that accepts and closes at once costs one connect per request, not a loop', async () => {
+    let accepted = 0;
+    const slam = createServer((s) => {
+      accepted++;
+      s.destroy();
+    }).listen(0, '127.0.0.1');
+    await once(slam, 'listening');
+    const addr = slam.address();
+    const port = typeof addr === 'object' && addr ? addr.port : 0;
+    try {
+      t = factory.create(`http://127.0.0.1:${port}`, { now: testNow, connections: 4, pipelining: 1 });
+      await t.warm();
+      await sleep(300);
+      // warm opened 4; none answered, so none is reopened without a request waiting for it.
+      expect(accepted).toBeLessThanOrEqual(4);
+      const e = await send(t).done;
+      expect(e.kind).toBe('failure');
+      expect([Outcome.reset, Outcome.connect]).toContain(e.outcome);
+      await sleep(300);
+      // The request may have been written to one fresh connection (closed: reset) or found none.
+      expect(accepted).toBeLessThanOrEqual(4 + 2);
+    } finally {
+      slam.close();
+    }
+  });
+
   it('reset: headers, part of the body, then RST -> reset', async () => {
     const e = await send(await against('reset')).done;
     expect([e.kind, e.outcome]).toEqual(['failure', Outcome.reset]);

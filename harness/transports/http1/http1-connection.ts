@@ -51,6 +51,7 @@ export class Http1Connection implements ResponseListener {
   readonly #inflight: Ticket[] = [];
   #ready = false;
   #gone = false;
+  #answered = 0;
   #connectTimer: NodeJS.Timeout | null;
 
   /** Starts connecting at once; nothing is sent until the transport writes a request. */
@@ -89,6 +90,11 @@ export class Http1Connection implements ResponseListener {
   /** Connected and not gone: it may be written to. */
   get ready(): boolean {
     return this.#ready && !this.#gone;
+  }
+
+  /** Responses read on this connection so far. */
+  get answered(): number {
+    return this.#answered;
   }
 
   /** Requests written and not yet answered. */
@@ -132,6 +138,7 @@ export class Http1Connection implements ResponseListener {
       this.#shutdown(Outcome.reset, `unsolicited ${status} response`);
       return;
     }
+    this.#answered++;
     if (keepAlive) {
       this.#host.onResponse(this, t, status, headers, body);
       return;

@@ -9,10 +9,12 @@
  * only when it is written. A freed connection takes the oldest waiting request before the answer
  * is handed back, so a session's next request never jumps the queue.
  *
- * Connections: `warm` opens all of them; one that closes after it was connected is replaced at
- * once; one that fails to connect leaves its slot empty, and when no connection is left connected
- * or connecting, the requests waiting in the client fail as `connect`. The next request opens one
- * again (so a dead server costs one connect attempt per request, not a reconnect loop).
+ * Connections: `warm` opens all of them; one that closes after it has answered is replaced at
+ * once (a keep-alive pool stays full). One that closes without an answer, or fails to connect,
+ * leaves its slot empty, and empty slots are opened on demand: one connect attempt per request
+ * waiting in the client, never more. So a server that accepts and closes, or a dead one, costs one
+ * attempt per request, not a reconnect loop. When no connection is left connected or connecting,
+ * the requests waiting in the client fail as `connect`.
  *
  * Callbacks: `onWritten` may be called inside `send`; `onResponse`/`onFailure` never are. `cancel`
  * calls `onFailure` before it returns.
@@ -66,6 +68,8 @@ class Http1Transport implements Transport, ConnectionHost {
   /** Live tickets in the queue (the ring also holds cancelled ones until it passes them). */
   #queued = 0;
   #connecting = 0;
+  /** Slots without a connection (so a request that has to wait knows whether to open one). */
+  #empty = 0;
   #closed = false;
   /** Where the next search for a connection starts, so load spreads over the pool. */
   #next = 0;
@@ -78,6 +82,7 @@ class Http1Transport implements Transport, ConnectionHost {
     this.#slots = new Array<Http1Connection | null>(positive(options.connections ?? 10, 'connections')).fill(
       null,
     );
+    this.#empty = this.#slots.length;
     this.#target = {
       host: url.hostname.replace(/^\[|\]$/g, ''),
       port: Number(url.port || 80),
@@ -113,10 +118,7 @@ class Http1Transport implements Transport, ConnectionHost {
     if (c !== null) return c.write(t);
     this.#queue.push(t);
     this.#queued++;
-    if (this.#connecting === 0) {
-      const empty = this.#slots.indexOf(null);
-      if (empty >= 0) this.#open(empty);
-    }
+    this.#openForDemand();
   }
 
   cancel(ex: Exchange, outcome: OutcomeIndex): void {
@@ -147,6 +149,7 @@ class Http1Transport implements Transport, ConnectionHost {
     }
     for (const c of this.#slots) c?.close(Outcome.cancelled, 'transport closed');
     this.#slots.fill(null);
+    this.#empty = this.#slots.length;
     this.#wakeWarmers();
     // Sockets are destroyed synchronously; their close events follow on the next turn.
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -155,8 +158,7 @@ class Http1Transport implements Transport, ConnectionHost {
   onReady(c: Http1Connection): void {
     this.#connecting--;
     this.#fill(c);
-    // The origin answers again: refill slots that failed to connect while it did not.
-    for (let i = 0; i < this.#slots.length; i++) if (this.#slots[i] === null && !this.#closed) this.#open(i);
+    this.#openForDemand();
     if (this.#connecting === 0) this.#wakeWarmers();
   }
 
@@ -185,15 +187,25 @@ class Http1Transport implements Transport, ConnectionHost {
     const i = this.#slots.indexOf(c);
     if (i < 0) return; // closed by close(): the slots are already empty
     this.#slots[i] = null;
+    this.#empty++;
     if (!wasReady) this.#connecting--;
     if (this.#closed) return;
-    if (wasReady) this.#open(i);
+    // Replaced at once when it served (a keep-alive pool stays full) or when requests wait for it;
+    // a failed connect is not retried here (the next waiting request does that).
+    if (wasReady && (c.answered > 0 || this.#connecting < this.#queued)) this.#open(i);
     else if (this.#connecting === 0 && !this.#slots.some((s) => s?.ready)) this.#unreachable(detail);
     if (this.#connecting === 0) this.#wakeWarmers();
   }
 
+  /** Opens empty slots while fewer connections are coming than requests wait for one. */
+  #openForDemand(): void {
+    while (this.#empty > 0 && this.#connecting < this.#queued && !this.#closed)
+      this.#open(this.#slots.indexOf(null));
+  }
+
   #open(i: number): void {
     this.#connecting++;
+    this.#empty--;
     this.#slots[i] = new Http1Connection(this.#target, this);
   }
 
