@@ -91,6 +91,28 @@ describe.each(TRANSPORT_FACTORIES)('transport $name against hostile servers', (f
     }
   });
 
+  it('a body without length runs to the close (HTTP/1.0 style); the next request gets a new connection', async () => {
+    let accepted = 0;
+    const raw = createServer((s) => {
+      accepted++;
+      s.on('error', () => undefined);
+      s.once('data', () => s.end('HTTP/1.0 200 OK\r\ncontent-type: text/plain\r\n\r\nuntil the close'));
+    }).listen(0, '127.0.0.1');
+    await once(raw, 'listening');
+    const addr = raw.address();
+    const port = typeof addr === 'object' && addr ? addr.port : 0;
+    try {
+      t = factory.create(`http://127.0.0.1:${port}`, { now: testNow, connections: 1, pipelining: 1 });
+      const first = await send(t).done;
+      expect([first.kind, first.status, first.body]).toEqual(['response', 200, 'until the close']);
+      const second = await send(t).done;
+      expect(second.body).toBe('until the close');
+      expect(accepted).toBe(2);
+    } finally {
+      raw.close();
+    }
+  });
+
   it('reset: headers, part of the body, then RST -> reset', async () => {
     const e = await send(await against('reset')).done;
     expect([e.kind, e.outcome]).toEqual(['failure', Outcome.reset]);
