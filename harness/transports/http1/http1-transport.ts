@@ -73,6 +73,8 @@ class Http1Transport implements Transport, ConnectionHost {
   #closed = false;
   /** Where the next search for a connection starts, so load spreads over the pool. */
   #next = 0;
+  /** The connection that read the last answer: in a flood, the one free connection. */
+  #freed: Http1Connection | null = null;
   #warmWaiters: (() => void)[] = [];
 
   constructor(origin: string, options: Http1TransportOptions) {
@@ -176,6 +178,7 @@ class Http1Transport implements Transport, ConnectionHost {
     const ex = t.ex!;
     this.#tickets.delete(ex);
     this.#recycle(t);
+    this.#freed = c;
     ex.onResponse(at, status, headers, body);
   }
 
@@ -211,6 +214,9 @@ class Http1Transport implements Transport, ConnectionHost {
 
   /** The least loaded connected connection with room, searching from a rotating start. */
   #withRoom(): Http1Connection | null {
+    // The common case first: the answer just read freed its connection (no search of the pool).
+    const f = this.#freed;
+    if (f !== null && f.load === 0 && f.ready) return f;
     const slots = this.#slots;
     const n = slots.length;
     let best: Http1Connection | null = null;
