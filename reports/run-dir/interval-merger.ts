@@ -76,7 +76,7 @@ export function mergeSnapshotInto(into: MergedInterval, s: IntervalSnapshot): vo
     }
     m.latency.add(decodeHistogram(st.latency));
     m.service.add(decodeHistogram(st.service));
-    for (let k = 0; k < m.outcomes.length; k++) m.outcomes[k]! += st.outcomes[k] ?? 0;
+    for (let k = 0; k < m.outcomes.length; k++) m.outcomes[k]! += st.outcomes[OUTCOME_CLASSES[k]!] ?? 0;
     m.offered += st.offered;
     m.retries += st.retries;
   }
