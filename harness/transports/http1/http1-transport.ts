@@ -29,9 +29,13 @@ import { RequestEncoder } from './request-encoder.js';
 import { HeaderSelection } from './response-reader.js';
 import { Ticket, TicketPlace, TicketQueue } from './ticket.js';
 
-/** Response headers materialised by default: what the session and the shipped targets read. */
+/**
+ * Response headers materialised for every response (a response whose body is wanted gets all):
+ * what the session's retry policy and the shipped targets read.
+ */
 export const DEFAULT_RESPONSE_HEADERS: readonly string[] = [
   'retry-after',
+  'date',
   'content-type',
   'location',
   'set-cookie',

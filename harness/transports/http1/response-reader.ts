@@ -2,8 +2,9 @@
  * Reads the responses of one connection with http-parser-js (the parser autocannon uses; Node's
  * own llhttp binding measured the same per response here, 1.5 µs, and no maintained llhttp package
  * is on npm). The reader adds what a load generator needs on top of the parser: interim (1xx)
- * responses are skipped, only the selected headers are materialised, and the body is decoded only
- * when the request asked for it (otherwise its bytes are counted by the parser and dropped).
+ * responses are skipped, only the selected headers are materialised (all of them when the request
+ * asked for its body: the step reads that response and may capture a header), and the body is
+ * decoded only when asked for (otherwise its bytes are counted by the parser and dropped).
  */
 import { HTTPParser } from 'http-parser-js';
 import type { ResponseHeaders } from '../transport.js';
@@ -21,14 +22,17 @@ export class HeaderSelection {
     this.#lengths = lengths;
   }
 
-  /** The selected headers of a raw `[name, value, name, value...]` list; a shared empty object if none. */
-  pick(raw: readonly string[]): ResponseHeaders {
+  /**
+   * The selected headers (every header when `all`) of a raw `[name, value, name, value...]` list;
+   * a shared empty object if none.
+   */
+  pick(raw: readonly string[], all: boolean): ResponseHeaders {
     let out: Record<string, string | string[]> | null = null;
     for (let i = 0; i + 1 < raw.length; i += 2) {
       const name = raw[i]!;
-      if (this.#lengths[name.length] !== true) continue;
+      if (!all && this.#lengths[name.length] !== true) continue;
       const key = name.toLowerCase();
-      if (!this.#names.has(key)) continue;
+      if (!all && !this.#names.has(key)) continue;
       out ??= {};
       const value = raw[i + 1]!;
       const seen = out[key];
@@ -113,9 +117,10 @@ export class ResponseReader {
       return 0;
     }
     this.#status = status;
-    this.#headers = this.#selection.pick(info.headers);
-    this.#keepAlive = info.shouldKeepAlive && !info.upgrade;
     this.#keepBody = this.#listener.bodyWanted();
+    // A response the step reads (it wants the body) may capture any header: all are kept then.
+    this.#headers = this.#selection.pick(info.headers, this.#keepBody);
+    this.#keepAlive = info.shouldKeepAlive && !info.upgrade;
     this.#inBody = true;
     return 0;
   }
