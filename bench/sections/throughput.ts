@@ -88,7 +88,12 @@ export async function runGen(req: GenRequest, timeoutMs: number): Promise<GenRes
   }
 }
 
-async function stampede(origin: string, seconds: number, engine: 'undici' | 'autocannon'): Promise<GenRun> {
+/** stampede's driver in its own process (gen-stampede.ts) over `engine`: open model, 100k/s asked, cap 50. */
+export async function stampede(
+  origin: string,
+  seconds: number,
+  engine: 'undici' | 'http1' | 'autocannon',
+): Promise<GenRun> {
   const base: GenRequest = {
     profileYaml: floodProfile(seconds, 100_000),
     targetYaml: getTargetYaml(origin),
@@ -99,7 +104,7 @@ async function stampede(origin: string, seconds: number, engine: 'undici' | 'aut
     drainS: 2,
   };
   let r = await runGen(base, (seconds + 30) * 1000);
-  let note = engine === 'undici' ? '100k arrivals/s asked, cap 50 in flight' : 'flood';
+  let note = engine === 'autocannon' ? 'flood' : '100k arrivals/s asked, cap 50 in flight';
   if (engine === 'autocannon' && typeof r !== 'string' && r.aborted) {
     // Should the flood abort, its paced mode at 100k/s is a flood too; the note says which ran.
     note = `flood failed (${r.abortReason}); overallRate 100k/s instead`;

@@ -1,9 +1,10 @@
 /**
  * Section: client CPU of the http1 transport (issue 19). nginx (one worker) on core 1; on core 0,
  * one after the other in each interleaved round: the http1 transport driven directly in flood
- * (bench/gen-http1.ts, 50 connections, every request recorded in an HDR histogram), autocannon's
- * CLI (-c 50), wrk (-t1 -c50), and the http1 transport at a fixed open-model rate of 20k/s. Ratios
- * are medians of per-round ratios, since absolute figures swing from run to run.
+ * (bench/gen-http1.ts, 50 connections, every request recorded in an HDR histogram), the whole
+ * driver over it (`--engine http1` via gen-stampede.ts: open model, 100k/s asked, cap 50 in
+ * flight), autocannon's CLI (-c 50), wrk (-t1 -c50), and the http1 transport at a fixed
+ * open-model rate of 20k/s. Ratios are medians of per-round ratios, since absolute figures swing.
  *
  * Figures (docs/measurement.md, "http1 transport: bench"): client CPU µs per request (the http1
  * generator's `process.cpuUsage()` from its first request to its last answer; the CLIs' user+sys
@@ -19,7 +20,7 @@ import { findPeers, type Peers } from '../support/peers.js';
 import { runMeasured } from '../support/processes.js';
 import { median, ratio } from '../support/stats.js';
 import { renderTable } from '../support/table.js';
-import { autocannonCli, type GenRun, wrk } from './throughput.js';
+import { autocannonCli, type GenRun, stampede, wrk } from './throughput.js';
 
 const GEN = fileURLToPath(new URL('../gen-http1.ts', import.meta.url));
 const CONNECTIONS = 50;
@@ -33,6 +34,8 @@ const RATE_CONNECTIONS = 128;
 /** One round: every generator once. */
 export interface TransportCpuRound {
   readonly http1Flood: GenRun;
+  /** The whole driver over http1 (`--engine http1`, open model, 100k/s asked, cap 50). */
+  readonly engineHttp1: GenRun;
   readonly autocannonCli: GenRun;
   readonly wrk: GenRun;
   readonly http1Rate: GenRun & { readonly rateErrorPct: number | null; readonly dropped: number | null };
@@ -49,8 +52,14 @@ export interface TransportCpuResult {
   readonly reqPerSRatioVsWrk: number | null;
   /** Worst window error of the 20k/s runs, % (target < 0.5). */
   readonly rateErrorPct: number | null;
-  readonly cpuUsPerRequest: Record<'http1' | 'http1At20k' | 'autocannonCli' | 'wrk', number | null>;
-  readonly reqPerS: Record<'http1' | 'autocannonCli' | 'wrk', number | null>;
+  /** The same two ratios for the whole driver over http1. */
+  readonly engineCpuRatioVsAutocannon: number | null;
+  readonly engineReqPerSRatioVsWrk: number | null;
+  readonly cpuUsPerRequest: Record<
+    'http1' | 'http1At20k' | 'engineHttp1' | 'autocannonCli' | 'wrk',
+    number | null
+  >;
+  readonly reqPerS: Record<'http1' | 'engineHttp1' | 'autocannonCli' | 'wrk', number | null>;
   readonly notes: string[];
 }
 
@@ -124,9 +133,11 @@ export async function transportCpuSection(
     rounds,
     cpuRatioVsAutocannon: null,
     reqPerSRatioVsWrk: null,
+    engineCpuRatioVsAutocannon: null,
+    engineReqPerSRatioVsWrk: null,
     rateErrorPct: null,
-    cpuUsPerRequest: { http1: null, http1At20k: null, autocannonCli: null, wrk: null },
-    reqPerS: { http1: null, autocannonCli: null, wrk: null },
+    cpuUsPerRequest: { http1: null, http1At20k: null, engineHttp1: null, autocannonCli: null, wrk: null },
+    reqPerS: { http1: null, engineHttp1: null, autocannonCli: null, wrk: null },
     notes: [why],
   });
   if (!peers.nginx.path) return empty(`transport-cpu skipped: ${peers.nginx.note}`);
@@ -137,6 +148,8 @@ export async function transportCpuSection(
         `${g.reqPerS === null ? 'n/a' : g.reqPerS.toFixed(0)} req/s, ${g.cpuUsPerRequest === null ? 'n/a' : g.cpuUsPerRequest.toFixed(1)} µs/req`;
       const flood = await http1Flood(ng.origin, seconds);
       log(`  transport-cpu round ${i + 1}/${roundCount} http1 flood: ${f(flood)}`);
+      const engine = await stampede(ng.origin, seconds, 'http1');
+      log(`  transport-cpu round ${i + 1}/${roundCount} stampede --engine http1: ${f(engine)}`);
       const ac = await autocannonCli(ng.origin, seconds);
       log(`  transport-cpu round ${i + 1}/${roundCount} autocannon-cli: ${f(ac)}`);
       const w = await wrk(peers.wrk.path, peers.wrk.note, ng.origin, seconds);
@@ -145,7 +158,7 @@ export async function transportCpuSection(
       log(
         `  transport-cpu round ${i + 1}/${roundCount} http1 ${RATE}/s: ${f(rate)}, rate error ${rate.rateErrorPct?.toFixed(3)} %, dropped ${rate.dropped}`,
       );
-      rounds.push({ http1Flood: flood, autocannonCli: ac, wrk: w, http1Rate: rate });
+      rounds.push({ http1Flood: flood, engineHttp1: engine, autocannonCli: ac, wrk: w, http1Rate: rate });
     }
   } finally {
     await ng.stop();
@@ -160,15 +173,21 @@ export async function transportCpuSection(
     rounds,
     cpuRatioVsAutocannon: med((r) => ratio(r.http1Flood.cpuUsPerRequest, r.autocannonCli.cpuUsPerRequest)),
     reqPerSRatioVsWrk: med((r) => ratio(r.http1Flood.reqPerS, r.wrk.reqPerS)),
+    engineCpuRatioVsAutocannon: med((r) =>
+      ratio(r.engineHttp1.cpuUsPerRequest, r.autocannonCli.cpuUsPerRequest),
+    ),
+    engineReqPerSRatioVsWrk: med((r) => ratio(r.engineHttp1.reqPerS, r.wrk.reqPerS)),
     rateErrorPct: errs.length ? Math.max(...errs) : null,
     cpuUsPerRequest: {
       http1: med((r) => r.http1Flood.cpuUsPerRequest),
+      engineHttp1: med((r) => r.engineHttp1.cpuUsPerRequest),
       http1At20k: med((r) => r.http1Rate.cpuUsPerRequest),
       autocannonCli: med((r) => r.autocannonCli.cpuUsPerRequest),
       wrk: med((r) => r.wrk.cpuUsPerRequest),
     },
     reqPerS: {
       http1: med((r) => r.http1Flood.reqPerS),
+      engineHttp1: med((r) => r.engineHttp1.reqPerS),
       autocannonCli: med((r) => r.autocannonCli.reqPerS),
       wrk: med((r) => r.wrk.reqPerS),
     },
@@ -181,20 +200,35 @@ export function transportCpuRows(r: TransportCpuResult): [string, string, string
   const f = (x: number | null, d = 1): string => (x === null ? 'n/a' : x.toFixed(d));
   return [
     ['transport-cpu', 'http1 flood req/s (median)', f(r.reqPerS.http1, 0), ''],
+    ['transport-cpu', 'stampede --engine http1 req/s (median)', f(r.reqPerS.engineHttp1, 0), ''],
     ['transport-cpu', 'autocannon-cli req/s (median)', f(r.reqPerS.autocannonCli, 0), ''],
     ['transport-cpu', 'wrk req/s (median)', f(r.reqPerS.wrk, 0), ''],
     ['transport-cpu', 'http1 flood client CPU µs/req', f(r.cpuUsPerRequest.http1), ''],
     ['transport-cpu', `http1 at ${RATE}/s client CPU µs/req`, f(r.cpuUsPerRequest.http1At20k), ''],
+    ['transport-cpu', 'stampede --engine http1 client CPU µs/req', f(r.cpuUsPerRequest.engineHttp1), ''],
     ['transport-cpu', 'autocannon-cli client CPU µs/req', f(r.cpuUsPerRequest.autocannonCli), ''],
     ['transport-cpu', 'wrk client CPU µs/req', f(r.cpuUsPerRequest.wrk), ''],
     ['transport-cpu', 'http1/autocannon CPU per req', f(r.cpuRatioVsAutocannon, 3), '<= 0.8'],
     ['transport-cpu', 'http1/wrk req/s', f(r.reqPerSRatioVsWrk, 3), '>= 0.6'],
     ['transport-cpu', `http1 ${RATE}/s worst window error %`, f(r.rateErrorPct, 3), '< 0.5'],
+    ['transport-cpu', '--engine http1/autocannon CPU per req', f(r.engineCpuRatioVsAutocannon, 3), '<= 0.8'],
+    ['transport-cpu', '--engine http1/wrk req/s', f(r.engineReqPerSRatioVsWrk, 3), '>= 0.6'],
   ];
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const quick = process.argv.includes('--quick');
+  // gen-stampede.ts runs the compiled driver, as the CLI does: build dist/ first (run-all does too).
+  const { execFileSync } = await import('node:child_process');
+  try {
+    const tsc = fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url));
+    execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
+      cwd: fileURLToPath(new URL('../../', import.meta.url)),
+      stdio: 'ignore',
+    });
+  } catch {
+    // tsc emits despite type errors elsewhere; the run uses what dist/ holds.
+  }
   const started = Date.now();
   const log = (s: string): void => {
     process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${s}\n`);
