@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { runCapacitySearch } from '../../harness/capacity/capacity-run.js';
 import { discardStream, realProbeRunner } from '../../harness/capacity/probe-runner.js';
 import { parseCapacity } from '../../harness/cli/run-args.js';
-import { undiciEngine } from '../../harness/engines/undici-engine.js';
+import { engineByName } from '../../harness/engines/engine-registry.js';
 import { loadProfile } from '../../harness/profile/load-profile.js';
 import { parseGates } from '../../reports/gates/gate-parser.js';
 import { ReferenceTarget } from '../../targets/reference/reference-target.js';
@@ -55,7 +55,7 @@ describe('capacity of the reference target admin pool', () => {
         workers: 1,
         runner: realProbeRunner({
           target: new ReferenceTarget(),
-          engine: undiciEngine,
+          engine: engineByName('undici'),
           workers: 1,
           drainS: 2,
           capacity: parseCapacity(profile, []),

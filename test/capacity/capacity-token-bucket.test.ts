@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CapacityReport } from '../../harness/capacity/capacity-report.js';
 import { runCapacitySearch } from '../../harness/capacity/capacity-run.js';
 import { discardStream, realProbeRunner } from '../../harness/capacity/probe-runner.js';
-import { undiciEngine } from '../../harness/engines/undici-engine.js';
+import { engineByName } from '../../harness/engines/engine-registry.js';
 import { loadProfile } from '../../harness/profile/load-profile.js';
 import { parseGates } from '../../reports/gates/gate-parser.js';
 import { resolveTarget } from '../../targets/registry.js';
@@ -96,7 +96,7 @@ describe('capacity against a token-bucket limiter', () => {
         workers: 1,
         runner: realProbeRunner({
           target,
-          engine: undiciEngine,
+          engine: engineByName('undici'),
           workers: 1,
           drainS: 2,
           capacity: {},

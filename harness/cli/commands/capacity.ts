@@ -14,7 +14,7 @@ import { renderCapacityText } from '../../capacity/capacity-text.js';
 import { probeProfile } from '../../capacity/probe-profile.js';
 import { realProbeRunner } from '../../capacity/probe-runner.js';
 import { checkRunPlan } from '../../driver/run-checks.js';
-import { undiciEngine } from '../../engines/undici-engine.js';
+import { engineByName } from '../../engines/engine-registry.js';
 import { ExitCode, StampedeError } from '../../errors.js';
 import { loadProfile } from '../../profile/load-profile.js';
 import { buildStepIndex } from '../../profile/step-index.js';
@@ -159,7 +159,7 @@ export const capacityCommand: CommandModule<object, CapacityArgs> = {
         workers,
         runner: realProbeRunner({
           target,
-          engine: undiciEngine,
+          engine: engineByName('undici'),
           workers,
           drainS,
           capacity,
