@@ -83,6 +83,8 @@ export class Session {
   #attempt = 1;
   #stepStartNs = 0;
   #writtenNs = -1;
+  /** Times this session went back to reset-request because the mail had not come (patience). */
+  #reRequests = 0;
 
   /** Index of the session's flow. */
   flowIndex = 0;
@@ -135,6 +137,7 @@ export class Session {
     // jitter whichever worker runs it, so --workers 1 and --workers 4 replay the same surge.
     this.#rand.reseed(init.seed, init.seq);
     this.#pos = 0;
+    this.#reRequests = 0;
     this.done = false;
     this.succeeded = false;
     this.request = null;
@@ -181,6 +184,8 @@ export class Session {
       return this.#failed(atNs, step, Outcome.invalid, latencyUs, serviceUs, null);
     if (verdict.verdict === 'pending') {
       this.#recorder.poll(stepId);
+      const again = this.#askAgain(atNs);
+      if (again !== null) return again;
       const next = nextPollNs(this.#stepStartNs, atNs, step.pollEveryS, step.timeoutS);
       if (next < 0) {
         // The mail never came within the step's deadline: the user's wait ends here, unserved.
@@ -221,6 +226,24 @@ export class Session {
 
   #step(): FlowStep {
     return this.#flow.steps[this.#pos]!;
+  }
+
+  /**
+   * The user's patience with the mail (`flow.reRequest`): waited `after` with no mail, and asked
+   * fewer than `max` times again, the user goes back to the flow's reset-request step at once.
+   * The wait so far ends unserved (the mail step is re-entered after the new request).
+   */
+  #askAgain(atNs: number): Act | null {
+    const patience = this.#flow.reRequest;
+    if (!patience || this.#reRequests >= patience.max) return null;
+    if (atNs - this.#stepStartNs < patience.afterS * 1e9) return null;
+    let back = this.#pos - 1;
+    while (back >= 0 && this.#flow.steps[back]!.kind !== 'reset-request') back--;
+    if (back < 0) return null;
+    this.#reRequests++;
+    this.#pos = back;
+    this.#recorder.reRequest(this.stepId);
+    return this.#beginStep(atNs, WaitKind.Think);
   }
 
   #beginStep(intendedNs: number, kind: WaitKind): Act {
