@@ -105,7 +105,7 @@ let maxLatenessUs = 0;
 let completedRequests = 0;
 const runner = new ShardRunner(cfg, t0Ms, target, (s) => {
   maxLatenessUs = Math.max(maxLatenessUs, s.maxLatenessUs);
-  for (const st of s.steps) completedRequests += st.outcomes.reduce((a, b) => a + b, 0);
+  for (const st of s.steps) for (const n of Object.values(st.outcomes)) completedRequests += n;
 });
 await runner.run();
 rmSync(dir, { recursive: true, force: true });

@@ -6,7 +6,7 @@
  * Not thread-safe and not meant to be: each shard owns one.
  */
 import type { Histogram } from 'hdr-histogram-js';
-import { OUTCOME_CLASSES, type OutcomeIndex } from '../../harness/vocabulary/outcome.js';
+import { countsByName, OUTCOME_CLASSES, type OutcomeIndex } from '../../harness/vocabulary/outcome.js';
 import { clampUs, encodeHistogram, recordingHistogram } from './histogram-factory.js';
 import type { IntervalSnapshot, StepInterval } from './interval-snapshot.js';
 
@@ -103,7 +103,7 @@ export class ShardRecorder {
         step: i,
         latency: encodeHistogram(s.latency),
         service: encodeHistogram(s.service),
-        outcomes: Array.from(s.outcomes),
+        outcomes: countsByName(s.outcomes),
         offered: s.offered,
         retries: s.retries,
       });

@@ -28,6 +28,11 @@ export interface RunMeta {
   readonly intervalMs: number;
   /** Step names, the index space of `StepInterval.step`. */
   readonly steps: readonly string[];
+  /**
+   * The profile's flows and their steps in order (names of `steps`): how dropped arrivals are
+   * attributed to a flow's first step. Absent in version-1 directories and imports.
+   */
+  readonly flows?: readonly { readonly name: string; readonly steps: readonly string[] }[];
   /** Planned duration of the arrival stream, seconds. */
   readonly plannedDurationS: number;
   /** Shard of the arrival stream this run covers; absent = the whole stream. */
@@ -54,6 +59,13 @@ export interface RunEnd {
   readonly abortReason: string | null;
   /** Problems that make results incomplete without stopping the run (a worker died...). */
   readonly degraded: readonly string[];
+  /** Workers that died for a reason of their own (OOM, a native crash); absent = none. */
+  readonly workersLost?: number;
+  /**
+   * Share of the planned arrival stream (0..1) that went undriven because its workers died,
+   * as the coordinator computes it from the shards' plans; absent = none.
+   */
+  readonly lostShare?: number;
 }
 
 /** A server-side figure scraped from the target's metrics endpoint. */
