@@ -8,7 +8,8 @@
  * the first of `window` consecutive behind intervals: the first interval that meets the
  * definition, never an earlier one that was fine. Recovery is the first of `window` consecutive
  * intervals after it whose backlog and latency are at baseline (not the end of arrivals: a queue
- * still draining is not recovered).
+ * still draining is not recovered), outside take-down spans (a step idled by an outage has not
+ * recovered by being idle).
  *
  * p99 before and after are the same statistic over windows of the same length on each side of
  * the onset: the median interval p99 of the `window` intervals before it and of the `window`
@@ -40,7 +41,7 @@ export function stepFallBehind(
   const behind = (i: number): boolean => !excluded[i] && (s.throughput[i]! || s.latency[i]!);
   const onset = firstSustained(n, 0, o.window, behind);
   if (onset < 0) return null;
-  const recovered = firstSustained(n, onset + 1, o.window, (i) => s.atBaseline(i) && !s.throughput[i], true);
+  const recovered = firstSustained(n, onset + 1, o.window, (i) => !excluded[i] && s.atBaseline(i), true);
   const end = recovered < 0 ? n : recovered;
   let peakBacklog = 0;
   let peakP99: number | null = null;

@@ -45,7 +45,7 @@ export interface StepSignals {
   readonly baselineP99: number | null;
   /** Baseline backlog as a share of an interval's offered requests. */
   readonly backlogShare: number;
-  /** Backlog and latency at baseline in interval i (recovery, drain). */
+  /** Backlog and latency at baseline and throughput keeping up in interval i (recovery, drain). */
   readonly atBaseline: (i: number) => boolean;
 }
 
@@ -115,8 +115,11 @@ export function stepSignals(input: AnalysisInput, step: number, o: AnalysisOptio
     if (p === null || baselineP99 === null) return false;
     return p > baselineP99 * o.latencyFactor && p - baselineP99 >= o.minLatencyRiseMs;
   });
+  // A target that sheds load has no queue and answers its 503s fast: it is not back either.
   const atBaseline = (i: number): boolean =>
-    !latency[i] && backlog[i]! <= o.backlogFactor * backlogShare * offered[i]! + o.minBacklog;
+    !latency[i] &&
+    !throughput[i] &&
+    backlog[i]! <= o.backlogFactor * backlogShare * offered[i]! + o.minBacklog;
   return {
     offered,
     newOffered,
