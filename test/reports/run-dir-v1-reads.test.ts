@@ -24,7 +24,22 @@ async function copyOf(name: string): Promise<string> {
   return dir;
 }
 
-async function v1Summary(name: string): Promise<Record<string, any>> {
+/** The fields of a version-1 summary.json these tests compare with. */
+interface V1Step {
+  readonly count: number;
+  readonly ok: number;
+  readonly errors: Record<string, number>;
+  readonly offered: number;
+  readonly latencyMs: { readonly p99: number };
+}
+interface V1 {
+  readonly arrivals: number;
+  readonly dropped: number;
+  readonly completed: number;
+  readonly steps: Record<string, V1Step>;
+}
+
+async function v1Summary(name: string): Promise<V1> {
   return JSON.parse(await readFile(join(FIXTURES, name, 'summary.json'), 'utf8'));
 }
 
@@ -42,8 +57,8 @@ describe('version-1 run directories', () => {
     const run = await readRunDir(join(FIXTURES, 'synthetic'));
     const s = run.summary;
     expect(s.schemaVersion).toBe(2);
-    expect([s.arrivals, s.dropped, s.completed]).toEqual([v1['arrivals'], v1['dropped'], v1['completed']]);
-    for (const [name, st1] of Object.entries<Record<string, any>>(v1['steps'])) {
+    expect([s.arrivals, s.dropped, s.completed]).toEqual([v1.arrivals, v1.dropped, v1.completed]);
+    for (const [name, st1] of Object.entries(v1.steps)) {
       const st = s.steps[name]!;
       expect([st.count, st.ok, st.errors, st.offered], name).toEqual([
         st1['count'],
@@ -52,7 +67,7 @@ describe('version-1 run directories', () => {
         st1['offered'],
       ]);
       // Same histograms (from the hlog): the same percentiles, plus the new p95 between p90 and p99.
-      expect(st.latencyMs.p99, name).toBe(st1['latencyMs']['p99']);
+      expect(st.latencyMs.p99, name).toBe(st1.latencyMs.p99);
       expect(st.latencyMs.p95).toBeGreaterThanOrEqual(st.latencyMs.p90);
       expect(st.latencyMs.p95).toBeLessThanOrEqual(st.latencyMs.p99);
       expect([st.finals, st.errorRate, st.latencyOkMs, st.userWaitMs, st.droppedArrivals]).toEqual([
@@ -63,7 +78,7 @@ describe('version-1 run directories', () => {
         null,
       ]);
       // Per attempt: (count - ok) / count, version 1 had no cancelled or target-error.
-      expect(st.attemptErrorRate).toBeCloseTo((st1['count'] - st1['ok']) / st1['count'], 6);
+      expect(st.attemptErrorRate).toBeCloseTo((st1.count - st1.ok) / st1.count, 6);
     }
     expect([s.succeeded, s.flows]).toEqual([null, null]);
     expect(s.backlog.source).toBe('cumulative-estimate');
@@ -99,10 +114,10 @@ describe('version-1 run directories', () => {
     const [a, b] = [await v1Summary('shard-1'), await v1Summary('shard-2')];
     const out = join(root, 'merged');
     const m = await mergeRunDirs([join(FIXTURES, 'shard-1'), join(FIXTURES, 'shard-2')], out);
-    expect(m.arrivals).toBe(a['arrivals'] + b['arrivals']);
-    expect(m.dropped).toBe(a['dropped'] + b['dropped']);
+    expect(m.arrivals).toBe(a.arrivals + b.arrivals);
+    expect(m.dropped).toBe(a.dropped + b.dropped);
     for (const name of ['login', 'reset-confirm']) {
-      const [x, y] = [a['steps'][name], b['steps'][name]];
+      const [x, y] = [a.steps[name]!, b.steps[name]!];
       expect(m.steps[name]!.count, name).toBe(x.count + y.count);
       expect(m.steps[name]!.ok, name).toBe(x.ok + y.ok);
       expect(m.steps[name]!.errors['503'] ?? 0, name).toBe((x.errors['503'] ?? 0) + (y.errors['503'] ?? 0));
