@@ -40,6 +40,11 @@ export interface StepSignals {
   /** Interval p99 of the ok answers (of every backend answer in version-1 data), ms. */
   readonly p99: readonly (number | null)[];
   readonly throughput: readonly boolean[];
+  /**
+   * The interval's shortfall is beyond doubt: the target shed load, or the step's backlog is
+   * above its baseline band (more than in-flight work at baseline latency explains).
+   */
+  readonly confirmed: readonly boolean[];
   readonly latency: readonly boolean[];
   /** Median interval p99 of the baseline intervals, or null when none had answers. */
   readonly baselineP99: number | null;
@@ -93,13 +98,15 @@ export function stepSignals(input: AnalysisInput, step: number, o: AnalysisOptio
     if (!outage[i] && offered[i]! >= o.minOffered) early.push(failed[i]! / offered[i]!);
   }
   const baseFail = early.length === 0 ? 0 : median(early);
+  const shedding = rows.map(
+    (_, i) => failed[i]! >= Math.max(o.minFailed, (baseFail + o.shedTolerance) * offered[i]!),
+  );
   const throughput = rows.map((_, i) => {
     const off = offered[i]!;
     if (off < o.minOffered || ok[i]! >= off * (1 - o.okTolerance)) return false;
-    const shedding = failed[i]! >= Math.max(o.minFailed, (baseFail + o.shedTolerance) * off);
     const growth = backlog[i]! - (i === 0 ? 0 : backlog[i - 1]!);
     const growing = growth >= Math.max(o.minGrowth, o.growthTolerance * off);
-    return shedding || growing;
+    return shedding[i]! || growing;
   });
   // Baselines: the first intervals that were healthy on throughput, outside outages.
   const p99s: number[] = [];
@@ -115,11 +122,12 @@ export function stepSignals(input: AnalysisInput, step: number, o: AnalysisOptio
     if (p === null || baselineP99 === null) return false;
     return p > baselineP99 * o.latencyFactor && p - baselineP99 >= o.minLatencyRiseMs;
   });
+  // The band: in-flight work at baseline latency, with slack (backlogFactor, minBacklog).
+  const aboveBand = (i: number): boolean =>
+    backlog[i]! > o.backlogFactor * backlogShare * offered[i]! + o.minBacklog;
+  const confirmed = rows.map((_, i) => shedding[i]! || aboveBand(i));
   // A target that sheds load has no queue and answers its 503s fast: it is not back either.
-  const atBaseline = (i: number): boolean =>
-    !latency[i] &&
-    !throughput[i] &&
-    backlog[i]! <= o.backlogFactor * backlogShare * offered[i]! + o.minBacklog;
+  const atBaseline = (i: number): boolean => !latency[i] && !throughput[i] && !aboveBand(i);
   return {
     offered,
     newOffered,
@@ -127,6 +135,7 @@ export function stepSignals(input: AnalysisInput, step: number, o: AnalysisOptio
     backlog,
     p99,
     throughput,
+    confirmed,
     latency,
     baselineP99,
     backlogShare,

@@ -70,7 +70,7 @@ export interface MetastableHint {
   readonly after: 'take-down' | 'load-drop';
   /** New requests offered per second at `atS`. */
   readonly offeredRatePerS: number;
-  /** Highest ok rate per second the step sustained before, outside outages. */
+  /** Highest ok rate per second the step held for `window` healthy intervals before, outside outages. */
   readonly sustainedRatePerS: number;
 }
 
