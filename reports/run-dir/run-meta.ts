@@ -14,6 +14,7 @@ export type LatencyModel =
   /** `stampede simulate`: intended-time latency against the reference model in virtual time. */
   | 'simulated';
 
+/** meta.json: what a run directory knows before its first interval. */
 export interface RunMeta {
   readonly profile: { readonly name: string; readonly file: string; readonly hash: string };
   /** Target name (`reference`, `http:<file>`, `module:<path>`, `k6-import`). */

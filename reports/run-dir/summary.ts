@@ -7,6 +7,7 @@
  */
 import type { LatencyModel } from './run-meta.js';
 
+/** The version this build writes (and, with 1, reads). */
 export const SUMMARY_SCHEMA_VERSION = 2;
 
 /** Percentiles of a whole-run HDR histogram, ms (all zero when it is empty). */
@@ -107,6 +108,7 @@ export interface Validity {
   readonly problems: readonly ValidityProblem[];
 }
 
+/** One step's whole-run figures (docs/measurement.md defines each). */
 export interface StepSummary {
   /** Attempts completed (every outcome class). */
   readonly count: number;
@@ -165,6 +167,7 @@ export interface BacklogSummary {
   readonly peakAtS: number | null;
 }
 
+/** One evaluated gate. */
 export interface GateResult {
   readonly expr: string;
   readonly pass: boolean;
@@ -175,6 +178,7 @@ export interface GateResult {
   readonly message: string;
 }
 
+/** summary.json (schema: summary.schema.json). */
 export interface Summary {
   readonly schemaVersion: typeof SUMMARY_SCHEMA_VERSION;
   readonly profile: { readonly name: string; readonly file: string; readonly hash: string };
