@@ -1,13 +1,13 @@
 /**
- * Send lateness, measured for real: runs one shard of a fixed-rate profile in this process with the
- * production `ShardRunner` (compiled, from dist/) and records every arrival's lateness (send time
- * minus intended time; the first request of a session goes out in the same tick) into an HDR
- * histogram, by wrapping `ShardRecorder.prototype.lateness`. The recorder itself keeps only the
- * per-interval maximum, so a true p99 needs this wrapper.
+ * Send lateness, measured for real: runs one shard of a fixed-rate profile in this process with
+ * the production Scheduler on the real clock (compiled, from dist/) over the named transport, and
+ * adds up the lateness histograms the recorder ships every interval (send time minus intended
+ * time, every send). Connections are opened before t0, as a run does.
  *
  *   node --import tsx bench/lateness-probe.ts '{"origin":"http://127.0.0.1:N","rate":5000,"seconds":10}'
  *
- * Prints one JSON line: lateness percentiles (ms), arrivals, and t0 (epoch ms).
+ * Prints one JSON line: lateness percentiles (ms) over the whole run and after its first second,
+ * arrivals, requests, and t0 (epoch ms).
  */
 import * as hdr from 'hdr-histogram-js';
 import { loginProfileYaml } from './support/login-profile.js';
@@ -16,22 +16,26 @@ interface ProbeRequest {
   readonly origin: string;
   readonly rate: number;
   readonly seconds: number;
+  /** Wire transport (default undici). */
+  readonly transport?: string;
 }
 
 const dist = new URL('../dist/', import.meta.url);
-type Runner = typeof import('../harness/driver/shard-runner.js');
-type Recorder = typeof import('../reports/recorder/shard-recorder.js');
+type SchedulerModule = typeof import('../harness/driver/scheduler.js');
+type ClockModule = typeof import('../harness/driver/real-clock.js');
+type TransportModule = typeof import('../harness/transports/transport-registry.js');
+type Histograms = typeof import('../reports/recorder/histogram-factory.js');
 type Registry = typeof import('../targets/registry.js');
 type Loader = typeof import('../harness/profile/load-profile.js');
-type Config = import('../harness/driver/shard-config.js').ShardConfig;
 
 const req = JSON.parse(process.argv[2] ?? '{}') as ProbeRequest;
-const { ShardRunner } = (await import(new URL('harness/driver/shard-runner.js', dist).href)) as Runner;
-const { ShardRecorder } = (await import(
-  new URL('reports/recorder/shard-recorder.js', dist).href
-)) as Recorder;
-const { resolveTarget } = (await import(new URL('targets/registry.js', dist).href)) as Registry;
-const { loadProfile } = (await import(new URL('harness/profile/load-profile.js', dist).href)) as Loader;
+const load = async <T>(path: string): Promise<T> => (await import(new URL(path, dist).href)) as T;
+const { Scheduler } = await load<SchedulerModule>('harness/driver/scheduler.js');
+const { RealClock, takeT0 } = await load<ClockModule>('harness/driver/real-clock.js');
+const { transportFactory } = await load<TransportModule>('harness/transports/transport-registry.js');
+const { decodeHistogram } = await load<Histograms>('reports/recorder/histogram-factory.js');
+const { resolveTarget } = await load<Registry>('targets/registry.js');
+const { loadProfile } = await load<Loader>('harness/profile/load-profile.js');
 const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
 const { tmpdir } = await import('node:os');
 const { join } = await import('node:path');
@@ -62,55 +66,58 @@ writeFileSync(
 const profile = await loadProfile(join(dir, 'profile.yaml'));
 const target = await resolveTarget(join(dir, 'target.yaml'), dir);
 
-// 1 µs .. 60 s, 3 digits; lateness in integer µs.
-const hist = hdr.build({
+const range = {
   lowestDiscernibleValue: 1,
-  highestTrackableValue: 60e6,
-  numberOfSignificantValueDigits: 3,
-});
-// The first second is the cold start (connections opened, code not yet optimized): reported
-// apart, so the steady-state figure is not hidden by it and it is not hidden either.
-const steady = hdr.build({
-  lowestDiscernibleValue: 1,
-  highestTrackableValue: 60e6,
-  numberOfSignificantValueDigits: 3,
-});
-const WARMUP_MS = 1000;
-let t0ForWarmup = Number.POSITIVE_INFINITY;
-const original = ShardRecorder.prototype.lateness;
-ShardRecorder.prototype.lateness = function (this: InstanceType<typeof ShardRecorder>, us: number): void {
-  const v = Math.min(60e6, Math.max(1, Math.round(us)));
-  hist.recordValue(v);
-  if (performance.timeOrigin + performance.now() - t0ForWarmup > WARMUP_MS) steady.recordValue(v);
-  original.call(this, us);
+  highestTrackableValue: 3_600_000_000,
+  numberOfSignificantValueDigits: 3 as const,
 };
-
-const cfg: Config = {
-  profile,
-  target: target.spec(),
-  shard: { index: 0, count: 1 },
-  worker: 0,
-  intervalMs: 1000,
-  maxInFlight: profile.client.maxInFlight,
+const hist = hdr.build(range);
+// The first second is the cold start: reported apart too, so neither hides the other.
+const steady = hdr.build(range);
+const make = transportFactory(req.transport ?? 'undici');
+let clock: InstanceType<typeof RealClock> | null = null;
+const options = {
   connections: profile.client.connections,
   pipelining: 1,
   connectTimeoutMs: 5000,
   requestTimeoutMs: 5000,
-  drainMs: 2000,
+  now: () => clock!.now(),
 };
-// Start a little in the future so the first arrivals are not late by construction.
-const t0Ms = performance.timeOrigin + performance.now() + 100;
-t0ForWarmup = t0Ms;
+const transport = make(target.origin(), options);
+await transport.warm();
+const t0 = takeT0();
+clock = new RealClock(t0);
 let maxLatenessUs = 0;
 let completedRequests = 0;
-const runner = new ShardRunner(cfg, t0Ms, target, (s) => {
-  maxLatenessUs = Math.max(maxLatenessUs, s.maxLatenessUs);
-  for (const st of s.steps) for (const n of Object.values(st.outcomes)) completedRequests += n;
-});
-await runner.run();
+const scheduler = new Scheduler(
+  {
+    profile,
+    shard: { index: 0, count: 1 },
+    intervalMs: 1000,
+    maxInFlight: profile.client.maxInFlight,
+    requestTimeoutMs: 5000,
+    drainMs: 2000,
+    t0EpochMs: t0.epochMs,
+  },
+  {
+    clock,
+    target,
+    transportFor: () => transport,
+    onSnapshot: (s) => {
+      maxLatenessUs = Math.max(maxLatenessUs, s.maxLatenessUs);
+      for (const st of s.steps) for (const n of Object.values(st.outcomes)) completedRequests += n;
+      if (!s.lateness) return;
+      const h = decodeHistogram(s.lateness);
+      hist.add(h);
+      if (s.index >= 1) steady.add(h);
+    },
+  },
+);
+await scheduler.run();
 rmSync(dir, { recursive: true, force: true });
 process.stdout.write(
   `${JSON.stringify({
+    transport: req.transport ?? 'undici',
     arrivals: hist.totalCount,
     requests: completedRequests,
     latenessP50Ms: hist.getValueAtPercentile(50) / 1000,
@@ -119,7 +126,7 @@ process.stdout.write(
     latenessMaxMs: maxLatenessUs / 1000,
     steadyLatenessP99Ms: steady.getValueAtPercentile(99) / 1000,
     steadyLatenessP999Ms: steady.getValueAtPercentile(99.9) / 1000,
-    t0Ms,
+    t0Ms: t0.epochMs,
   })}\n`,
 );
 process.exit(0);

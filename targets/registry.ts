@@ -7,8 +7,6 @@ import { existsSync } from 'node:fs';
 import { extname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { errorMessage, StampedeError } from '../harness/errors.js';
-import { loadHttpTarget } from './http/load-http-target.js';
-import { ReferenceTarget } from './reference/reference-target.js';
 import type { Target, TargetSpec } from './target.js';
 
 /** What a user module's default export must be. */
@@ -18,15 +16,21 @@ type Builders = {
   readonly [K in TargetSpec['kind']]: (spec: Extract<TargetSpec, { kind: K }>) => Promise<Target>;
 };
 
-/** Name -> constructor: the one place that knows every kind of target. */
+/**
+ * Name -> constructor: the one place that knows every kind of target. Each kind's code is
+ * imported when it is built, so a worker thread that runs an http target never loads the
+ * reference server's code, and the driver has no static path to any concrete target.
+ */
 const BUILDERS: Builders = {
-  reference: async (spec) =>
-    new ReferenceTarget({
+  reference: async (spec) => {
+    const { ReferenceTarget } = await import('./reference/reference-target.js');
+    return new ReferenceTarget({
       origin: spec.origin,
       seed: spec.seed,
       ...(spec.accounts !== undefined ? { accounts: spec.accounts } : {}),
-    }),
-  http: async (spec) => loadHttpTarget(spec.file),
+    });
+  },
+  http: async (spec) => (await import('./http/load-http-target.js')).loadHttpTarget(spec.file),
   module: async (spec) => loadModuleTarget(spec.module, spec.options),
 };
 
@@ -44,7 +48,10 @@ const MODULE_EXT = new Set(['.js', '.mjs', '.ts', '.mts']);
  * started yet); a `.yaml`/`.yml` path an http target file; a `.js`/`.mjs`/`.ts` path a user module.
  */
 export async function resolveTarget(arg: string | undefined, cwd: string): Promise<Target> {
-  if (arg === undefined || arg === 'reference') return new ReferenceTarget();
+  if (arg === undefined || arg === 'reference') {
+    const { ReferenceTarget } = await import('./reference/reference-target.js');
+    return new ReferenceTarget();
+  }
   const ext = extname(arg).toLowerCase();
   if (!YAML_EXT.has(ext) && !MODULE_EXT.has(ext)) {
     throw new StampedeError(
@@ -54,7 +61,7 @@ export async function resolveTarget(arg: string | undefined, cwd: string): Promi
   }
   const file = isAbsolute(arg) ? arg : resolve(cwd, arg);
   if (!existsSync(file)) throw new StampedeError('E_USAGE', `--target: file not found: ${arg}`);
-  if (YAML_EXT.has(ext)) return loadHttpTarget(file);
+  if (YAML_EXT.has(ext)) return (await import('./http/load-http-target.js')).loadHttpTarget(file);
   return loadModuleTarget(file, undefined);
 }
 

@@ -5,6 +5,7 @@
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { Shard } from '../arrivals/arrival.js';
+import { derivedDrainS } from '../driver/drain.js';
 import { StampedeError } from '../errors.js';
 import type { Profile } from '../profile/profile.js';
 
@@ -45,11 +46,24 @@ export function parseCapacity(profile: Profile, pairs: readonly string[]): Recor
   return out;
 }
 
-/** `--drain` in seconds: how long sessions may finish after the last arrival. */
-export function parseDrain(value: number | undefined, profile: Profile): number {
-  if (value === undefined) return Math.max(5, profile.client.requestTimeoutS);
+/**
+ * `--drain` in seconds: how long sessions may finish after the last arrival; absent, derived from
+ * the flows (harness/driver/drain.ts). `warn` gets one line when a given drain is shorter than
+ * what the flows can take (sessions still running then end as `cancelled`).
+ */
+export function parseDrain(
+  value: number | undefined,
+  profile: Profile,
+  warn: (line: string) => void = () => {},
+): number {
+  const derived = derivedDrainS(profile);
+  if (value === undefined) return derived;
   if (!Number.isFinite(value) || value < 0)
     throw new StampedeError('E_USAGE', `--drain: "${value}" is not a number of seconds >= 0`);
+  if (value < derived)
+    warn(
+      `stampede: --drain ${value}s is shorter than the ${derived}s a session of this profile can take; sessions still running then are counted as cancelled`,
+    );
   return value;
 }
 

@@ -20,8 +20,11 @@ import { errorMessage, StampedeError } from '../errors.js';
 import { profileHash } from '../profile/load-profile.js';
 import type { Profile } from '../profile/profile.js';
 import { buildStepIndex } from '../profile/step-index.js';
+import type { Alarm, Clock } from './clock.js';
 import { scrapeMetrics } from './metrics-scraper.js';
 import type { ProgressDisplay } from './progress-display.js';
+import { RealClock, takeT0 } from './real-clock.js';
+import type { RunObserver } from './run-observer.js';
 
 export interface SurgeOptions {
   readonly profile: Profile;
@@ -43,6 +46,8 @@ export interface SurgeOptions {
    * a rejection stops the target and fails the run before anything is fired or written.
    */
   readonly preflight?: (target: Target) => Promise<void>;
+  /** Watches the run live (telemetry); called as `RunObserver` documents. */
+  readonly observer?: RunObserver;
 }
 
 export interface SurgeResult {
@@ -74,11 +79,13 @@ export async function runSurge(opts: SurgeOptions): Promise<SurgeResult> {
   const delivered = new Array<number>(shards).fill(-1);
   const finished = new Array<boolean>(shards).fill(false);
   const degraded: string[] = [];
-  const timers: NodeJS.Timeout[] = [];
+  const alarms: Alarm[] = [];
+  const lost: { worker: number; reason: string; lastInterval: number }[] = [];
   const stop = new AbortController();
   let abortReason: string | null = null;
   let writer: RunWriter | null = null;
   let t0Ms = 0;
+  let meta: RunMeta | null = null;
   let pending: Promise<RunWriter | null> | null = null;
   // The first failure to write the run directory (full disk, directory gone): stops the run.
   let ioError: unknown = null;
@@ -110,6 +117,7 @@ export async function runSurge(opts: SurgeOptions): Promise<SurgeResult> {
     for (let i = 0; i < shards; i++) if (!finished[i]) through = Math.min(through, delivered[i]!);
     if (!Number.isFinite(through)) through = Math.max(...delivered);
     writer.closeThrough(through);
+    opts.observer?.intervalClosed(through);
     const last = writer.lastInterval();
     if (last) {
       const elapsedS = ((last.index + 1) * intervalMs) / 1000;
@@ -123,8 +131,11 @@ export async function runSurge(opts: SurgeOptions): Promise<SurgeResult> {
 
   const sink: SnapshotSink = {
     started: () => {
-      t0Ms = performance.timeOrigin + performance.now();
-      pending = RunWriter.create(opts.outDir, runMeta(opts, steps.names, t0Ms, intervalMs, durationS)).then(
+      const t0 = takeT0();
+      t0Ms = t0.epochMs;
+      const clock = new RealClock(t0);
+      meta = runMeta(opts, steps.names, t0Ms, intervalMs, durationS);
+      pending = RunWriter.create(opts.outDir, meta).then(
         (w) => {
           writer = w;
           for (const f of early.splice(0)) f();
@@ -135,27 +146,37 @@ export async function runSurge(opts: SurgeOptions): Promise<SurgeResult> {
           return null;
         },
       );
-      scheduleOutages(opts, t0Ms, timers, (kind, detail) =>
+      opts.observer?.started({
+        meta,
+        outDir: opts.outDir,
+        metricsUrl: isMetricsSource(target) ? target.metricsUrl() : null,
+        event: (kind, detail) => withWriter((w) => w.addEvent({ atMs: Date.now(), kind, detail })),
+      });
+      scheduleOutages(opts, clock, alarms, (kind, detail) =>
         withWriter((w) => w.addEvent({ atMs: Date.now(), kind, detail })),
       );
       if (isMetricsSource(target)) {
         const url = target.metricsUrl();
-        const scrape = (): void => {
+        // The scrape is a Clock event too: once per interval, from t0.
+        const scrape = clock.alarm((now) => {
+          scrape.set(now + intervalMs * 1e6);
           void scrapeMetrics(url, Math.min(intervalMs, 2000)).then(
             (s) => s && withWriter((w) => w.addTargetMetrics(s)),
           );
-        };
-        scrape();
-        timers.push(setInterval(scrape, intervalMs));
+        });
+        scrape.set(0);
+        alarms.push(scrape);
       }
-      return t0Ms;
+      return t0;
     },
-    snapshot: (shard, s) =>
+    snapshot: (shard, s) => {
+      opts.observer?.snapshot(shard, s);
       withWriter((w) => {
         w.addSnapshot(s);
         delivered[shard] = Math.max(delivered[shard]!, s.index);
         closeReady();
-      }),
+      });
+    },
     shardDone: (shard, cancelled) =>
       withWriter((w) => {
         finished[shard] = true;
@@ -169,7 +190,8 @@ export async function runSurge(opts: SurgeOptions): Promise<SurgeResult> {
       }),
     shardFailed: (shard, reason) => {
       degraded.push(reason);
-      progress.note(`stampede: ${reason}; the run continues without it (marked degraded)`);
+      lost.push({ worker: shard, reason, lastInterval: delivered[shard]! });
+      progress.note(`stampede: ${reason}; the run continues without it (marked degraded, exit 1)`);
       withWriter((w) => {
         finished[shard] = true;
         w.addEvent({ atMs: Date.now(), kind: 'worker-crash', detail: reason });
@@ -207,7 +229,7 @@ export async function runSurge(opts: SurgeOptions): Promise<SurgeResult> {
   } catch (err: unknown) {
     engineError = err;
   } finally {
-    for (const t of timers) clearTimeout(t);
+    for (const a of alarms) a.clear();
     opts.signal.removeEventListener('abort', onSignal);
   }
   // Assigned in the sink's callbacks, which TypeScript's flow analysis does not follow.
@@ -222,10 +244,20 @@ export async function runSurge(opts: SurgeOptions): Promise<SurgeResult> {
     );
   }
   if (engineError) abort(`engine failed: ${errorMessage(engineError)}`);
+  await opts.observer?.finished({ aborted: abortReason !== null });
   progress.clear();
   let summary: Summary | null = null;
   try {
-    summary = await w.finish({ aborted: abortReason !== null, abortReason, degraded });
+    summary = await w.finish({
+      aborted: abortReason !== null,
+      abortReason,
+      degraded,
+      workersLost: lost.map((l) => ({
+        worker: l.worker,
+        reason: l.reason,
+        lostShare: undrivenShare((meta as RunMeta | null)?.plannedRatePerS ?? [], l.lastInterval, shards),
+      })),
+    });
   } catch (err: unknown) {
     ioFailed(err);
   }
@@ -291,31 +323,42 @@ function runMeta(
 /** Takes the service down at each outage window, through the target's maintenance ability. */
 function scheduleOutages(
   opts: SurgeOptions,
-  t0Ms: number,
-  timers: NodeJS.Timeout[],
+  clock: Clock,
+  alarms: Alarm[],
   event: (kind: string, detail: string) => void,
 ): void {
   const { target, profile } = opts;
   for (const o of profile.outages) {
-    const at = t0Ms + o.startS * 1000 - (performance.timeOrigin + performance.now());
     const where = o.regions.length > 0 ? o.regions.join(',') : 'all regions';
-    timers.push(
-      setTimeout(
-        () => {
-          if (!hasMaintenanceControl(target)) {
-            event('outage-skipped', `${o.name}: target ${target.name} has no maintenance control`);
-            return;
-          }
-          event('outage-start', `${o.name}: ${where} down for ${o.durationS}s`);
-          target.maintenance(o.durationS, o.regions).catch((err: unknown) => {
-            event('outage-failed', `${o.name}: ${errorMessage(err)}`);
-          });
-        },
-        Math.max(0, at),
-      ),
-      setTimeout(() => event('outage-end', `${o.name}: ${where} back`), Math.max(0, at + o.durationS * 1000)),
-    );
+    const down = clock.alarm(() => {
+      if (!hasMaintenanceControl(target)) {
+        event('outage-skipped', `${o.name}: target ${target.name} has no maintenance control`);
+        return;
+      }
+      event('outage-start', `${o.name}: ${where} down for ${o.durationS}s`);
+      target.maintenance(o.durationS, o.regions).catch((err: unknown) => {
+        event('outage-failed', `${o.name}: ${errorMessage(err)}`);
+      });
+    });
+    const up = clock.alarm(() => event('outage-end', `${o.name}: ${where} back`));
+    down.set(o.startS * 1e9);
+    up.set((o.startS + o.durationS) * 1e9);
+    alarms.push(down, up);
   }
+}
+
+/**
+ * Share of the whole arrival stream a lost worker left undriven: its slice (1/shards) of the
+ * planned arrivals after the last interval it shipped.
+ */
+export function undrivenShare(plannedPerS: readonly number[], lastInterval: number, shards: number): number {
+  let total = 0;
+  let after = 0;
+  for (let i = 0; i < plannedPerS.length; i++) {
+    total += plannedPerS[i]!;
+    if (i > lastInterval) after += plannedPerS[i]!;
+  }
+  return total > 0 ? after / total / shards : 0;
 }
 
 /** Name of the phase running at `tS` (the first region's, for the progress line). */

@@ -1,68 +1,61 @@
 /**
- * One arrival's session: a small state machine over its flow's steps, and at the same time the
- * undici dispatch handler of its one request in flight (a session never has two), so a request
- * costs no handler allocation.
+ * One arrival's session: a pure state machine over its flow (step, attempt, captures, intended
+ * time). It reacts to events — start, a wait coming due, the request written, a response, a
+ * failure, cancellation — and answers with the next action: send this request, wait until t, or
+ * done. It holds no timer, reads no clock and knows no wire: every event carries its time, and
+ * the scheduler (harness/driver/scheduler.ts) turns actions into transport sends and clock alarms.
  *
- * Latency truth: every request is timed from its *intended* send time (the arrival time for the
- * first step, previous completion + think time after that, backoff end for a retry), and the
- * service time from the actual send is kept beside it. Nothing here throws: a failed request is
- * recorded as data and the flow's retry policy decides what happens next.
+ * Definitions it implements (docs/measurement.md): an attempt's latency runs from its intended
+ * send time (the arrival for the first step, previous completion + think time after that, the
+ * backoff end for a retry); service time from its write to the socket; a step's user wait from
+ * its first attempt's intended time to its final outcome, across retries.
+ *
+ * Target code is user code: anything `buildRequest` or `interpret` throws becomes the step's
+ * `target-error` outcome; it is never retried, ends the session and enters no latency figure.
  */
-import type { Dispatcher } from 'undici';
-import type { IncomingHttpHeaders } from 'undici/types/header.js';
-import { OUTCOME_CLASSES, Outcome, type OutcomeIndex, outcomeOfStatus } from '../vocabulary/outcome.js';
 import type { ShardRecorder } from '../../reports/recorder/shard-recorder.js';
-import type { ResponseView, SessionState, Target } from '../../targets/target.js';
+import type { RequestSpec, ResponseView, SessionState, Target } from '../../targets/target.js';
 import { Rng } from '../arrivals/rng.js';
+import { errorMessage } from '../errors.js';
 import type { Flow, FlowStep } from '../profile/profile.js';
-import type { DeadlineRing } from './deadline-ring.js';
-import { outcomeOfError } from './error-class.js';
-import { retryDelayS } from './retry-backoff.js';
+import type { ResponseHeaders } from '../transports/transport.js';
+import { Outcome, type OutcomeIndex, outcomeOfStatus } from '../vocabulary/outcome.js';
+import { nextPollNs } from './mail-poll.js';
+import { retryAfterS, retryDelayS, shouldRetry } from './retry-backoff.js';
 import { sampleThinkS } from './think-time.js';
-import type { TimerHeap } from './timer-heap.js';
 
-/** What a session needs from the shard that runs it. */
-export interface SessionHost {
-  readonly target: Target;
-  readonly pool: Dispatcher;
-  readonly recorder: ShardRecorder;
-  /** Waits: think times, backoffs, polls. */
-  readonly heap: TimerHeap<Session>;
-  /** Request deadlines, in send order. */
-  readonly deadlines: DeadlineRing<Session>;
-  /** ns from the run's t0, on the shard's monotonic clock. */
-  nowNs(): number;
-  readonly requestTimeoutNs: number;
-  readonly deadlineError: Error;
-  /**
-   * A session added a wake-up (a wait in `heap` or a deadline) due at `dueNs`: the shard's loop must
-   * not sleep past it. Cheap when the loop already wakes earlier.
-   */
-  wakeBy(dueNs: number): void;
-  /** Called once when the session has nothing left to do. */
-  sessionEnded(s: Session): void;
-}
+/** What the scheduler must do next for a session. */
+export const Act = {
+  /** Send `session.request` now (the wait for its intended time is over). */
+  Send: 1,
+  /** Call `due()` at `session.wakeNs`. */
+  Wait: 2,
+  /** The session is over; `session.succeeded` says how. */
+  Done: 3,
+} as const;
+export type Act = (typeof Act)[keyof typeof Act];
 
-enum State {
-  Waiting = 0,
-  Sending = 1,
-  Done = 2,
-}
+/** Why a session waits: backoff waits are the retry herd (a backlog series of their own). */
+export const WaitKind = { Start: 0, Think: 1, Backoff: 2, Poll: 3 } as const;
+export type WaitKind = (typeof WaitKind)[keyof typeof WaitKind];
 
-/** Retry-on lookup per outcome index, built once per step policy. */
-const retryMasks = new WeakMap<FlowStep, boolean[]>();
-function retryMask(step: FlowStep): boolean[] {
-  let mask = retryMasks.get(step);
-  if (!mask) {
-    mask = OUTCOME_CLASSES.map((c) => step.retry.on.includes(c));
-    retryMasks.set(step, mask);
-  }
-  return mask;
+/** What a session starts from: one arrival, resolved. */
+export interface SessionStart {
+  readonly flow: Flow;
+  /** Index of the flow in the profile (per-flow counts). */
+  readonly flowIndex: number;
+  readonly stepIds: readonly number[];
+  readonly accountIndex: number;
+  readonly account: string;
+  readonly password: string;
+  readonly region: string;
+  readonly seed: number;
+  readonly seq: number;
 }
 
 /**
- * The session's state as targets see it; one object per Session, reinitialized when the Session
- * is reused. `newPassword` is derived on demand (only reset flows read it).
+ * The session's state as targets see it; one object per Session, reinitialized on reuse.
+ * `newPassword` is derived on demand (only reset flows read it).
  */
 class LiveSessionState implements SessionState {
   accountIndex = 0;
@@ -78,46 +71,37 @@ class LiveSessionState implements SessionState {
   }
 }
 
-/** What a session starts from: one arrival, resolved. */
-export interface SessionStart {
-  readonly flow: Flow;
-  readonly stepIds: readonly number[];
-  readonly accountIndex: number;
-  readonly account: string;
-  readonly password: string;
-  readonly region: string;
-  readonly seed: number;
-  readonly seq: number;
-}
-
-export class Session implements Dispatcher.DispatchHandler {
+export class Session {
   readonly #state = new LiveSessionState();
-  readonly #host: SessionHost;
+  readonly #target: Target;
+  readonly #recorder: ShardRecorder;
+  /** Think times and retry jitter, reseeded for every session from its place in the stream. */
+  readonly #rand = new Rng(0);
   #flow!: Flow;
   #stepIds!: readonly number[];
-  /** Think times and retry jitter, reseeded for every session. */
-  readonly #rand = new Rng(0);
-
   #pos = 0;
   #attempt = 1;
-  #phase: State = State.Waiting;
-  /** Intended send time of the pending request, ns. */
-  #intendedNs = 0;
-  /** Intended start of the current step (await-mail measures to the mail's arrival from here). */
   #stepStartNs = 0;
-  #sentNs = 0;
-  #deadlineNs = 0;
-  #controller: Dispatcher.DispatchController | null = null;
-  #status = 0;
-  #headers: IncomingHttpHeaders | null = null;
-  #chunks: Buffer[] | null = null;
-  #wantBody = false;
-  #cancelled = false;
-  #deadlineTicket = -1;
+  #writtenNs = -1;
+
+  /** Index of the session's flow. */
+  flowIndex = 0;
+  /** When the pending wait ends (Act.Wait) or the pending request was intended (Act.Send). */
+  wakeNs = 0;
+  /** Intended send time of the request in flight or about to be sent. */
+  intendedNs = 0;
+  waitKind: WaitKind = WaitKind.Start;
+  /** The request to send (valid after `due()` answered Act.Send). */
+  request: RequestSpec | null = null;
+  wantBody = false;
+  /** Whether every step succeeded (valid once Act.Done). */
+  succeeded = false;
+  done = true;
 
   /** A session object is reused for many arrivals (`start`), so a surge allocates few of them. */
-  constructor(host: SessionHost) {
-    this.#host = host;
+  constructor(target: Target, recorder: ShardRecorder) {
+    this.#target = target;
+    this.#recorder = recorder;
   }
 
   /** The state targets read and write. */
@@ -125,12 +109,13 @@ export class Session implements Dispatcher.DispatchHandler {
     return this.#state;
   }
 
-  get done(): boolean {
-    return this.#phase === State.Done;
+  /** Run-wide index of the current step. */
+  get stepId(): number {
+    return this.#stepIds[this.#pos]!;
   }
 
-  /** Starts the arrival's first step at its intended time `atNs`. */
-  start(init: SessionStart, atNs: number): void {
+  /** Starts the arrival's first step at its intended time `atNs`. Always answers Act.Wait. */
+  start(init: SessionStart, atNs: number): Act {
     const st = this.#state;
     st.accountIndex = init.accountIndex;
     st.account = init.account;
@@ -144,188 +129,142 @@ export class Session implements Dispatcher.DispatchHandler {
       break;
     }
     this.#flow = init.flow;
+    this.flowIndex = init.flowIndex;
     this.#stepIds = init.stepIds;
     // Seeded by the arrival's place in the stream: the session draws the same think times and
     // jitter whichever worker runs it, so --workers 1 and --workers 4 replay the same surge.
     this.#rand.reseed(init.seed, init.seq);
     this.#pos = 0;
-    this.#cancelled = false;
-    this.#beginStep(atNs);
+    this.done = false;
+    this.succeeded = false;
+    this.request = null;
+    return this.#beginStep(atNs, WaitKind.Start);
   }
 
-  /** A wait of this session came due (stale heap entries are ignored). */
-  onTimer(now: number): void {
-    if (this.#phase === State.Waiting && now >= this.#intendedNs) this.#send(now);
-  }
-
-  /** This session's request deadline came due. */
-  onDeadline(now: number): void {
-    this.#deadlineTicket = -1;
-    if (
-      this.#phase === State.Sending &&
-      now >= this.#deadlineNs &&
-      this.#controller &&
-      !this.#controller.aborted
-    ) {
-      this.#controller.abort(this.#host.deadlineError);
+  /** The wait ended at `nowNs` (>= wakeNs): builds the request. Act.Send, or Act.Done on a target error. */
+  due(_nowNs: number): Act {
+    const step = this.#step();
+    if (this.waitKind !== WaitKind.Poll) this.#recorder.offered(this.stepId, this.#attempt > 1);
+    this.intendedNs = this.wakeNs;
+    this.#writtenNs = -1;
+    try {
+      this.request = this.#target.buildRequest(step.kind, this.#state);
+      this.wantBody = this.#target.needsBody(step.kind);
+    } catch (err: unknown) {
+      return this.#targetError(err);
     }
+    return Act.Send;
   }
 
-  /** Stops the session: aborts its request in flight (recorded as a timeout) or drops its wait. */
-  cancel(reason: Error): void {
-    this.#cancelled = true;
-    if (this.#phase === State.Sending && this.#controller && !this.#controller.aborted) {
-      this.#controller.abort(reason);
-    } else if (this.#phase === State.Waiting) {
-      this.#end();
+  /** The request's bytes were handed to the socket at `atNs`. */
+  written(atNs: number): void {
+    this.#writtenNs = atNs;
+  }
+
+  /** A response arrived at `atNs`. */
+  response(atNs: number, status: number, headers: ResponseHeaders, body: string | undefined): Act {
+    const step = this.#step();
+    const stepId = this.stepId;
+    const latencyUs = (atNs - this.intendedNs) / 1e3;
+    const serviceUs = this.#writtenNs >= 0 ? (atNs - this.#writtenNs) / 1e3 : -1;
+    if (!step.expect.includes(status)) {
+      return this.#failed(atNs, step, outcomeOfStatus(status), latencyUs, serviceUs, headers);
     }
+    const view: ResponseView = { status, headers, body };
+    let verdict: ReturnType<Target['interpret']>;
+    try {
+      verdict = this.#target.interpret(step.kind, view, this.#state);
+    } catch (err: unknown) {
+      return this.#targetError(err);
+    }
+    if (verdict.verdict === 'invalid')
+      return this.#failed(atNs, step, Outcome.invalid, latencyUs, serviceUs, null);
+    if (verdict.verdict === 'pending') {
+      this.#recorder.poll(stepId);
+      const next = nextPollNs(this.#stepStartNs, atNs, step.pollEveryS, step.timeoutS);
+      if (next < 0) {
+        // The mail never came within the step's deadline: the user's wait ends here, unserved.
+        this.#recorder.attemptCount(stepId, Outcome.mailTimeout);
+        this.#recorder.final(stepId, Outcome.mailTimeout, (atNs - this.#stepStartNs) / 1e3);
+        return this.#end(false);
+      }
+      return this.#wait(next, WaitKind.Poll);
+    }
+    if (verdict.captures) Object.assign(this.#state.captures, verdict.captures);
+    // A polled step's latency is the user's wait for the mail, from the step's intended start.
+    const stepLatencyUs = step.kind === 'await-mail' ? (atNs - this.#stepStartNs) / 1e3 : latencyUs;
+    this.#recorder.attempt(stepId, Outcome.ok, stepLatencyUs, serviceUs);
+    this.#recorder.final(stepId, Outcome.ok, (atNs - this.#stepStartNs) / 1e3);
+    this.#pos++;
+    if (this.#pos >= this.#flow.steps.length) return this.#end(true);
+    const thinkS = sampleThinkS(this.#step().think, this.#rand.float(), this.#rand.float());
+    return this.#beginStep(atNs + thinkS * 1e9, WaitKind.Think);
+  }
+
+  /** The request failed at `atNs` without a usable response (timeout, connect, reset, invalid). */
+  failure(atNs: number, outcome: OutcomeIndex): Act {
+    const latencyUs = (atNs - this.intendedNs) / 1e3;
+    const serviceUs = this.#writtenNs >= 0 ? (atNs - this.#writtenNs) / 1e3 : -1;
+    return this.#failed(atNs, this.#step(), outcome, latencyUs, serviceUs, null);
+  }
+
+  /**
+   * The run ends under this session: its step's final outcome is `cancelled` (and its attempt
+   * too when one was in flight). No latency is recorded: the run, not the backend, cut it short.
+   */
+  cancel(inFlight: boolean): void {
+    if (this.done) return;
+    if (inFlight) this.#recorder.attemptCount(this.stepId, Outcome.cancelled);
+    this.#recorder.final(this.stepId, Outcome.cancelled, -1);
+    this.#end(false);
   }
 
   #step(): FlowStep {
     return this.#flow.steps[this.#pos]!;
   }
 
-  #beginStep(intendedNs: number): void {
+  #beginStep(intendedNs: number, kind: WaitKind): Act {
     this.#attempt = 1;
     this.#stepStartNs = intendedNs;
-    this.#schedule(intendedNs, true);
+    return this.#wait(intendedNs, kind);
   }
 
-  /** Sends at `intendedNs`, now if it is due, else from the timer heap. */
-  #schedule(intendedNs: number, offered: boolean): void {
-    if (this.#cancelled) return this.#end();
-    this.#intendedNs = intendedNs;
-    this.#phase = State.Waiting;
-    if (offered) this.#host.recorder.offered(this.#stepIds[this.#pos]!, this.#attempt > 1);
-    const now = this.#host.nowNs();
-    if (intendedNs <= now) this.#send(now);
-    else {
-      this.#host.heap.push(intendedNs, this);
-      this.#host.wakeBy(intendedNs);
-    }
-  }
-
-  #send(now: number): void {
-    const host = this.#host;
-    const step = this.#step();
-    const req = host.target.buildRequest(step.kind, this.#state);
-    this.#phase = State.Sending;
-    this.#status = 0;
-    this.#headers = null;
-    this.#wantBody = host.target.needsBody(step.kind);
-    this.#chunks = null;
-    this.#controller = null;
-    this.#sentNs = now;
-    this.#deadlineNs = now + host.requestTimeoutNs;
-    this.#deadlineTicket = host.deadlines.push(this.#deadlineNs, this);
-    host.wakeBy(this.#deadlineNs);
-    host.pool.dispatch(
-      { path: req.path, method: req.method, headers: req.headers, body: req.body ?? null, blocking: false },
-      this,
-    );
-  }
-
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.#controller = controller;
-  }
-
-  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
-    this.#status = statusCode;
-    this.#headers = headers;
-  }
-
-  onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (!this.#wantBody) return;
-    if (this.#chunks === null) this.#chunks = [chunk];
-    else this.#chunks.push(chunk);
-  }
-
-  onResponseEnd(): void {
-    if (this.#phase !== State.Sending) return;
-    this.#complete(this.#host.nowNs(), -1);
-  }
-
-  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
-    if (this.#phase !== State.Sending) return;
-    this.#complete(this.#host.nowNs(), outcomeOfError(err));
-  }
-
-  /** A request ended: `failure` is an outcome index for transport failures, -1 for a response. */
-  #complete(now: number, failure: number): void {
-    this.#controller = null;
-    if (this.#deadlineTicket >= 0) {
-      this.#host.deadlines.clear(this.#deadlineTicket);
-      this.#deadlineTicket = -1;
-    }
-    const step = this.#step();
-    const stepId = this.#stepIds[this.#pos]!;
-    const latencyUs = (now - this.#intendedNs) / 1e3;
-    const serviceUs = (now - this.#sentNs) / 1e3;
-    if (failure >= 0) return this.#failed(now, step, stepId, failure as OutcomeIndex, latencyUs, serviceUs);
-
-    const status = this.#status;
-    if (!step.expect.includes(status)) {
-      return this.#failed(now, step, stepId, outcomeOfStatus(status), latencyUs, serviceUs);
-    }
-    const view: ResponseView = {
-      status,
-      headers: this.#headers ?? {},
-      body: this.#chunks ? Buffer.concat(this.#chunks).toString('utf8') : undefined,
-    };
-    const verdict = this.#host.target.interpret(step.kind, view, this.#state);
-    if (verdict.verdict === 'invalid') {
-      return this.#failed(now, step, stepId, Outcome.invalid, latencyUs, serviceUs);
-    }
-    if (verdict.verdict === 'pending') {
-      // The mail is not there yet: poll again unless the step's deadline would pass first.
-      const nextPoll = now + step.pollEveryS * 1e9;
-      if (nextPoll - this.#stepStartNs > step.timeoutS * 1e9) {
-        this.#host.recorder.outcomeOnly(stepId, Outcome.mailTimeout);
-        return this.#end();
-      }
-      return this.#schedule(nextPoll, false);
-    }
-    if (verdict.captures) Object.assign(this.#state.captures, verdict.captures);
-    // A polled step's latency is the user's wait for the mail, from the step's intended start.
-    const stepLatencyUs = step.kind === 'await-mail' ? (now - this.#stepStartNs) / 1e3 : latencyUs;
-    this.#host.recorder.request(stepId, Outcome.ok, stepLatencyUs, serviceUs);
-    this.#pos++;
-    if (this.#pos >= this.#flow.steps.length) return this.#end();
-    const next = this.#step();
-    const thinkS = sampleThinkS(next.think, this.#rand.float(), this.#rand.float());
-    this.#beginStep(now + thinkS * 1e9);
+  #wait(atNs: number, kind: WaitKind): Act {
+    this.wakeNs = atNs;
+    this.waitKind = kind;
+    this.request = null;
+    return Act.Wait;
   }
 
   #failed(
-    now: number,
+    atNs: number,
     step: FlowStep,
-    stepId: number,
     outcome: OutcomeIndex,
     latencyUs: number,
     serviceUs: number,
-  ): void {
-    this.#host.recorder.request(stepId, outcome, latencyUs, serviceUs);
-    if (!this.#cancelled && this.#attempt < step.retry.maxAttempts && retryMask(step)[outcome]) {
+    headers: ResponseHeaders | null,
+  ): Act {
+    const stepId = this.stepId;
+    this.#recorder.attempt(stepId, outcome, latencyUs, serviceUs);
+    if (this.#attempt < step.retry.maxAttempts && shouldRetry(step.retry, outcome)) {
       this.#attempt++;
-      const delayS = retryDelayS(step.retry, this.#attempt, this.#rand.float(), this.#retryAfterS());
-      this.#schedule(now + delayS * 1e9, true);
-      return;
+      const delayS = retryDelayS(step.retry, this.#attempt, this.#rand.float(), retryAfterS(headers));
+      return this.#wait(atNs + delayS * 1e9, WaitKind.Backoff);
     }
-    this.#end();
+    this.#recorder.final(stepId, outcome, (atNs - this.#stepStartNs) / 1e3);
+    return this.#end(false);
   }
 
-  #retryAfterS(): number {
-    const v = this.#headers?.['retry-after'];
-    if (typeof v !== 'string') return Number.NaN;
-    const n = Number(v);
-    if (Number.isFinite(n)) return n;
-    const at = Date.parse(v);
-    return Number.isFinite(at) ? Math.max(0, (at - Date.now()) / 1000) : Number.NaN;
+  #targetError(err: unknown): Act {
+    this.#recorder.targetError(this.stepId, errorMessage(err));
+    return this.#end(false);
   }
 
-  #end(): void {
-    if (this.#phase === State.Done) return;
-    this.#phase = State.Done;
-    this.#host.sessionEnded(this);
+  #end(succeeded: boolean): Act {
+    this.done = true;
+    this.succeeded = succeeded;
+    this.request = null;
+    this.#recorder.sessionDone(this.flowIndex, succeeded);
+    return Act.Done;
   }
 }

@@ -11,13 +11,13 @@
  * are counted on the flow's first step.
  */
 import autocannon from 'autocannon';
-import { Outcome, outcomeOfStatus } from '../vocabulary/outcome.js';
 import { ShardRecorder } from '../../reports/recorder/shard-recorder.js';
 import type { SessionState, Target } from '../../targets/target.js';
 import { compileProfileRate } from '../arrivals/profile-rate.js';
-import { outcomeOfError } from '../driver/error-class.js';
 import type { Flow, Profile } from '../profile/profile.js';
 import { buildStepIndex } from '../profile/step-index.js';
+import { outcomeOfError } from '../transports/error-class.js';
+import { Outcome, type OutcomeIndex, outcomeOfStatus } from '../vocabulary/outcome.js';
 import type { Engine, EngineRunOptions } from './engine.js';
 
 /** One stretch of the timeline with a constant planned arrival rate (its mean). */
@@ -60,6 +60,7 @@ function chainOf(
   stepIds: readonly number[],
   target: Target,
   recorder: ShardRecorder,
+  flowIndex: number,
   nextAccount: () => number,
 ): autocannon.Request[] {
   return flow.steps.map((step, i) => ({
@@ -76,7 +77,7 @@ function chainOf(
           region: 'global',
           captures: {},
         };
-        recorder.arrival(true);
+        recorder.arrival(flowIndex, true);
       }
       const spec = target.buildRequest(step.kind, ctx.session);
       recorder.offered(stepIds[i]!, false);
@@ -107,8 +108,12 @@ function chainOf(
           outcome = verdict.verdict === 'pending' ? Outcome.mailTimeout : Outcome.invalid;
         }
       }
-      recorder.request(stepIds[i]!, outcome as Parameters<ShardRecorder['request']>[1], us, us);
-      if (i === flow.steps.length - 1) recorder.sessionDone();
+      const id = stepIds[i]!;
+      const o = outcome as OutcomeIndex;
+      recorder.attempt(id, o, us, us);
+      // Closed model: no retries, so every attempt is its step's final outcome and its user wait.
+      recorder.final(id, o, us);
+      if (i === flow.steps.length - 1) recorder.sessionDone(flowIndex, o === Outcome.ok);
     },
   }));
 }
@@ -121,24 +126,32 @@ export const autocannonEngine = {
   async run(opts: EngineRunOptions): Promise<void> {
     const { profile, target, sink, signal } = opts;
     const steps = buildStepIndex(profile);
-    const recorder = new ShardRecorder(steps.names.length);
+    const recorder = new ShardRecorder(
+      steps.names.length,
+      profile.flows.map((f) => f.name),
+    );
     const connections = Number(opts.options['connections'] ?? profile.client.connections);
     const flood = opts.options['flood'] === true;
     const capS = Number(opts.options['duration'] ?? Number.POSITIVE_INFINITY);
     let account = 0;
     const nextAccount = (): number => account++ % profile.population.accounts;
 
-    const t0Ms = sink.started();
+    const t0Ms = sink.started().epochMs;
     const intervalMs = opts.intervalMs;
     let interval = 0;
     const cutDue = (final: boolean): void => {
       const now = performance.timeOrigin + performance.now();
       const current = Math.floor((now - t0Ms) / intervalMs);
       while (interval < current || (final && interval === current)) {
-        sink.snapshot(
+        const earlier = recorder.cut(
+          interval,
+          t0Ms + interval * intervalMs,
+          t0Ms + (interval + 1) * intervalMs,
           0,
-          recorder.cut(interval, t0Ms + interval * intervalMs, t0Ms + (interval + 1) * intervalMs, 0),
         );
+        if (earlier) sink.snapshot(0, earlier);
+        const sealed = recorder.seal();
+        if (sealed) sink.snapshot(0, sealed);
         interval++;
       }
     };
@@ -168,7 +181,7 @@ export const autocannonEngine = {
                   ? {}
                   : { overallRate: Math.max(1, Math.round(requestsPerS)), ignoreCoordinatedOmission: true }),
                 timeout: profile.client.requestTimeoutS,
-                requests: chainOf(flow, steps.byFlow[f]!, target, recorder, nextAccount),
+                requests: chainOf(flow, steps.byFlow[f]!, target, recorder, f, nextAccount),
               },
               () => {
                 signal.removeEventListener('abort', stop);
@@ -178,14 +191,14 @@ export const autocannonEngine = {
             signal.addEventListener('abort', stop, { once: true });
             // autocannon reports a timeout as a reqError with a plain 'request timed out' Error.
             instance = running;
-            running.on('reqError', (err: unknown) =>
-              recorder.outcomeOnly(
-                first,
+            running.on('reqError', (err: unknown) => {
+              const o =
                 err instanceof Error && err.message === 'request timed out'
                   ? Outcome.timeout
-                  : outcomeOfError(err),
-              ),
-            );
+                  : outcomeOfError(err);
+              recorder.attemptCount(first, o);
+              recorder.final(first, o, -1);
+            });
           });
         });
         await Promise.all(runs);

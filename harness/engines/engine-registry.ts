@@ -4,10 +4,10 @@
 import { StampedeError } from '../errors.js';
 import { autocannonEngine } from './autocannon-engine.js';
 import type { Engine } from './engine.js';
-import { undiciEngine } from './undici-engine.js';
+import { openModelEngine } from './open-model-engine.js';
 
 const ENGINES: Readonly<Record<string, Engine>> = {
-  undici: undiciEngine,
+  undici: openModelEngine('undici'),
   autocannon: autocannonEngine,
 };
 

@@ -12,12 +12,13 @@ import type { IntervalSnapshot } from '../../reports/recorder/interval-snapshot.
 import type { LatencyModel } from '../../reports/run-dir/run-meta.js';
 import type { Target } from '../../targets/target.js';
 import type { Shard } from '../arrivals/arrival.js';
+import type { RunT0 } from '../driver/real-clock.js';
 import type { Profile } from '../profile/profile.js';
 
 /** Where an engine delivers what it measured. */
 export interface SnapshotSink {
-  /** All shards are ready; returns the run's t0 (epoch ms) that every shard must use. */
-  started(): number;
+  /** All shards are ready; returns the run's t0 that every shard must use. */
+  started(): RunT0;
   snapshot(shard: number, s: IntervalSnapshot): void;
   shardDone(shard: number, cancelledSessions: number): void;
   /** A shard died; what it shipped before stays, the run is marked degraded. */

@@ -27,7 +27,7 @@ import {
 import { RUN_FILES } from '../run-dir/run-data.js';
 import type { RunMeta } from '../run-dir/run-meta.js';
 import { RunWriter } from '../run-dir/run-writer.js';
-import type { Summary } from '../run-dir/summary.js';
+import type { LostWorker, Summary } from '../run-dir/summary.js';
 import { checkMergeable, type MergeInput, type ShardCoverage } from './merge-checks.js';
 
 interface StepAccumulator {
@@ -253,17 +253,15 @@ export async function mergeRuns(inputs: readonly MergeInput[], out: string): Pro
     );
   }
   // Each shard's lost share is of its own slice of the stream, 1/count of the whole.
-  let workersLost = 0;
-  let lostShare = 0;
+  const workersLost: LostWorker[] = [];
   for (const { run } of inputs) {
     for (const p of run.summary.validity.problems) {
       if (p.kind !== 'worker-lost') continue;
-      workersLost += p.workersLost;
-      lostShare += p.lostShare / coverage.count;
+      for (const w of p.workers) workersLost.push({ ...w, lostShare: w.lostShare / coverage.count });
     }
   }
   return writer.finish({
-    ...(workersLost > 0 || lostShare > 0 ? { workersLost, lostShare } : {}),
+    ...(workersLost.length > 0 ? { workersLost } : {}),
     aborted: aborted.length > 0,
     abortReason:
       aborted.length > 0

@@ -60,13 +60,12 @@ export interface RunEnd {
   readonly abortReason: string | null;
   /** Problems that make results incomplete without stopping the run (a worker died...). */
   readonly degraded: readonly string[];
-  /** Workers that died for a reason of their own (OOM, a native crash); absent = none. */
-  readonly workersLost?: number;
-  /**
-   * Share of the planned arrival stream (0..1) that went undriven because its workers died,
-   * as the coordinator computes it from the shards' plans; absent = none.
-   */
-  readonly lostShare?: number;
+  /** Workers that died, each with the share of the whole arrival stream it left undriven. */
+  readonly workersLost?: readonly {
+    readonly worker: number;
+    readonly reason: string;
+    readonly lostShare: number;
+  }[];
 }
 
 /** A server-side figure scraped from the target's metrics endpoint. */

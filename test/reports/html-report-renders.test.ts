@@ -120,7 +120,7 @@ describe.skipIf(!haveChromium && !inCi)('report.html in headless Chromium', () =
     const { writer } = await buildSyntheticRun(join(root, 'browser'));
     const r = await renderInChromium(join(writer.dir, 'report.html'), 'report.png');
     // 3 step timelines + distribution + outcomes + backlog (the cumulative estimate: no gauges)
-    // + target metrics; no user wait chart, the synthetic producer records none.
+    // + user wait + target metrics.
     expectClean(r, [
       'step:login',
       'step:reset-request',
@@ -128,6 +128,7 @@ describe.skipIf(!haveChromium && !inCi)('report.html in headless Chromium', () =
       'distribution',
       'outcomes',
       'backlog',
+      'user-wait',
       'metrics',
     ]);
   });

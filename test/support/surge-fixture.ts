@@ -9,7 +9,10 @@ import { Writable } from 'node:stream';
 import { ProgressDisplay } from '../../harness/driver/progress-display.js';
 import { runSurge, type SurgeResult } from '../../harness/driver/run-coordinator.js';
 import type { Engine } from '../../harness/engines/engine.js';
-import { undiciEngine } from '../../harness/engines/undici-engine.js';
+import { openModelEngine } from '../../harness/engines/open-model-engine.js';
+
+const undiciEngine = openModelEngine('undici');
+
 import { loadProfile } from '../../harness/profile/load-profile.js';
 import type { Gate } from '../../reports/gates/gate.js';
 import { resolveTarget } from '../../targets/registry.js';

@@ -1,0 +1,400 @@
+/**
+ * Runs one shard of the arrival stream on a Clock: fires each arrival at its time whether or not
+ * the target keeps up (open model), runs its session, hands requests to a transport, enforces
+ * request deadlines, and cuts an interval snapshot every `intervalMs`. One loop, one alarm:
+ * arrivals, every session's waits and deadlines share it.
+ *
+ * Events are handled in time order, and an interval is cut exactly at its boundary in that order,
+ * so on the virtual clock every count lands in the interval of its time to the nanosecond, and on
+ * the real clock a late loop still attributes what was due before a boundary to the interval it
+ * was due in. A late loop starts arrivals with their *intended* time: lateness lands in the
+ * latency, not in a slowed schedule, and is recorded as the generator's own figure.
+ */
+import type { GeneratorHealth, IntervalSnapshot } from '../../reports/recorder/interval-snapshot.js';
+import { ShardRecorder } from '../../reports/recorder/shard-recorder.js';
+import type { Target } from '../../targets/target.js';
+import { type Arrival, emptyArrival, type Shard } from '../arrivals/arrival.js';
+import { createArrivalStream } from '../arrivals/arrival-stream.js';
+import { errorMessage } from '../errors.js';
+import type { Profile } from '../profile/profile.js';
+import { buildStepIndex, type StepIndex } from '../profile/step-index.js';
+import type { ResponseHeaders, Transport } from '../transports/transport.js';
+import { Outcome, type OutcomeIndex } from '../vocabulary/outcome.js';
+import type { Alarm, Clock } from './clock.js';
+import { DeadlineRing } from './deadline-ring.js';
+import { Act, Session, type SessionStart, WaitKind } from './session.js';
+import { SessionSlot, type SlotHost, SlotState } from './session-slot.js';
+import { TimerHeap } from './timer-heap.js';
+
+export interface SchedulerConfig {
+  readonly profile: Profile;
+  /** Slice of the arrival stream this scheduler runs. */
+  readonly shard: Shard;
+  readonly intervalMs: number;
+  /** Sessions in flight this shard may hold before it drops arrivals. */
+  readonly maxInFlight: number;
+  readonly requestTimeoutMs: number;
+  /** After the last arrival, how long sessions still running may take before they are cancelled. */
+  readonly drainMs: number;
+  /** Epoch ms of t0: interval bounds in files are epoch ms. */
+  readonly t0EpochMs: number;
+}
+
+export interface SchedulerDeps {
+  readonly clock: Clock;
+  readonly target: Target;
+  /** The transport for an origin; called once per origin, the scheduler keeps it. */
+  readonly transportFor: (origin: string) => Transport;
+  readonly onSnapshot: (s: IntervalSnapshot) => void;
+  /** The generator's own health over the interval being cut (real clock only). */
+  readonly health?: () => GeneratorHealth;
+}
+
+export interface SchedulerResult {
+  /** Sessions cancelled at the end (drain deadline or stop). */
+  readonly cancelled: number;
+}
+
+export class Scheduler implements SlotHost {
+  readonly #cfg: SchedulerConfig;
+  readonly #deps: SchedulerDeps;
+  readonly #clock: Clock;
+  readonly #steps: StepIndex;
+  readonly #recorder: ShardRecorder;
+  readonly #heap = new TimerHeap<SessionSlot>();
+  readonly #deadlines = new DeadlineRing<SessionSlot>();
+  readonly #live = new Set<SessionSlot>();
+  readonly #spare: SessionSlot[] = [];
+  readonly #transports = new Map<string, Transport>();
+  readonly #defaultOrigin: string;
+  readonly #loop: Alarm;
+  readonly #intervalNs: number;
+  readonly #timeoutNs: number;
+  readonly #next: Arrival = emptyArrival();
+  readonly #start: { -readonly [K in keyof SessionStart]: SessionStart[K] };
+  #stream: ReturnType<typeof createArrivalStream> | null = null;
+  #haveNext = false;
+  #lastArrivalNs = 0;
+  #endNs = Number.POSITIVE_INFINITY;
+  #stopping = false;
+  #ticking = false;
+  #interval = 0;
+  #cancelled = 0;
+  #over = false;
+  #finish: ((r: SchedulerResult) => void) | null = null;
+  /** Gauges: requests queued in the client, at the target; sessions in backoff. */
+  #inClient = 0;
+  #atTarget = 0;
+  #inBackoff = 0;
+
+  constructor(cfg: SchedulerConfig, deps: SchedulerDeps) {
+    this.#cfg = cfg;
+    this.#deps = deps;
+    this.#clock = deps.clock;
+    this.#steps = buildStepIndex(cfg.profile);
+    this.#recorder = new ShardRecorder(
+      this.#steps.names.length,
+      cfg.profile.flows.map((f) => f.name),
+    );
+    this.#defaultOrigin = deps.target.origin();
+    this.#loop = deps.clock.alarm(() => this.#tick());
+    this.#intervalNs = cfg.intervalMs * 1e6;
+    this.#timeoutNs = cfg.requestTimeoutMs * 1e6;
+    this.#start = {
+      flow: cfg.profile.flows[0]!,
+      flowIndex: 0,
+      stepIds: this.#steps.byFlow[0]!,
+      accountIndex: 0,
+      account: '',
+      password: '',
+      region: '',
+      seed: cfg.profile.population.seed,
+      seq: 0,
+    };
+  }
+
+  /** The transport of `origin` (opened on first use). */
+  transport(origin: string = this.#defaultOrigin): Transport {
+    let t = this.#transports.get(origin);
+    if (!t) {
+      t = this.#deps.transportFor(origin);
+      this.#transports.set(origin, t);
+    }
+    return t;
+  }
+
+  /** Runs the shard; resolves once every session has ended and the last interval is shipped. */
+  run(): Promise<SchedulerResult> {
+    this.#stream = createArrivalStream(this.#cfg.profile, this.#cfg.shard);
+    this.#haveNext = this.#stream.next(this.#next);
+    this.#interval = Math.max(0, Math.floor(this.#clock.now() / this.#intervalNs));
+    return new Promise((resolve) => {
+      this.#finish = resolve;
+      this.#loop.set(this.#clock.now());
+    });
+  }
+
+  /** Stops firing arrivals; sessions in flight get `graceMs` before they are cancelled. */
+  stop(graceMs: number): void {
+    if (this.#over) return;
+    this.#stopping = true;
+    this.#endNs = Math.min(this.#endNs, this.#clock.now() + graceMs * 1e6);
+    this.#wakeBy(this.#clock.now());
+  }
+
+  #tick(): void {
+    if (this.#over) return;
+    this.#ticking = true;
+    const now = this.#clock.now();
+    const heap = this.#heap;
+    const deadlines = this.#deadlines;
+    const next = this.#next;
+    // Every event due by now, in time order, with the interval cuts between them.
+    for (;;) {
+      const tArrival = this.#haveNext && !this.#stopping ? next.atNs : Number.POSITIVE_INFINITY;
+      const tWait = heap.peekTime();
+      const tDeadline = deadlines.peekTime();
+      const t = Math.min(tArrival, tWait, tDeadline);
+      if (t > now) break;
+      this.#advance(t);
+      if (t === tArrival) this.#arrive(now);
+      else if (t === tWait) this.#wakeUp(heap.pop(), now);
+      else {
+        const slot = deadlines.pop();
+        if (slot) this.#deadlineDue(slot);
+      }
+    }
+    this.#advance(now);
+    if (!this.#haveNext && this.#endNs === Number.POSITIVE_INFINITY) {
+      this.#endNs = Math.max(this.#lastArrivalNs, now) + this.#cfg.drainMs * 1e6;
+    }
+    this.#ticking = false;
+    if ((!this.#haveNext || this.#stopping) && (this.#live.size === 0 || now >= this.#endNs)) {
+      this.#end();
+      return;
+    }
+    this.#sealSoon();
+    let wake = Math.min(
+      heap.peekTime(),
+      deadlines.peekTime(),
+      (this.#interval + 1) * this.#intervalNs,
+      this.#endNs,
+    );
+    if (this.#haveNext && !this.#stopping && next.atNs < wake) wake = next.atNs;
+    this.#loop.set(wake);
+  }
+
+  #arrive(now: number): void {
+    const a = this.#next;
+    const rec = this.#recorder;
+    if (this.#live.size >= this.#cfg.maxInFlight) {
+      rec.arrival(a.flow, false);
+    } else {
+      rec.arrival(a.flow, true);
+      const init = this.#start;
+      init.flow = this.#cfg.profile.flows[a.flow]!;
+      init.flowIndex = a.flow;
+      init.stepIds = this.#steps.byFlow[a.flow]!;
+      init.accountIndex = a.account;
+      init.region = this.#cfg.profile.regions[a.region]?.name ?? 'global';
+      init.seq = a.seq;
+      let ok = true;
+      try {
+        const creds = this.#deps.target.credentials(a.account);
+        init.account = creds.account;
+        init.password = creds.password;
+      } catch (err: unknown) {
+        // Target code threw at arrival: the flow's first step is a target error; no session runs.
+        rec.targetError(init.stepIds[0]!, errorMessage(err));
+        rec.sessionDone(a.flow, false);
+        ok = false;
+      }
+      if (ok) {
+        const slot = this.#spare.pop() ?? new SessionSlot(new Session(this.#deps.target, rec), this);
+        this.#live.add(slot);
+        slot.session.start(init, a.atNs);
+        this.#due(slot, now);
+      }
+    }
+    this.#lastArrivalNs = a.atNs;
+    this.#haveNext = this.#stream!.next(a);
+  }
+
+  /** A wait in the heap came due. */
+  #wakeUp(slot: SessionSlot, now: number): void {
+    if (slot.state !== SlotState.Waiting) return;
+    if (slot.inBackoff) {
+      slot.inBackoff = false;
+      this.#inBackoff--;
+    }
+    slot.state = SlotState.Idle;
+    this.#due(slot, now);
+  }
+
+  /** The session's intended send time has come (it is `now` or earlier). */
+  #due(slot: SessionSlot, now: number): void {
+    const s = slot.session;
+    const act = s.due(now);
+    if (act !== Act.Send) return this.#apply(slot, act);
+    this.#recorder.lateness((now - s.intendedNs) / 1e3);
+    slot.state = SlotState.Queued;
+    this.#inClient++;
+    const deadline = now + this.#timeoutNs;
+    slot.deadlineTicket = this.#deadlines.push(deadline, slot);
+    this.#wakeBy(deadline);
+    const req = s.request!;
+    this.transport(req.origin ?? this.#defaultOrigin).send(req, s.wantBody, slot);
+  }
+
+  /** Carries out a session's answer to an event. */
+  #apply(slot: SessionSlot, act: Act): void {
+    if (act === Act.Done) return this.#sessionOver(slot);
+    if (act === Act.Send) return this.#due(slot, this.#clock.now());
+    const s = slot.session;
+    slot.state = SlotState.Waiting;
+    if (s.waitKind === WaitKind.Backoff) {
+      slot.inBackoff = true;
+      this.#inBackoff++;
+    }
+    this.#heap.push(s.wakeNs, slot);
+    this.#wakeBy(s.wakeNs);
+  }
+
+  /** A request deadline came due (the ring only hands back entries not cleared by a completion). */
+  #deadlineDue(slot: SessionSlot): void {
+    if (slot.deadlineTicket < 0) return;
+    slot.deadlineTicket = -1;
+    this.transport(slot.session.request?.origin ?? this.#defaultOrigin).cancel(slot, Outcome.timeout);
+  }
+
+  written(slot: SessionSlot, atNs: number): void {
+    slot.state = SlotState.AtTarget;
+    this.#inClient--;
+    this.#atTarget++;
+    slot.session.written(atNs);
+  }
+
+  response(
+    slot: SessionSlot,
+    atNs: number,
+    status: number,
+    headers: ResponseHeaders,
+    body: string | undefined,
+  ): void {
+    this.#settle(slot, atNs);
+    if (slot.cancelling) return this.#cancelSession(slot, true);
+    this.#apply(slot, slot.session.response(atNs, status, headers, body));
+  }
+
+  failure(slot: SessionSlot, atNs: number, outcome: OutcomeIndex): void {
+    this.#settle(slot, atNs);
+    if (slot.cancelling || outcome === Outcome.cancelled) return this.#cancelSession(slot, true);
+    this.#apply(slot, slot.session.failure(atNs, outcome));
+  }
+
+  /** The request in flight ended: gauges, deadline, and the interval its end falls in. */
+  #settle(slot: SessionSlot, atNs: number): void {
+    if (slot.state === SlotState.Queued) this.#inClient--;
+    else this.#atTarget--;
+    slot.state = SlotState.Idle;
+    if (slot.deadlineTicket >= 0) {
+      this.#deadlines.clear(slot.deadlineTicket);
+      slot.deadlineTicket = -1;
+    }
+    if (!this.#ticking) {
+      this.#advance(atNs);
+      this.#sealSoon();
+    }
+  }
+
+  #cancelSession(slot: SessionSlot, inFlight: boolean): void {
+    this.#cancelled++;
+    slot.session.cancel(inFlight);
+    this.#sessionOver(slot);
+  }
+
+  #sessionOver(slot: SessionSlot): void {
+    if (slot.inBackoff) {
+      slot.inBackoff = false;
+      this.#inBackoff--;
+    }
+    slot.state = SlotState.Idle;
+    slot.cancelling = false;
+    this.#live.delete(slot);
+    if (!this.#stopping && !this.#over) this.#spare.push(slot);
+    if (this.#live.size === 0 && (!this.#haveNext || this.#stopping) && !this.#ticking)
+      this.#wakeBy(this.#clock.now());
+  }
+
+  /** A wake-up due at `atNs` was added: the loop must not sleep past it. */
+  #wakeBy(atNs: number): void {
+    if (!this.#ticking && !this.#over && atNs < this.#loop.atNs) this.#loop.set(atNs);
+  }
+
+  /** Cuts every interval that has ended by `t`. */
+  #advance(t: number): void {
+    while (t >= (this.#interval + 1) * this.#intervalNs) this.#cut();
+  }
+
+  #cut(): void {
+    const i = this.#interval;
+    const ms = this.#cfg.intervalMs;
+    const t0 = this.#cfg.t0EpochMs;
+    const earlier = this.#recorder.cut(
+      i,
+      t0 + i * ms,
+      t0 + (i + 1) * ms,
+      this.#live.size,
+      { atTarget: this.#atTarget, inClient: this.#inClient, inBackoff: this.#inBackoff },
+      this.#deps.health?.(),
+    );
+    if (earlier) this.#deps.onSnapshot(earlier);
+    this.#interval = i + 1;
+  }
+
+  /** Encodes the cut interval off the send path: after this tick's sends on the real clock. */
+  #sealSoon(): void {
+    if (!this.#recorder.hasCut) return;
+    if (this.#clock.kind === 'virtual') this.#ship();
+    else setImmediate(() => this.#ship());
+  }
+
+  #ship(): void {
+    const s = this.#recorder.seal();
+    if (s) this.#deps.onSnapshot(s);
+  }
+
+  #end(): void {
+    this.#over = true;
+    this.#loop.clear();
+    // Sessions still running at the deadline are cancelled: a request in flight is aborted and
+    // its step counted `cancelled`, a waiting session's next step likewise; nothing is lost.
+    for (const slot of [...this.#live]) {
+      if (slot.state === SlotState.Queued || slot.state === SlotState.AtTarget) {
+        slot.cancelling = true;
+        this.transport(slot.session.request?.origin ?? this.#defaultOrigin).cancel(slot, Outcome.cancelled);
+        // A transport that answers the cancel later still finds the session ended.
+        if (this.#live.has(slot)) {
+          this.#settleQuiet(slot);
+          this.#cancelSession(slot, true);
+        }
+      } else this.#cancelSession(slot, false);
+    }
+    this.#heap.clear();
+    this.#cut();
+    this.#ship();
+    const closing = [...this.#transports.values()].map((t) => t.close().catch(() => undefined));
+    void Promise.all(closing).then(() => {
+      this.#recorder.destroy();
+      this.#finish?.({ cancelled: this.#cancelled });
+    });
+  }
+
+  #settleQuiet(slot: SessionSlot): void {
+    if (slot.state === SlotState.Queued) this.#inClient--;
+    else if (slot.state === SlotState.AtTarget) this.#atTarget--;
+    slot.state = SlotState.Idle;
+    if (slot.deadlineTicket >= 0) this.#deadlines.clear(slot.deadlineTicket);
+    slot.deadlineTicket = -1;
+  }
+}
