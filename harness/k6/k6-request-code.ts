@@ -3,7 +3,9 @@
  * builders compiled from the target file's `{{placeholder}}` templates, expected statuses,
  * retry policy, think time, captures), the account pools and the maintenance call. Templates
  * become string concatenations of escaped literals and session values, encoded as the http
- * target does it (URL paths per `encodeURIComponent`, JSON bodies per JSON string escape).
+ * target does it (URL paths per `encodeURIComponent`, JSON bodies per JSON string escape). The
+ * await-mail step reads an HTTP mailbox (`mailbox:` request + token capture) or stampede's mail
+ * sink (`mailbox: { sink: { origin } }`, its Mailpit-shaped search API).
  */
 
 import {
@@ -83,13 +85,47 @@ function captureData(c: CaptureDoc, where: string): Record<string, unknown> {
   return out;
 }
 
-/** The step spec literal (without its builder) of one flow step against the target file. */
+/** stampede's mail sink as the target file names it (`mailbox: { sink: { origin } }`). */
+interface SinkMailbox {
+  readonly sink: { readonly origin: string; readonly address?: string; readonly capture?: string };
+}
+
+/** The sink form of `doc.mailbox`, if that is the form it has. */
+function sinkOf(doc: HttpTargetDoc): SinkMailbox['sink'] | undefined {
+  const m = doc.mailbox as unknown as Partial<SinkMailbox> | undefined;
+  return m?.sink !== undefined && typeof m.sink.origin === 'string' ? m.sink : undefined;
+}
+
+/** Recipient searched in the sink unless the file says: every domain of the account. */
+const SINK_ADDRESS = '{{account}}@';
+
+/**
+ * The sink's Mailpit-shaped search for this session's address, newest message first:
+ * `GET {origin}/api/v1/search?query=to:"<address>"&limit=1`.
+ */
+function sinkBuilder(sink: SinkMailbox['sink'], file: string): { build: string; nameTag: string } {
+  const origin = new URL(sink.origin).origin;
+  const address = templateExpr(
+    parts(sink.address ?? SINK_ADDRESS, `${file} mailbox.sink.address`),
+    sessionValue,
+  );
+  const url = `${lit(`${origin}/api/v1/search?query=`)} + encodeURIComponent('to:"' + ${address} + '"') + '&limit=1'`;
+  return {
+    build: `(s: Session): Req => ({ method: 'GET', url: ${url}, headers: {}, body: null })`,
+    nameTag: `${origin}/api/v1/search?query=to:"${sink.address ?? SINK_ADDRESS}"&limit=1`,
+  };
+}
+
+/** The step spec literal of one flow step against the target file, its builder last. */
 function stepEntry(step: FlowStep, doc: HttpTargetDoc, base: string, file: string): string {
   const sd = doc.steps[step.kind];
-  let req: RequestDoc;
+  const sink = step.kind === 'await-mail' && !sd ? sinkOf(doc) : undefined;
+  let req: RequestDoc | undefined;
   let captures: [string, Record<string, unknown>][];
   let success: unknown = null;
-  if (sd) {
+  if (sink) {
+    captures = [[sink.capture ?? DEFAULT_MAIL_CAPTURE, { sink: true }]];
+  } else if (sd) {
     req = sd;
     captures = Object.entries(sd.captures ?? {}).map(([n, c]) => [
       n,
@@ -110,6 +146,12 @@ function stepEntry(step: FlowStep, doc: HttpTargetDoc, base: string, file: strin
       `${file}: steps: no "${step.kind}" request (step ${step.name} of the profile needs it)`,
     );
   }
+  const built = sink
+    ? sinkBuilder(sink, file)
+    : {
+        build: builderExpr(req!, base, `${file} steps.${step.kind}`),
+        nameTag: `${base}${req!.path}`,
+      };
   const data = {
     name: step.name,
     kind: step.kind,
@@ -120,10 +162,11 @@ function stepEntry(step: FlowStep, doc: HttpTargetDoc, base: string, file: strin
     timeoutS: step.timeoutS,
     captures,
     success,
+    nameTag: built.nameTag,
   };
   const literal = dataLiteral(data, '  ');
   // Append the builder as the last property of the object literal.
-  return `${literal.slice(0, -1)}  build: ${builderExpr(req, base, `${file} steps.${step.kind}`)},\n  }`;
+  return `${literal.slice(0, -1)}  build: ${built.build},\n  }`;
 }
 
 /** A seeded stride/offset for a pool (SplitMix-style mixing of the seed): an affine permutation. */

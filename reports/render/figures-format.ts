@@ -52,6 +52,8 @@ export function fallBehindSentence(f: FellBehind): string {
 
 /** How far behind schedule the driver started arrivals: p99 and worst, or only the worst without a schedule. */
 export function latenessText(s: Summary): string {
+  // k6 does not report how late it started iterations: unknown, not 0.
+  if (s.latencyModel === 'k6-import') return 'driver lateness unknown (k6 does not report it)';
   if (s.latenessMs === null) return `driver lateness max ${fmtMs(s.maxLatenessMs)}`;
   return `driver lateness p99 ${fmtMs(s.latenessMs.p99)}, max ${fmtMs(s.maxLatenessMs)}`;
 }
@@ -64,6 +66,8 @@ export function gateLine(g: GateResult): string {
 
 /** What the latency figures mean, in words. */
 export function latencyModelText(m: LatencyModel): string {
+  if (m === 'k6-import')
+    return 'latency from the actual send (k6 http_req_duration, arrival-rate scenarios); await-mail from the step start';
   return m === 'intended-time'
     ? 'latency from the intended send time (coordinated-omission free)'
     : 'latency from the actual send (closed model: a stalled target hides behind a slowed client)';

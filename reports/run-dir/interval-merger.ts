@@ -76,7 +76,10 @@ export function mergeSnapshotInto(into: MergedInterval, s: IntervalSnapshot): vo
     }
     m.latency.add(decodeHistogram(st.latency));
     m.service.add(decodeHistogram(st.service));
-    for (let k = 0; k < m.outcomes.length; k++) m.outcomes[k]! += st.outcomes[k] ?? 0;
+    // v2 snapshots carry classes by name; a v1 producer still sends an array by index.
+    const named = !Array.isArray(st.outcomes);
+    for (let k = 0; k < m.outcomes.length; k++)
+      m.outcomes[k]! += (named ? st.outcomes[OUTCOME_CLASSES[k]!] : st.outcomes[k]) ?? 0;
     m.offered += st.offered;
     m.retries += st.retries;
   }

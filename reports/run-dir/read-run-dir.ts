@@ -57,7 +57,7 @@ function metaProblem(m: unknown): string | null {
   for (const f of ['target', 'engine', 'startedAt'] as const) {
     if (typeof m[f] !== 'string') return `${f} missing or not a string`;
   }
-  if (m['latencyModel'] !== 'intended-time' && m['latencyModel'] !== 'service-time')
+  if (!['intended-time', 'service-time', 'k6-import', 'simulated'].includes(String(m['latencyModel'])))
     return 'latencyModel invalid';
   for (const f of ['t0Ms', 'intervalMs', 'plannedDurationS', 'workers'] as const) {
     if (typeof m[f] !== 'number' || !Number.isFinite(m[f])) return `${f} missing or not a number`;
