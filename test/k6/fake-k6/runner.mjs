@@ -1,0 +1,15 @@
+// Runs exported flow functions in this worker: virtual Date.now, the script's __ENV, one call
+// per iteration, then hands back what the fake k6 modules recorded.
+import { parentPort, workerData } from 'node:worker_threads';
+import exec from './execution.mjs';
+import { state } from './state.mjs';
+
+globalThis.__fakeNowMs = workerData.startMs;
+Date.now = () => globalThis.__fakeNowMs;
+globalThis.__ENV = workerData.env;
+const script = await import(workerData.scriptUrl);
+for (const c of workerData.calls) {
+  exec.scenario.iterationInTest = c.iteration;
+  script[c.fn]();
+}
+parentPort.postMessage(JSON.parse(JSON.stringify(state)));
