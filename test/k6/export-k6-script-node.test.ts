@@ -6,8 +6,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportK6Script, readHttpTargetDoc } from '../../harness/k6/k6-script.js';
 import { loadProfile } from '../../harness/profile/load-profile.js';
+import { importK6 } from '../../reports/import/import-k6.js';
+import { readRunDir } from '../../reports/run-dir/read-run-dir.js';
 import type { HttpTargetDoc } from '../../targets/http/http-target-doc.js';
-import { tempDir } from './k6-import-helpers.js';
+import { tempDir, writeLines } from './k6-import-helpers.js';
+import { k6Time } from './k6-ndjson-fixture.js';
 import { type FakeK6Record, runFlows } from './k6-script-runner.js';
 
 // A loopback backend whose truth is set here: the mail of an account shows on its 3rd mailbox
@@ -70,10 +73,13 @@ afterAll(() => {
   server.close();
 });
 
+let profileFile = '';
+
 /** Exports a one-flow profile against this server with the mailbox read from the sink's API. */
 async function exportAgainstSink(): Promise<string> {
   const dir = await tempDir();
   const profile = join(dir, 'p.yaml');
+  profileFile = profile;
   await writeFile(
     profile,
     [
@@ -183,6 +189,35 @@ describe('the exported script under plain Node (k6 modules faked, a real loopbac
       'start',
       'succeeded',
     ]);
+  });
+
+  it("imports the script's own output with the native definitions (mail wait, polls apart)", async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'out.json');
+    const scen = { flow: 'forced-reset', scenario: 'forced-reset--global', region: 'eu' };
+    const lines = [...rec.samples]
+      .sort((a, b) => a.time - b.time)
+      .map((x) =>
+        JSON.stringify({
+          metric: x.metric,
+          type: 'Point',
+          data: { time: k6Time(x.time, 0), value: x.value, tags: { ...scen, ...x.tags } },
+        }),
+      );
+    await writeLines(file, lines);
+    await importK6(file, join(dir, 'run'), { profile: await loadProfile(profileFile) });
+    const run = await readRunDir(join(dir, 'run'));
+    expect(run.summary.arrivals).toBe(2);
+    expect(run.summary.completed).toBe(2);
+    const mail = run.summary.steps['await-mail']!;
+    // One attempt per session (6 polls were sent), latency = the mail wait: 2 × 200 ms.
+    expect(mail.count).toBe(2);
+    expect(mail.ok).toBe(2);
+    expect(mail.offered).toBe(2);
+    expect(Math.abs(mail.latencyMs.p50 - 400)).toBeLessThanOrEqual(0.4);
+    for (const st of ['login-forced', 'reset-request', 'reset-confirm', 'login-new'])
+      expect(run.summary.steps[st]!.count, st).toBe(2);
+    expect(run.summary.gates?.map((g) => g.expr)).toEqual(['* error-rate < 5%', 'await-mail p99 < 2s']);
   });
 
   it('checks fail on a status the step does not expect', async () => {

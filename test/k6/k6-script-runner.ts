@@ -24,7 +24,7 @@ export interface FakeK6Record {
     status: number;
   }[];
   readonly checks: { name: string; pass: boolean }[];
-  readonly samples: { metric: string; value: number; tags: Record<string, string> }[];
+  readonly samples: { metric: string; value: number; tags: Record<string, string>; time: number }[];
   readonly sleeps: number[];
 }
 

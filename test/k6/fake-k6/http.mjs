@@ -24,6 +24,10 @@ function request(method, url, body, params = {}) {
     tags: params.tags ?? {},
     status: got.status,
   });
+  // As k6: one http_req_duration sample per request, stamped at its end (no virtual time passes).
+  const expected = params.responseCallback?.statuses?.includes(got.status) ?? got.status < 400;
+  const tags = { ...(params.tags ?? {}), status: String(got.status), expected_response: String(expected) };
+  state.samples.push({ metric: 'http_req_duration', value: 0.5, tags, time: globalThis.__fakeNowMs });
   return {
     status: got.status,
     headers: got.headers,

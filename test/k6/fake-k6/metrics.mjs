@@ -6,7 +6,7 @@ class Metric {
     this.name = name;
   }
   add(value, tags = {}) {
-    state.samples.push({ metric: this.name, value: Number(value), tags });
+    state.samples.push({ metric: this.name, value: Number(value), tags, time: globalThis.__fakeNowMs });
   }
 }
 

@@ -10,6 +10,14 @@ globalThis.__ENV = workerData.env;
 const script = await import(workerData.scriptUrl);
 for (const c of workerData.calls) {
   exec.scenario.iterationInTest = c.iteration;
+  const startMs = Date.now();
   script[c.fn]();
+  // As k6: iteration_duration at the iteration's end.
+  state.samples.push({
+    metric: 'iteration_duration',
+    value: Date.now() - startMs,
+    tags: {},
+    time: Date.now(),
+  });
 }
 parentPort.postMessage(JSON.parse(JSON.stringify(state)));
