@@ -16,6 +16,8 @@
  *
  * Deterministic: t0 = floor(earliest arrival or point / interval) × interval, in epoch ms, so the
  * same file gives the same intervals and pods of one k6-operator run share interval boundaries.
+ * The planned rate is placed from k6's own start, which the plan tells: the first arrival minus
+ * the plan's time of its first arrival.
  */
 import { basename, resolve } from 'node:path';
 import { meanRateBetween, profileDurationS } from '../../harness/arrivals/profile-rate.js';
@@ -34,7 +36,7 @@ import type { Summary } from '../run-dir/summary.js';
 import { IntervalWindow } from './k6-interval-window.js';
 import { outcomeOfPoint, readK6Line } from './k6-line.js';
 import { k6Lines, prescanK6 } from './k6-prescan.js';
-import { k6RunEnd, readSummaryExport } from './k6-run-end.js';
+import { k6RunEnd, plannedFirstArrivalS, readSummaryExport } from './k6-run-end.js';
 
 /** Options of `importK6`. */
 export interface ImportK6Options {
@@ -82,6 +84,7 @@ function metaOf(
   t0Ms: number,
   lastMs: number,
   intervalMs: number,
+  firstArrivalMs: number,
 ): RunMeta {
   const p = opts.profile;
   const spanS = Number.isFinite(lastMs) ? (lastMs - t0Ms) / 1000 : 0;
@@ -89,11 +92,18 @@ function metaOf(
   const count = opts.shard?.count ?? 1;
   const planned: number[] = [];
   if (p) {
-    // k6 starts its scenarios at its own start, which is (to within an interval) the first point.
-    const n = Math.ceil(durationS / (intervalMs / 1000));
+    // k6 starts its scenarios at its own start: the first arrival minus its planned time.
+    const k6StartMs = Number.isFinite(firstArrivalMs)
+      ? firstArrivalMs - plannedFirstArrivalS(p, count) * 1000
+      : t0Ms;
+    const offsetS = (t0Ms - k6StartMs) / 1000;
+    const n = Math.ceil((durationS - offsetS) / (intervalMs / 1000));
     for (let i = 0; i < n; i++) {
-      const a = (i * intervalMs) / 1000;
-      planned.push(meanRateBetween(p, a, a + intervalMs / 1000) / count);
+      // Interval i covers [a, b) of the plan's time; the part before k6's start planned nothing.
+      const a = offsetS + (i * intervalMs) / 1000;
+      const b = a + intervalMs / 1000;
+      const lo = Math.max(0, a);
+      planned.push(b > lo ? (meanRateBetween(p, lo, b) * (b - lo)) / (b - a) / count : 0);
     }
   }
   const name = p?.name ?? basename(file);
@@ -143,7 +153,10 @@ export async function importK6(
   const stepIndex = new Map(steps.map((s, i) => [s, i] as const));
   const first = Number.isFinite(scan.firstMs) ? scan.firstMs : 0;
   const t0Ms = Math.floor(first / intervalMs) * intervalMs;
-  const writer = await RunWriter.create(out, metaOf(file, opts, steps, t0Ms, scan.lastMs, intervalMs));
+  const writer = await RunWriter.create(
+    out,
+    metaOf(file, opts, steps, t0Ms, scan.lastMs, intervalMs, scan.sessions.earliestMs),
+  );
   const windowSize = Math.max(1, Math.ceil((opts.windowMs ?? 10_000) / intervalMs));
   const firstAbs = t0Ms / intervalMs;
   const lastAbs = Math.max(scan.sessions.lastIndex, Math.floor(scan.lastMs / intervalMs), firstAbs);

@@ -70,6 +70,8 @@ export class IntervalWindow {
   ): void {
     const us = ms * 1000;
     if (counted) this.#slot(timeMs, step).attempt(outcome, us, us);
+    // An answered poll: k6 cannot tell which one carried the mail, so every one is a service time.
+    else this.#slot(timeMs, step).serviceOnly(us);
     if (offered) this.#slot(timeMs - ms, step).offered(retry);
   }
 

@@ -9,7 +9,10 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { errorMessage, StampedeError } from '../../harness/errors.js';
-import { metricName, parseK6TimeMs, readK6Line, SESSION_METRICS } from './k6-line.js';
+import { metricName, parseK6TimeMs, READ_METRICS, readK6Line, SESSION_METRICS } from './k6-line.js';
+
+const READ: ReadonlySet<string> = new Set(READ_METRICS);
+
 import { SessionTimeline } from './k6-session-timeline.js';
 
 /** What the pre-scan learned. */
@@ -77,14 +80,16 @@ export async function prescanK6(file: string, intervalMs: number): Promise<K6Pre
           throw new StampedeError('E_K6_INPUT', `${file}:${lines}  ${first.why}: not k6 --out json output`);
         }
       }
-      const t = line.indexOf(TIME_KEY);
+      const metric = metricName(line);
+      // Only the points the import reads set the run's span: k6 writes its vus/vus_max gauges
+      // while it initializes VUs, seconds before the first arrival.
+      const t = metric !== undefined && READ.has(metric) ? line.indexOf(TIME_KEY) : -1;
       if (t >= 0) {
         const start = t + TIME_KEY.length;
         const ms = parseK6TimeMs(line.slice(start, line.indexOf('"', start)));
         if (ms < firstMs) firstMs = ms;
         if (ms > lastMs) lastMs = ms;
       }
-      const metric = metricName(line);
       if (metric !== undefined && SESSION_METRICS.has(metric)) addSession(sessions, line);
       const s = line.indexOf(STEP_KEY);
       if (s >= 0) {

@@ -51,6 +51,24 @@ export function plannedLastArrivalS(profile: Profile, instances = 1): number {
 }
 
 /**
+ * Seconds from k6's start at which its first iteration is due: k6 starts iteration i when the
+ * scenario's rate integral reaches i (lib/executor/ramping_arrival_rate.go), so the first at 1.
+ */
+export function plannedFirstArrivalS(profile: Profile, instances = 1): number {
+  const end = profileDurationS(profile);
+  const upTo = (t: number): number => (meanRateBetween(profile, 0, t) * t) / instances;
+  if (upTo(end) < 1) return 0;
+  let lo = 0;
+  let hi = end;
+  for (let k = 0; k < 40 && hi - lo > 1e-4; k++) {
+    const mid = (lo + hi) / 2;
+    if (upTo(mid) >= 1) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/**
  * How long the k6 run of a `--summary-export` file ran, ms: `state.testRunDurationMs` where k6
  * writes it, else count / rate of a counter (k6 v1 writes only `metrics`; a counter's rate is
  * its count over the test run's duration).
@@ -97,7 +115,8 @@ export function k6RunEnd(input: RunEndInput): RunEnd {
     const ranS =
       input.testRunDurationMs !== undefined
         ? input.testRunDurationMs / 1000
-        : (input.lastPointMs - input.firstArrivalMs) / 1000;
+        : (input.lastPointMs - input.firstArrivalMs) / 1000 +
+          plannedFirstArrivalS(input.profile, input.instances);
     const how = input.testRunDurationMs !== undefined ? 'k6 --summary-export' : 'last point';
     if (Number.isFinite(ranS) && ranS < due - slackS) {
       return {

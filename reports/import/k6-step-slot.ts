@@ -33,6 +33,12 @@ export class StepSlot {
     this.#touched = true;
   }
 
+  /** A service time without an attempt of its own (an answered mailbox poll). */
+  serviceOnly(serviceUs: number): void {
+    this.#service.recordValue(clampUs(serviceUs));
+    this.#touched = true;
+  }
+
   /** An outcome no request shows by itself (a mail that never came, an unusable body). */
   outcomeOnly(outcome: string, fromOk: boolean): void {
     this.#outcomes[outcome] = (this.#outcomes[outcome] ?? 0) + 1;

@@ -15,7 +15,7 @@ interface ImportArgs {
   kind: string;
   file: string;
   out: string;
-  interval: string;
+  interval: string | undefined;
   window: string;
   profile: string | undefined;
   shard: string | undefined;
@@ -42,7 +42,10 @@ export const importK6Command: CommandModule<object, ImportArgs> = {
         describe: 'k6 NDJSON output (k6 run --out json=FILE)',
       })
       .option('out', { type: 'string', demandOption: true, describe: 'run directory to write' })
-      .option('interval', { type: 'string', default: '1s', describe: 'recording interval' })
+      .option('interval', {
+        type: 'string',
+        describe: "recording interval (default: the profile's client.interval, else 1s)",
+      })
       .option('window', {
         type: 'string',
         default: '10s',
@@ -63,7 +66,10 @@ export const importK6Command: CommandModule<object, ImportArgs> = {
     const shard = parseShard(argv.shard);
     const profile = argv.profile === undefined ? undefined : await loadProfile(argv.profile);
     const res = await importK6(argv.file, argv.out, {
-      intervalMs: durationMs('interval', argv.interval),
+      intervalMs:
+        argv.interval !== undefined
+          ? durationMs('interval', argv.interval)
+          : (profile?.client.intervalS ?? 1) * 1000,
       windowMs: durationMs('window', argv.window),
       ...(profile ? { profile } : {}),
       ...(shard ? { shard } : {}),
