@@ -3,7 +3,9 @@
  * builders compiled from the target file's `{{placeholder}}` templates, expected statuses,
  * retry policy, think time, captures), the account pools and the maintenance call. Templates
  * become string concatenations of escaped literals and session values, encoded as the http
- * target does it (URL paths per `encodeURIComponent`, JSON bodies per JSON string escape).
+ * target does it (URL paths per `encodeURIComponent`, JSON bodies per JSON string escape). The
+ * await-mail step reads an HTTP mailbox (`mailbox:` request + token capture) or stampede's mail
+ * sink (`mailbox: { sink: { origin } }`, its Mailpit-shaped search API).
  */
 
 import {
@@ -12,6 +14,7 @@ import {
   type HttpTargetDoc,
   isSinkMailbox,
   type RequestDoc,
+  type SinkMailboxDoc,
 } from '../../targets/http/http-target-doc.js';
 import { parseJsonPointer } from '../../targets/http/json-pointer.js';
 import { parseTemplate, type TemplatePart } from '../../targets/http/template.js';
@@ -85,14 +88,30 @@ function captureData(c: CaptureDoc, where: string): Record<string, unknown> {
   return out;
 }
 
-/** The step spec literal (without its builder) of one flow step against the target file. */
+/**
+ * The sink's Mailpit-shaped search for this session's address, newest message first (the
+ * request and origin from k6-sink-mailbox.ts); its name tag is the address template, so every
+ * session's search is one series.
+ */
+function sinkBuilder(mailbox: SinkMailboxDoc, file: string): { build: string; nameTag: string } {
+  const sink = k6SinkMailbox(mailbox, file);
+  return {
+    build: builderExpr(sink.req, sink.base, `${file} mailbox.sink`),
+    nameTag: `${sink.base}${sink.req.path}`,
+  };
+}
+
+/** The step spec literal of one flow step against the target file, its builder last. */
 function stepEntry(step: FlowStep, doc: HttpTargetDoc, base: string, file: string): string {
   const sd = doc.steps[step.kind];
-  let reqBase = base;
-  let req: RequestDoc;
+  const sink =
+    step.kind === 'await-mail' && !sd && doc.mailbox && isSinkMailbox(doc.mailbox) ? doc.mailbox : undefined;
+  let req: RequestDoc | undefined;
   let captures: [string, Record<string, unknown>][];
   let success: unknown = null;
-  if (sd) {
+  if (sink) {
+    captures = [[sink.capture ?? DEFAULT_MAIL_CAPTURE, { sink: true }]];
+  } else if (sd) {
     req = sd;
     captures = Object.entries(sd.captures ?? {}).map(([n, c]) => [
       n,
@@ -102,13 +121,6 @@ function stepEntry(step: FlowStep, doc: HttpTargetDoc, base: string, file: strin
       const p = parseJsonPointer(sd.success.json) ?? [];
       success = { json: [...p], equals: sd.success.equals ?? null, hasEquals: 'equals' in sd.success };
     }
-  } else if (step.kind === 'await-mail' && doc.mailbox && isSinkMailbox(doc.mailbox)) {
-    const sink = k6SinkMailbox(doc.mailbox, file);
-    req = sink.req;
-    reqBase = sink.base;
-    captures = [
-      [doc.mailbox.capture ?? DEFAULT_MAIL_CAPTURE, captureData({ json: sink.tokenPointer }, file)],
-    ];
   } else if (step.kind === 'await-mail' && doc.mailbox && !isSinkMailbox(doc.mailbox)) {
     req = doc.mailbox;
     captures = [
@@ -120,6 +132,12 @@ function stepEntry(step: FlowStep, doc: HttpTargetDoc, base: string, file: strin
       `${file}: steps: no "${step.kind}" request (step ${step.name} of the profile needs it)`,
     );
   }
+  const built = sink
+    ? sinkBuilder(sink, file)
+    : {
+        build: builderExpr(req!, base, `${file} steps.${step.kind}`),
+        nameTag: `${base}${req!.path}`,
+      };
   const data = {
     name: step.name,
     kind: step.kind,
@@ -130,10 +148,11 @@ function stepEntry(step: FlowStep, doc: HttpTargetDoc, base: string, file: strin
     timeoutS: step.timeoutS,
     captures,
     success,
+    nameTag: built.nameTag,
   };
   const literal = dataLiteral(data, '  ');
   // Append the builder as the last property of the object literal.
-  return `${literal.slice(0, -1)}  build: ${builderExpr(req, reqBase, `${file} steps.${step.kind}`)},\n  }`;
+  return `${literal.slice(0, -1)}  build: ${built.build},\n  }`;
 }
 
 /** A seeded stride/offset for a pool (SplitMix-style mixing of the seed): an affine permutation. */
