@@ -10,9 +10,10 @@ import type { Gate } from '../../reports/gates/gate.js';
 import { gateFiguresOfRun } from '../../reports/gates/gate-figures.js';
 import { GateMonitor } from '../../reports/gates/gate-monitor.js';
 import type { RunMeta } from '../../reports/run-dir/run-meta.js';
+import { mailSummary } from '../../reports/run-dir/mail-summary.js';
 import { RunWriter } from '../../reports/run-dir/run-writer.js';
 import type { Summary } from '../../reports/run-dir/summary.js';
-import { hasMaintenanceControl, isMetricsSource, isStartable, type Target } from '../../targets/target.js';
+import { hasMaintenanceControl, isMailSource, isMetricsSource, isStartable, type Target } from '../../targets/target.js';
 import type { Shard } from '../arrivals/arrival.js';
 import { profileDurationS, rateAt } from '../arrivals/profile-rate.js';
 import type { Engine, SnapshotSink } from '../engines/engine.js';
@@ -236,6 +237,8 @@ export async function runSurge(opts: SurgeOptions): Promise<SurgeResult> {
   const created = writer as RunWriter | null;
   const w = created ?? (pending ? await (pending as Promise<RunWriter | null>) : null);
   if (isStartable(target)) await target.stop().catch(() => undefined);
+  // The sink's figures are final once the target has stopped (its mail has been delivered or given up).
+  const mail = isMailSource(target) ? await target.mailStats().then(mailSummary, () => undefined) : undefined;
   if (!w && ioError !== null) throw notWritable(opts.outDir, ioError);
   if (!w) {
     if (engineError) throw engineError;
@@ -252,6 +255,7 @@ export async function runSurge(opts: SurgeOptions): Promise<SurgeResult> {
       aborted: abortReason !== null,
       abortReason,
       degraded,
+      ...(mail ? { mail } : {}),
       workersLost: lost.map((l) => ({
         worker: l.worker,
         reason: l.reason,

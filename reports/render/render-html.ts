@@ -22,6 +22,7 @@ import {
 } from './figures-format.js';
 import { reportChartData } from './html-report-data.js';
 import { REPORT_SCRIPT } from './html-report-script.js';
+import { mailSectionHtml } from './mail-section.js';
 import { STEP_TABLE_HEAD, STEP_TABLE_NOTE, stepTableRows } from './step-table.js';
 
 /** Escapes text for HTML element content and quoted attribute values. */
@@ -133,7 +134,8 @@ function findings(run: RunData): string {
     meta === null
       ? ''
       : `<h2>Metastability</h2><ul>${meta.map((m) => `<li class="behind">${escapeHtml(metastableSentence(m))}</li>`).join('')}</ul>`;
-  return `${takeDownTable(run)}<h2>Fall-behind</h2>${fall}${metaHtml}${gateHtml}${events}`;
+  const mail = run.summary.mail ? mailSectionHtml(run.summary.mail) : '';
+  return `${takeDownTable(run)}${mail}<h2>Fall-behind</h2>${fall}${metaHtml}${gateHtml}${events}`;
 }
 
 function settingsTable(run: RunData): string {

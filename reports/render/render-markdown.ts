@@ -16,6 +16,7 @@ import {
   takeDownRow,
   validityLines,
 } from './figures-format.js';
+import { mailSectionMarkdown } from './mail-section.js';
 import { STEP_TABLE_HEAD, STEP_TABLE_NOTE, STEP_TABLE_NUMERIC, stepTableRows } from './step-table.js';
 
 /** Escapes what Markdown tables and inline text would otherwise interpret. */
@@ -128,6 +129,7 @@ export function renderMarkdown(run: RunData): string {
     overview(run),
     steps(run),
     takeDowns(run),
+    run.summary.mail ? mailSectionMarkdown(run.summary.mail) : [],
     fallBehind(run),
     metastable(run),
     gates(run),

@@ -18,6 +18,7 @@ import {
   takeDownRow,
   validityLines,
 } from './figures-format.js';
+import { mailSectionText } from './mail-section.js';
 import { STEP_TABLE_HEAD, STEP_TABLE_NOTE, STEP_TABLE_NUMERIC, stepTableRows } from './step-table.js';
 
 function header(run: RunData): string[] {
@@ -86,6 +87,7 @@ export function renderText(run: RunData): string {
     header(run),
     stepTable(run),
     takeDownTable(run),
+    run.summary.mail ? mailSectionText(run.summary.mail) : [],
     fallBehindParagraph(run),
     metastableLines(run),
   ].filter((p) => p.length > 0);

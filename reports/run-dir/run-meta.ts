@@ -1,3 +1,5 @@
+import type { MailSummary } from './mail-summary.js';
+
 /**
  * What a run directory knows about the run before the first interval: written by the driver at
  * the start (`RunWriter.create`), read by every renderer, gate, compare and merge.
@@ -60,6 +62,8 @@ export interface RunEnd {
   readonly abortReason: string | null;
   /** Problems that make results incomplete without stopping the run (a worker died...). */
   readonly degraded: readonly string[];
+  /** What the mail sink saw (targets that are a MailSource), for summary.json's `mail`. */
+  readonly mail?: MailSummary;
   /** Workers that died, each with the share of the whole arrival stream it left undriven. */
   readonly workersLost?: readonly {
     readonly worker: number;

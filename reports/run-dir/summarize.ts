@@ -195,5 +195,6 @@ export function summarize(input: SummarizeInput): Summary {
     metastable: analysis.metastable,
     gates: input.gates ?? null,
     settings: { ...meta.settings },
+    ...(end.mail ? { mail: end.mail } : {}),
   };
 }

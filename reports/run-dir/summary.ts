@@ -5,6 +5,7 @@
  * not one (readers ignore fields they do not know). Version-1 files are read through
  * `summary-v1-adapter.ts` into this shape, with the figures version 1 never recorded as null.
  */
+import type { MailSummary } from './mail-summary.js';
 import type { LatencyModel } from './run-meta.js';
 
 /** The version this build writes (and, with 1, reads). */
@@ -224,4 +225,6 @@ export interface Summary {
   /** Gate results when gates were evaluated, else null. */
   readonly gates: readonly GateResult[] | null;
   readonly settings: Readonly<Record<string, string | number | boolean>>;
+  /** The mail pipeline's figures (docs/measurement.md#mail); absent when no mail sink ran. */
+  readonly mail?: MailSummary;
 }
