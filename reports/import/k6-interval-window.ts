@@ -98,10 +98,9 @@ export class IntervalWindow {
     if (adjust.some((n) => n > 0)) {
       // The request itself was recorded ok; the flow then found its body unusable.
       steps = snap.steps.map((s) => {
-        const n = Math.min(adjust[s.step] ?? 0, s.outcomes[Outcome.ok] ?? 0);
+        const n = Math.min(adjust[s.step] ?? 0, s.outcomes['ok'] ?? 0);
         if (n === 0) return s;
-        const outcomes = [...s.outcomes];
-        outcomes[Outcome.ok] = (outcomes[Outcome.ok] ?? 0) - n;
+        const outcomes: Record<string, number> = { ...s.outcomes, ok: (s.outcomes['ok'] ?? 0) - n };
         return { ...s, outcomes };
       });
       adjust.fill(0);

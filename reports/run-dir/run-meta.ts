@@ -28,6 +28,11 @@ export interface RunMeta {
   readonly intervalMs: number;
   /** Step names, the index space of `StepInterval.step`. */
   readonly steps: readonly string[];
+  /**
+   * The profile's flows and their steps in order (names of `steps`): how dropped arrivals are
+   * attributed to a flow's first step. Absent in version-1 directories and imports.
+   */
+  readonly flows?: readonly { readonly name: string; readonly steps: readonly string[] }[];
   /** Planned duration of the arrival stream, seconds. */
   readonly plannedDurationS: number;
   /** Shard of the arrival stream this run covers; absent = the whole stream. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import * as hdr from 'hdr-histogram-js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hlogTag, LATENESS_TAG } from '../../reports/run-dir/hlog-file.js';
+import { countSum } from '../../reports/run-dir/series-row.js';
 import { buildSyntheticRun } from './synthetic-run.js';
 
 const root = await mkdtemp(join(tmpdir(), 'stampede-hlog-'));
@@ -27,7 +28,7 @@ describe('histograms.hlog', () => {
     for (const row of series) {
       meta.steps.forEach((step, i) => {
         const st = row.steps[i]!;
-        const count = st.outcomes.reduce((a, b) => a + b, 0);
+        const count = countSum(st.outcomes);
         const lat = seen.get(`${row.index}/${hlogTag(step, 'latency')}`);
         const svc = seen.get(`${row.index}/${hlogTag(step, 'service')}`);
         if (count === 0) {

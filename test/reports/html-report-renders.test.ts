@@ -85,16 +85,18 @@ describe('report.html', () => {
         }
         return { drawn: Number(document.body.dataset.charts), out };
       })()`)) as { drawn: number; out: { name: string; canvases: number; inked: number }[] };
-        // 3 step timelines + distribution + outcomes + target metrics.
+        // 3 step timelines + distribution + outcomes + backlog + target metrics (no user wait:
+        // the synthetic producer records none).
         expect(charts.out.map((c) => c.name)).toEqual([
           'step:login',
           'step:reset-request',
           'step:await-mail',
           'distribution',
           'outcomes',
+          'backlog',
           'metrics',
         ]);
-        expect(charts.drawn).toBe(6);
+        expect(charts.drawn).toBe(7);
         for (const c of charts.out) {
           expect(c.canvases, c.name).toBe(1);
           expect(c.inked, c.name).toBeGreaterThan(200);
