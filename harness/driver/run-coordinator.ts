@@ -17,6 +17,7 @@ import type { Shard } from '../arrivals/arrival.js';
 import { profileDurationS, rateAt } from '../arrivals/profile-rate.js';
 import type { Engine, SnapshotSink } from '../engines/engine.js';
 import { errorMessage, StampedeError } from '../errors.js';
+import { trafficHash } from '../profile/traffic-hash.js';
 import { profileHash } from '../profile/load-profile.js';
 import type { Profile } from '../profile/profile.js';
 import { buildStepIndex } from '../profile/step-index.js';
@@ -298,7 +299,12 @@ function runMeta(
   for (const [k, v] of Object.entries(opts.capacity)) settings[`target.${k}`] = v;
   for (const [k, v] of Object.entries(opts.engineOptions)) settings[`engine.${k}`] = v;
   return {
-    profile: { name: profile.name, file: profile.file, hash: profileHash(profile) },
+    profile: {
+      name: profile.name,
+      file: profile.file,
+      hash: profileHash(profile),
+      trafficHash: trafficHash(profile),
+    },
     target: opts.target.name,
     engine: opts.engine.name,
     latencyModel: opts.engine.latencyModel,

@@ -5,7 +5,7 @@
  * not one (readers ignore fields they do not know). Version-1 files are read through
  * `summary-v1-adapter.ts` into this shape, with the figures version 1 never recorded as null.
  */
-import type { LatencyModel } from './run-meta.js';
+import type { LatencyModel, RunProfile } from './run-meta.js';
 
 export const SUMMARY_SCHEMA_VERSION = 2;
 
@@ -177,7 +177,7 @@ export interface GateResult {
 
 export interface Summary {
   readonly schemaVersion: typeof SUMMARY_SCHEMA_VERSION;
-  readonly profile: { readonly name: string; readonly file: string; readonly hash: string };
+  readonly profile: RunProfile;
   readonly target: string;
   readonly engine: string;
   readonly latencyModel: LatencyModel;
