@@ -37,6 +37,8 @@ function expression(
     case 'max':
     case 'mean':
     case 'min': {
+      // Placeholder until the k6 exporter translates them (see reports/gates/gate-parser.ts).
+      if (s.source === 'user-wait') return 'user wait spans retries; k6 has no metric for it';
       const ms = (g.threshold * MICROS_PER_UNIT[g.unit as 'ms' | 's' | 'us']) / 1000;
       const stat = s.kind === 'percentile' ? `p(${num(s.p)})` : s.kind === 'mean' ? 'avg' : s.kind;
       return { metric: 'http_req_duration', expr: `${stat}${g.op}${num(ms)}` };
@@ -63,6 +65,10 @@ function expression(
       return `rate(${s.outcome}) is a share of one outcome class; k6 has no metric for it`;
     case 'dropped':
       return 'dropped';
+    case 'goodput':
+    case 'onset':
+    case 'drain':
+      return `${s.kind} is a stampede analysis figure; k6 has no metric for it`;
   }
 }
 

@@ -76,9 +76,15 @@ export function renderCompareHtml(c: Comparison, base: RunData, candidate: RunDa
       .map((f) => ({
         step: f.subject,
         verdict: f.verdict,
-        dist: { base: distribution(hist(base, f.subject)), candidate: distribution(hist(candidate, f.subject)) },
+        dist: {
+          base: distribution(hist(base, f.subject)),
+          candidate: distribution(hist(candidate, f.subject)),
+        },
         times,
-        p99: { base: p99OverTime(base, f.subject, times), candidate: p99OverTime(candidate, f.subject, times) },
+        p99: {
+          base: p99OverTime(base, f.subject, times),
+          candidate: p99OverTime(candidate, f.subject, times),
+        },
       })),
   };
   const title = `stampede compare: ${c.base.profile} vs ${c.candidate.profile}`;

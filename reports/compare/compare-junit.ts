@@ -47,7 +47,9 @@ export function renderCompareJunit(c: Comparison): string {
     const line = `base ${base}, candidate ${candidate}, delta ${delta}, limit ${limit}: ${f.detail}`;
     lines.push(`    <testcase${attrs({ classname, name: figureName(f), time: 0 })}>`);
     if (f.verdict === 'regressed') {
-      lines.push(`      <failure${attrs({ message: `regressed: ${line}`, type: 'regression' })}>${escapeXml(line)}</failure>`);
+      lines.push(
+        `      <failure${attrs({ message: `regressed: ${line}`, type: 'regression' })}>${escapeXml(line)}</failure>`,
+      );
     } else if (f.verdict === 'no data') {
       lines.push(`      <skipped${attrs({ message: `no data: ${f.detail}` })}/>`);
     } else {

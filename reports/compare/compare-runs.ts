@@ -115,7 +115,12 @@ function latencyRow(
   maxIncrease: number,
   t: CompareThresholds,
 ): JudgedFigure {
-  const v = judgeLatency(hb, hc, { maxRegression: maxIncrease, alpha: t.alpha, minShiftMs: t.minShiftMs }, { base: ib, candidate: ic });
+  const v = judgeLatency(
+    hb,
+    hc,
+    { maxRegression: maxIncrease, alpha: t.alpha, minShiftMs: t.minShiftMs },
+    { base: ib, candidate: ic },
+  );
   return {
     scope: 'step',
     subject,
@@ -201,7 +206,8 @@ function stepRows(base: RunData, candidate: RunData, step: string, t: CompareThr
       );
     }
   }
-  const onset = (run: RunData) => run.summary.fellBehind?.find((f) => f.step === step)?.offeredRatePerS ?? null;
+  const onset = (run: RunData) =>
+    run.summary.fellBehind?.find((f) => f.step === step)?.offeredRatePerS ?? null;
   rows.push(judgeOnset(step, onset(base), onset(candidate), t.maxOnsetDrop));
   return rows;
 }
@@ -292,7 +298,8 @@ function runRows(base: RunData, candidate: RunData, t: CompareThresholds): Judge
 
 function takeDownRows(base: RunData, candidate: RunData, t: CompareThresholds): JudgedFigure[] {
   const names = [...new Set([...base.summary.takedowns, ...candidate.summary.takedowns].map((d) => d.name))];
-  const drain = (run: RunData, name: string) => run.summary.takedowns.find((d) => d.name === name)?.drainS ?? null;
+  const drain = (run: RunData, name: string) =>
+    run.summary.takedowns.find((d) => d.name === name)?.drainS ?? null;
   return names.map((n) =>
     judgeDrain(n, drain(base, n), drain(candidate, n), t.maxDrainIncrease, base.summary.intervalS),
   );

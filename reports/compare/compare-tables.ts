@@ -105,7 +105,8 @@ export function renderCompareMarkdown(c: Comparison): string {
     '| --- | --- | ---: | ---: | ---: | ---: | --- |',
   );
   for (const f of c.figures) {
-    const mark = f.verdict === 'regressed' ? '❌' : f.verdict === 'improved' ? '✅' : f.verdict === 'ok' ? '✔️' : '➖';
+    const mark =
+      f.verdict === 'regressed' ? '❌' : f.verdict === 'improved' ? '✅' : f.verdict === 'ok' ? '✔️' : '➖';
     const [label, ...cells] = verdictCells(f);
     out.push(`| ${mark} ${e(label!)} | ${cells.map(e).join(' | ')} | ${e(f.detail)} |`);
   }

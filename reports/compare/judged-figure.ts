@@ -63,7 +63,15 @@ export function judgeShare(i: ShareInput): JudgedFigure {
   const head = { scope: i.scope, subject: i.subject, figure: i.figure, unit: '%', deltaUnit: 'pt' };
   const limit = `+${i.maxIncreasePts}pt`;
   if (b === null || c === null || i.base === null || i.candidate === null) {
-    return { ...head, base: b, candidate: c, delta: null, limit, verdict: 'no data', detail: 'no requests in one run' };
+    return {
+      ...head,
+      base: b,
+      candidate: c,
+      delta: null,
+      limit,
+      verdict: 'no data',
+      detail: 'no requests in one run',
+    };
   }
   const delta = c - b;
   const pooled = (i.base.k + i.candidate.k) / (i.base.n + i.candidate.n);
@@ -99,7 +107,15 @@ export function judgeRate(i: RateInput): JudgedFigure {
   const head = { scope: i.scope, subject: i.subject, figure: i.figure, unit: '/s', deltaUnit: '%' };
   const limit = `-${Number((100 * i.maxDrop).toPrecision(3))}%`;
   if (b === null || c === null || i.base === null || i.candidate === null) {
-    return { ...head, base: b, candidate: c, delta: null, limit, verdict: 'no data', detail: 'not recorded in one run' };
+    return {
+      ...head,
+      base: b,
+      candidate: c,
+      delta: null,
+      limit,
+      verdict: 'no data',
+      detail: 'not recorded in one run',
+    };
   }
   if (b === 0) {
     const verdict: FigureVerdict = c > 0 ? 'improved' : 'ok';
@@ -136,7 +152,15 @@ export function judgeOnset(
       detail: `the candidate fell behind at ${candidate}/s offered; the base never did`,
     };
   if (candidate === null)
-    return { ...head, base, candidate, delta: null, limit, verdict: 'improved', detail: 'the candidate never fell behind' };
+    return {
+      ...head,
+      base,
+      candidate,
+      delta: null,
+      limit,
+      verdict: 'improved',
+      detail: 'the candidate never fell behind',
+    };
   const change = base > 0 ? candidate / base - 1 : 0;
   const verdict: FigureVerdict = -change > maxDrop ? 'regressed' : change > maxDrop ? 'improved' : 'ok';
   return { ...head, base, candidate, delta: 100 * change, limit, verdict, detail: `onset ${pct(change)}` };
@@ -155,11 +179,35 @@ export function judgeDrain(
   if (base === null && candidate === null)
     return { ...head, base, candidate, delta: null, limit, verdict: 'ok', detail: 'neither run drained' };
   if (candidate === null)
-    return { ...head, base, candidate, delta: null, limit, verdict: 'regressed', detail: 'the candidate never drained' };
+    return {
+      ...head,
+      base,
+      candidate,
+      delta: null,
+      limit,
+      verdict: 'regressed',
+      detail: 'the candidate never drained',
+    };
   if (base === null)
-    return { ...head, base, candidate, delta: null, limit, verdict: 'improved', detail: 'the base never drained' };
+    return {
+      ...head,
+      base,
+      candidate,
+      delta: null,
+      limit,
+      verdict: 'improved',
+      detail: 'the base never drained',
+    };
   const delta = candidate - base;
   const beyond = (d: number) => d > maxIncrease * base && d > intervalS;
   const verdict: FigureVerdict = beyond(delta) ? 'regressed' : beyond(-delta) ? 'improved' : 'ok';
-  return { ...head, base, candidate, delta, limit, verdict, detail: `drain ${delta >= 0 ? '+' : ''}${delta}s` };
+  return {
+    ...head,
+    base,
+    candidate,
+    delta,
+    limit,
+    verdict,
+    detail: `drain ${delta >= 0 ? '+' : ''}${delta}s`,
+  };
 }

@@ -45,7 +45,11 @@ export function matchRuns(base: RunData, candidate: RunData): RunMatch {
   if (b.traffic && c.traffic) {
     if (b.hash !== c.hash) {
       mismatches.push(
-        differs('different traffic (profile traffic hash)', `${bp.name} ${short(b.hash)}`, `${cp.name} ${short(c.hash)}`),
+        differs(
+          'different traffic (profile traffic hash)',
+          `${bp.name} ${short(b.hash)}`,
+          `${cp.name} ${short(c.hash)}`,
+        ),
       );
     }
   } else {
@@ -56,7 +60,11 @@ export function matchRuns(base: RunData, candidate: RunData): RunMatch {
     );
     if (bp.hash !== cp.hash) {
       mismatches.push(
-        differs('different profiles (whole-profile hash)', `${bp.name} ${short(bp.hash)}`, `${cp.name} ${short(cp.hash)}`),
+        differs(
+          'different profiles (whole-profile hash)',
+          `${bp.name} ${short(bp.hash)}`,
+          `${cp.name} ${short(cp.hash)}`,
+        ),
       );
     }
   }
