@@ -47,6 +47,7 @@ const colors = ['#1f77b4', '#d62728'];
 const series = (label) => [{}, { label: 'base ' + label, stroke: colors[0], width: 2 }, { label: 'candidate ' + label, stroke: colors[1], width: 2 }];
 for (const s of data.steps) {
   const box = document.createElement('section');
+  box.dataset.chart = s.step;
   const h = document.createElement('h2');
   h.textContent = s.step + ': ' + s.verdict;
   box.appendChild(h);
@@ -58,6 +59,7 @@ for (const s of data.steps) {
   new uPlot({ title: 'ok p99 over time (ms, seconds from t0)', width: 760, height: 260,
     scales: { x: { time: false } }, series: series('p99') }, [s.times, s.p99.base, s.p99.candidate], box);
 }
+document.body.dataset.charts = String(data.steps.length);
 `;
 
 /** Renders the comparison as one self-contained HTML page. */

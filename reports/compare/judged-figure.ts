@@ -5,8 +5,8 @@
  *
  * A short run's counts are noisy: 400 Poisson arrivals vary by 5 % from seed to seed. So a
  * change in a count-based figure counts only when it is beyond its limit AND beyond `minZ`
- * standard errors of the difference (Poisson for rates, binomial for shares); the standard
- * error is in the row's detail.
+ * standard errors of the difference (binomial for shares and for counts per arrival); the
+ * standard error is in the row's detail.
  */
 
 /** How a figure fared. */
@@ -87,26 +87,64 @@ export function judgeShare(i: ShareInput): JudgedFigure {
   return { ...head, base: b, candidate: c, delta, limit, verdict, detail };
 }
 
-/** A rate (count over seconds) of both runs, judged on its relative drop. */
+/** One run's side of a rate: `count` over `seconds`, out of `per` arrivals. */
+export interface RateSide {
+  readonly count: number;
+  readonly seconds: number;
+  /** The arrivals the count could come from (of the run or the flow). */
+  readonly per: number;
+}
+
+/** A rate of both runs, judged on its relative drop. */
 export interface RateInput {
   readonly scope: JudgedFigure['scope'];
   readonly subject: string;
   readonly figure: string;
-  readonly base: { readonly count: number; readonly seconds: number } | null;
-  readonly candidate: { readonly count: number; readonly seconds: number } | null;
+  readonly base: RateSide | null;
+  readonly candidate: RateSide | null;
   readonly maxDrop: number;
   readonly minZ: number;
 }
 
-/** Judges a rate: regressed when it fell by more than the limit and `minZ` Poisson errors. */
+/**
+ * The standard score of the change of count per arrival: binomial while every count fits its
+ * arrivals (a share of sessions), Poisson otherwise. Arrivals themselves vary from seed to seed
+ * (Poisson processes); per arrival, that noise is not the build's doing and drops out.
+ */
+function perArrivalZ(b: RateSide, c: RateSide): { z: number; se: number } {
+  const pb = b.count / b.per;
+  const pc = c.count / c.per;
+  const binomial = b.count <= b.per && c.count <= c.per;
+  let se: number;
+  if (binomial) {
+    const p = (b.count + c.count) / (b.per + c.per);
+    se = Math.sqrt(p * (1 - p) * (1 / b.per + 1 / c.per));
+  } else {
+    se = Math.sqrt(b.count / b.per ** 2 + c.count / c.per ** 2);
+  }
+  // Identical shares have no noise to beat; any other difference over a zero error is certain.
+  const z = se > 0 ? (pc - pb) / se : pc === pb ? 0 : Math.sign(pc - pb) * Number.POSITIVE_INFINITY;
+  return { z, se };
+}
+
+/**
+ * Judges a rate: regressed when it fell by more than the limit AND its count per arrival fell by
+ * more than `minZ` standard errors.
+ */
 export function judgeRate(i: RateInput): JudgedFigure {
-  const rate = (r: { count: number; seconds: number } | null) =>
-    r === null || !(r.seconds > 0) ? null : r.count / r.seconds;
+  const rate = (r: RateSide | null) => (r === null || !(r.seconds > 0) ? null : r.count / r.seconds);
   const b = rate(i.base);
   const c = rate(i.candidate);
   const head = { scope: i.scope, subject: i.subject, figure: i.figure, unit: '/s', deltaUnit: '%' };
   const limit = `-${Number((100 * i.maxDrop).toPrecision(3))}%`;
-  if (b === null || c === null || i.base === null || i.candidate === null) {
+  if (
+    b === null ||
+    c === null ||
+    i.base === null ||
+    i.candidate === null ||
+    i.base.per === 0 ||
+    i.candidate.per === 0
+  ) {
     return {
       ...head,
       base: b,
@@ -122,11 +160,11 @@ export function judgeRate(i: RateInput): JudgedFigure {
     return { ...head, base: b, candidate: c, delta: null, limit, verdict, detail: 'base rate is 0' };
   }
   const change = c / b - 1;
-  const se = Math.sqrt(i.base.count / i.base.seconds ** 2 + i.candidate.count / i.candidate.seconds ** 2);
-  const beyondNoise = Math.abs(c - b) > i.minZ * se;
+  const { z, se } = perArrivalZ(i.base, i.candidate);
   const verdict: FigureVerdict =
-    -change > i.maxDrop && beyondNoise ? 'regressed' : change > i.maxDrop && beyondNoise ? 'improved' : 'ok';
-  const detail = `${i.candidate.count} in ${i.candidate.seconds}s vs ${i.base.count} in ${i.base.seconds}s; standard error ${se.toPrecision(2)}/s`;
+    -change > i.maxDrop && z < -i.minZ ? 'regressed' : change > i.maxDrop && z > i.minZ ? 'improved' : 'ok';
+  const side = (r: RateSide) => `${r.count} of ${r.per} arrivals in ${r.seconds}s`;
+  const detail = `${side(i.candidate)} vs ${side(i.base)}; per arrival z ${Number.isFinite(z) ? z.toFixed(1) : z} (standard error ${se.toPrecision(2)})`;
   return { ...head, base: b, candidate: c, delta: change * 100, limit, verdict, detail };
 }
 
