@@ -55,8 +55,9 @@ export function matchRuns(base: RunData, candidate: RunData): RunMatch {
   } else {
     // An older directory has only the whole-profile hash: name, description and seed count there.
     const which = [!b.traffic ? 'base' : '', !c.traffic ? 'candidate' : ''].filter(Boolean).join(' and ');
+    const verb = !b.traffic && !c.traffic ? 'have' : 'has';
     notes.push(
-      `${which} has no traffic hash (written before it existed): profiles compared by their whole-profile hash, in which name, description and seed count`,
+      `${which} ${verb} no traffic hash (written before it existed): profiles compared by their whole-profile hash, in which name, description and seed count`,
     );
     if (bp.hash !== cp.hash) {
       mismatches.push(

@@ -208,7 +208,12 @@ describe.skipIf(!built)('compare judges a release (real runs through the CLI)', 
     expect(Object.keys(JSON.parse(json.stdout))[0]).toBe('mismatch');
     expect((JSON.parse(json.stdout) as { mismatch: string[] }).mismatch[0]).toMatch(/^different traffic/);
     const junit = await cli(args('junit'));
-    expect(junit.stdout.split('\n')[1]).toContain(banner);
+    // An XML comment cannot hold "--": the banner's flag reads "- -allow-mismatch" there.
+    expect(junit.stdout.split('\n')[1]).toMatch(/^<!-- MISMATCH \(compared anyway: .*\): different traffic/);
+    const props = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(junit.stdout)
+      .testsuites.testsuite.properties.property as { name: string; value: string }[];
+    expect(props[0]!.name).toBe('mismatch');
+    expect(props[0]!.value).toMatch(/^different traffic/);
     const html = await cli(args('html'));
     const body = html.stdout.slice(html.stdout.indexOf('<body>'));
     expect(body.indexOf(banner)).toBeGreaterThan(0);
