@@ -260,7 +260,11 @@ export async function mergeRuns(inputs: readonly MergeInput[], out: string): Pro
       if (p.kind !== 'worker-lost') continue;
       const n = Math.max(1, p.workersLost);
       for (let w = 0; w < n; w++) {
-        workersLost.push({ worker: w, reason: `${dir}: ${p.message}`, lostShare: p.lostShare / coverage.count / n });
+        workersLost.push({
+          worker: w,
+          reason: `${dir}: ${p.message}`,
+          lostShare: p.lostShare / coverage.count / n,
+        });
       }
     }
   }

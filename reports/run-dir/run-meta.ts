@@ -72,7 +72,11 @@ export interface RunEnd {
   /** Problems that make results incomplete without stopping the run (a worker died...). */
   readonly degraded: readonly string[];
   /** Workers that died, each with the share of the whole arrival stream it left undriven. */
-  readonly workersLost?: readonly { readonly worker: number; readonly reason: string; readonly lostShare: number }[];
+  readonly workersLost?: readonly {
+    readonly worker: number;
+    readonly reason: string;
+    readonly lostShare: number;
+  }[];
 }
 
 /** A server-side figure scraped from the target's metrics endpoint. */
