@@ -4,9 +4,12 @@
  * its backlog and latency were back to baseline.
  *
  * An interval is behind for a step when its throughput or latency verdict holds
- * (`step-signals.ts`) and it lies outside every take-down span (`take-downs.ts`). The onset is
- * the first of `window` consecutive behind intervals: the first interval that meets the
- * definition, never an earlier one that was fine. Recovery is the first of `window` consecutive
+ * (`step-signals.ts`) and it lies outside every take-down span (`take-downs.ts`). A stretch of at
+ * least `window` consecutive behind intervals is a fall-behind once it is beyond the noise of a
+ * cut somewhere in it (the target shed load, the backlog left its baseline band, or latency left
+ * its baseline); the onset is the stretch's first interval: an interval that met the definition,
+ * never an earlier one that was fine. A short stretch whose backlog stayed within the band (a
+ * few requests in flight at a cut on a ramp) is noise. Recovery is the first of `window` consecutive
  * intervals after it whose backlog and latency are at baseline (not the end of arrivals: a queue
  * still draining is not recovered), outside take-down spans (a step idled by an outage has not
  * recovered by being idle).
@@ -28,6 +31,28 @@ function medianP99(s: StepSignals, from: number, to: number): number | null {
   return xs.length === 0 ? null : median(xs);
 }
 
+/** Start of the first stretch of >= `window` consecutive `behind` rows with a `sure` row in it, or -1. */
+function confirmedStretch(
+  n: number,
+  window: number,
+  behind: (i: number) => boolean,
+  sure: (i: number) => boolean,
+): number {
+  let i = 0;
+  while (i < n) {
+    if (!behind(i)) {
+      i++;
+      continue;
+    }
+    let end = i;
+    let confirmed = false;
+    while (end < n && behind(end)) confirmed = sure(end++) || confirmed;
+    if (end - i >= window && confirmed) return i;
+    i = end;
+  }
+  return -1;
+}
+
 /** The finding of one step, or null when it kept up. */
 export function stepFallBehind(
   input: AnalysisInput,
@@ -39,7 +64,7 @@ export function stepFallBehind(
   const { rows, intervalS } = input;
   const n = rows.length;
   const behind = (i: number): boolean => !excluded[i] && (s.throughput[i]! || s.latency[i]!);
-  const onset = firstSustained(n, 0, o.window, behind);
+  const onset = confirmedStretch(n, o.window, behind, (i) => s.confirmed[i]! || s.latency[i]!);
   if (onset < 0) return null;
   const recovered = firstSustained(n, onset + 1, o.window, (i) => !excluded[i] && s.atBaseline(i), true);
   const end = recovered < 0 ? n : recovered;

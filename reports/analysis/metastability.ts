@@ -24,7 +24,9 @@ function stepHint(
 ): MetastableHint | null {
   const { rows, intervalS } = input;
   const n = rows.length;
-  // What the step sustained so far: its best healthy ok rate, outside outages (a running max).
+  // What the step sustained so far: the best ok count it held for `window` consecutive healthy
+  // intervals (the rolling minimum), outside outages; a single burst is not a sustained rate.
+  const healthy = (i: number): boolean => !excluded[i] && !s.throughput[i] && s.offered[i]! >= o.minOffered;
   const sustained: number[] = [];
   const peakOffered: number[] = [];
   let best = 0;
@@ -32,7 +34,11 @@ function stepHint(
   for (let i = 0; i < n; i++) {
     sustained.push(best);
     peakOffered.push(peak);
-    if (!excluded[i] && !s.throughput[i] && s.offered[i]! >= o.minOffered) best = Math.max(best, s.ok[i]!);
+    if (i + 1 >= o.window) {
+      let held = Number.POSITIVE_INFINITY;
+      for (let k = i - o.window + 1; k <= i; k++) held = healthy(k) ? Math.min(held, s.ok[k]!) : 0;
+      best = Math.max(best, held);
+    }
     peak = Math.max(peak, s.newOffered[i]!);
   }
   const below = (i: number): boolean =>

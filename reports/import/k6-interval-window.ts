@@ -12,6 +12,9 @@ import { Outcome, type OutcomeIndex } from '../../harness/vocabulary/outcome.js'
 import type { IntervalSnapshot, StepInterval } from '../recorder/interval-snapshot.js';
 import { ShardRecorder } from '../recorder/shard-recorder.js';
 
+/** The one flow name an import records under (k6 output does not name the flow). */
+const K6_FLOW = 'k6';
+
 /** Receives closed intervals in index order. */
 export type IntervalSink = (snapshot: IntervalSnapshot) => void;
 
@@ -37,7 +40,7 @@ export class IntervalWindow {
     this.#stepCount = stepCount;
     this.#sink = sink;
     for (let i = 0; i < this.#size; i++) {
-      this.#recorders.push(new ShardRecorder(stepCount));
+      this.#recorders.push(new ShardRecorder(stepCount, [K6_FLOW]));
       this.#invalid.push(new Int32Array(stepCount));
     }
   }
@@ -60,26 +63,26 @@ export class IntervalWindow {
     const r = this.#recorders[this.#slot(timeMs)]!;
     const us = ms * 1000;
     r.offered(step, retry);
-    r.request(step, outcome, us, us);
+    r.attempt(step, outcome, us, us);
   }
 
   /** A stampede_outcomes point: a mail that never came, or a body the flow could not use. */
   outcomeOnly(timeMs: number, step: number, outcome: OutcomeIndex): void {
     const slot = this.#slot(timeMs);
-    this.#recorders[slot]!.outcomeOnly(step, outcome);
+    this.#recorders[slot]!.attemptCount(step, outcome);
     if (outcome === Outcome.invalid) this.#invalid[slot]![step]!++;
   }
 
   /** An iteration (k6 emits it when the iteration ends): arrived, started and completed. */
   iteration(timeMs: number): void {
     const r = this.#recorders[this.#slot(timeMs)]!;
-    r.arrival(true);
-    r.sessionDone();
+    r.arrival(0, true);
+    r.sessionDone(0, false);
   }
 
   /** An arrival k6 could not start (no free VU). */
   dropped(timeMs: number): void {
-    this.#recorders[this.#slot(timeMs)]!.arrival(false);
+    this.#recorders[this.#slot(timeMs)]!.arrival(0, false);
   }
 
   /** Closes every interval with index < `lo` that is still open. */
@@ -92,7 +95,9 @@ export class IntervalWindow {
   #emit(index: number): void {
     const slot = index % this.#size;
     const start = this.#t0Ms + index * this.#intervalMs;
-    const snap = this.#recorders[slot]!.cut(index, start, start + this.#intervalMs, 0);
+    const rec = this.#recorders[slot]!;
+    rec.cut(index, start, start + this.#intervalMs, 0);
+    const snap = rec.seal()!;
     const adjust = this.#invalid[slot]!;
     let steps: readonly StepInterval[] = snap.steps;
     if (adjust.some((n) => n > 0)) {
@@ -105,7 +110,10 @@ export class IntervalWindow {
       });
       adjust.fill(0);
     }
-    this.#sink({ ...snap, steps });
+    // k6 says neither which flow an iteration ran nor whether its every step succeeded: leave
+    // goodput and flows out (null in the summary) rather than report zeros.
+    const { succeeded: _unknown, flows: _noFlows, ...known } = snap;
+    this.#sink({ ...known, steps });
   }
 
   /** Closes every open interval up to the last one that received a point, and frees the recorders. */

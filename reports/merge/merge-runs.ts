@@ -27,7 +27,7 @@ import {
 import { RUN_FILES } from '../run-dir/run-data.js';
 import type { RunMeta } from '../run-dir/run-meta.js';
 import { RunWriter } from '../run-dir/run-writer.js';
-import type { Summary } from '../run-dir/summary.js';
+import type { LostWorker, Summary } from '../run-dir/summary.js';
 import { checkMergeable, type MergeInput, type ShardCoverage } from './merge-checks.js';
 
 interface StepAccumulator {
@@ -252,20 +252,12 @@ export async function mergeRuns(inputs: readonly MergeInput[], out: string): Pro
       `merged shards ${coverage.indices.map((i) => i + 1).join(',')} of ${coverage.count}: part of the arrival stream is missing`,
     );
   }
-  // Each shard's lost share is of its own slice of the stream, 1/count of the whole; a shard's
-  // problem names how many workers it lost, so its share is split evenly among them.
-  const workersLost: { worker: number; reason: string; lostShare: number }[] = [];
-  for (const { dir, run } of inputs) {
+  // Each shard's lost share is of its own slice of the stream, 1/count of the whole.
+  const workersLost: LostWorker[] = [];
+  for (const { run } of inputs) {
     for (const p of run.summary.validity.problems) {
       if (p.kind !== 'worker-lost') continue;
-      const n = Math.max(1, p.workersLost);
-      for (let w = 0; w < n; w++) {
-        workersLost.push({
-          worker: w,
-          reason: `${dir}: ${p.message}`,
-          lostShare: p.lostShare / coverage.count / n,
-        });
-      }
+      for (const w of p.workers) workersLost.push({ ...w, lostShare: w.lostShare / coverage.count });
     }
   }
   return writer.finish({

@@ -26,6 +26,7 @@ export interface RunProfile {
   readonly trafficHash?: string;
 }
 
+/** meta.json: what a run directory knows before its first interval. */
 export interface RunMeta {
   readonly profile: RunProfile;
   /** Target name (`reference`, `http:<file>`, `module:<path>`, `k6-import`). */

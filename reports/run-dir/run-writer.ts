@@ -53,6 +53,7 @@ export interface IntervalFigures {
   readonly dropped: number;
 }
 
+/** Writes one run directory as the run goes (see the file comment). */
 export class RunWriter {
   readonly #dir: string;
   readonly #meta: RunMeta;

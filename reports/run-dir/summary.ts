@@ -7,6 +7,7 @@
  */
 import type { LatencyModel, RunProfile } from './run-meta.js';
 
+/** The version this build writes (and, with 1, reads). */
 export const SUMMARY_SCHEMA_VERSION = 2;
 
 /** Percentiles of a whole-run HDR histogram, ms (all zero when it is empty). */
@@ -70,8 +71,16 @@ export interface MetastableHint {
   readonly after: 'take-down' | 'load-drop';
   /** New requests offered per second at `atS`. */
   readonly offeredRatePerS: number;
-  /** Highest ok rate per second the step sustained before, outside outages. */
+  /** Highest ok rate per second the step held for `window` healthy intervals before, outside outages. */
   readonly sustainedRatePerS: number;
+}
+
+/** A worker that died on its own (RunEnd.workersLost). */
+export interface LostWorker {
+  readonly worker: number;
+  readonly reason: string;
+  /** Share of the arrival stream (0..1) it left undriven. */
+  readonly lostShare: number;
 }
 
 /** One reason why a run's figures cannot be trusted as they stand. */
@@ -86,8 +95,9 @@ export type ValidityProblem =
   | {
       readonly kind: 'worker-lost';
       readonly workersLost: number;
-      /** Share of the arrival stream that went undriven, 0..1. */
+      /** Share of the arrival stream that went undriven, 0..1 (sum over `workers`). */
       readonly lostShare: number;
+      readonly workers: readonly LostWorker[];
       readonly message: string;
     }
   | {
@@ -107,6 +117,7 @@ export interface Validity {
   readonly problems: readonly ValidityProblem[];
 }
 
+/** One step's whole-run figures (docs/measurement.md defines each). */
 export interface StepSummary {
   /** Attempts completed (every outcome class). */
   readonly count: number;
@@ -165,6 +176,7 @@ export interface BacklogSummary {
   readonly peakAtS: number | null;
 }
 
+/** One evaluated gate. */
 export interface GateResult {
   readonly expr: string;
   readonly pass: boolean;
@@ -175,6 +187,7 @@ export interface GateResult {
   readonly message: string;
 }
 
+/** summary.json (schema: summary.schema.json). */
 export interface Summary {
   readonly schemaVersion: typeof SUMMARY_SCHEMA_VERSION;
   readonly profile: RunProfile;

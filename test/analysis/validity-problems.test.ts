@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SCHEDULE_BOUNDS } from '../../reports/analysis/validity.js';
 import { renderText } from '../../reports/render/render-text.js';
 import { readRunDir } from '../../reports/run-dir/read-run-dir.js';
+import type { RunEnd } from '../../reports/run-dir/run-meta.js';
 import { handMeta, type IntervalSpec, okStep, writeHandRun } from '../reports/snapshot-builder.js';
 
 const root = await mkdtemp(join(tmpdir(), 'stampede-validity-'));
@@ -18,7 +19,7 @@ let n = 0;
 
 async function summaryOf(
   specs: IntervalSpec[],
-  end = { aborted: false, abortReason: null, degraded: [] as string[] },
+  end: RunEnd = { aborted: false, abortReason: null, degraded: [] },
 ) {
   const dir = join(root, `run-${n++}`);
   await writeHandRun(dir, handMeta({ steps: ['login'] }), specs, end);
@@ -69,7 +70,7 @@ describe('run validity', () => {
       aborted: false,
       abortReason: null,
       degraded: ['worker 2 died'],
-      ...{ workersLost: 1, lostShare: 0.25 },
+      workersLost: [{ worker: 2, reason: 'exit code 134', lostShare: 0.25 }],
     });
     expect(run.summary.validity.problems).toMatchObject([
       { kind: 'worker-lost', workersLost: 1, lostShare: 0.25 },
