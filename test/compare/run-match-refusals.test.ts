@@ -31,7 +31,15 @@ function variant(change: {
         change.valid === false
           ? {
               valid: false,
-              problems: [{ kind: 'worker-lost', workersLost: 1, lostShare: 0.5, message: 'worker 1 lost' }],
+              problems: [
+                {
+                  kind: 'worker-lost',
+                  workersLost: 1,
+                  lostShare: 0.5,
+                  workers: [],
+                  message: 'worker 1 lost',
+                },
+              ],
             }
           : s.validity,
     },
