@@ -32,6 +32,8 @@ const PAIRS = arg('pairs', 60);
 /** `--keep DIR`: keep every run directory there (to study the alarms), instead of deleting them. */
 const KEEP = process.argv.includes('--keep') ? process.argv[process.argv.indexOf('--keep') + 1] : undefined;
 const SECONDS = arg('seconds', 4);
+/** First seed (`--seed-base`), so a second batch draws fresh seeds. */
+const SEED_BASE = arg('seed-base', 1000);
 
 /** A same-build profile: both flows, Poisson arrivals (the seed changes the arrival times). */
 function profile(seed: number): string {
@@ -99,8 +101,8 @@ let defaultAlarms = 0;
 const byFigure = new Map<string, number>();
 try {
   for (let i = 0; i < PAIRS; i++) {
-    const a = run(root, 1000 + 2 * i);
-    const b = run(root, 1001 + 2 * i);
+    const a = run(root, SEED_BASE + 2 * i);
+    const b = run(root, SEED_BASE + 1 + 2 * i);
     const valid = a.valid && b.valid;
     const c = spawnSync(
       process.execPath,
