@@ -9,7 +9,7 @@ import { StampedeError } from '../errors.js';
 import type { Profile } from '../profile/profile.js';
 import { buildStepIndex } from '../profile/step-index.js';
 
-/** The target can perform every step of every flow, and every gate names a step of the run. */
+/** The target can perform every step of every flow, and every gate names a step (flow, take-down) of the run. */
 export function checkRunPlan(profile: Profile, target: Target, gates: readonly Gate[]): void {
   if (declaresSteps(target)) {
     const supported = new Set(target.supportedKinds());
@@ -24,5 +24,8 @@ export function checkRunPlan(profile: Profile, target: Target, gates: readonly G
       }
     }
   }
-  checkGateSteps(gates, buildStepIndex(profile).names);
+  checkGateSteps(gates, buildStepIndex(profile).names, {
+    flows: profile.flows.map((f) => f.name),
+    takedowns: profile.outages.map((o) => o.name),
+  });
 }

@@ -7,6 +7,7 @@ import type { RunMeta } from '../../reports/run-dir/run-meta.js';
 import { rateAt } from '../arrivals/profile-rate.js';
 import { profileHash } from '../profile/load-profile.js';
 import type { Profile } from '../profile/profile.js';
+import { trafficHash } from '../profile/traffic-hash.js';
 import type { SurgeOptions } from './run-coordinator.js';
 
 export function runMeta(
@@ -32,7 +33,12 @@ export function runMeta(
   for (const [k, v] of Object.entries(opts.capacity)) settings[`target.${k}`] = v;
   for (const [k, v] of Object.entries(opts.engineOptions)) settings[`engine.${k}`] = v;
   return {
-    profile: { name: profile.name, file: profile.file, hash: profileHash(profile) },
+    profile: {
+      name: profile.name,
+      file: profile.file,
+      hash: profileHash(profile),
+      trafficHash: trafficHash(profile),
+    },
     target: opts.target.name,
     engine: opts.engine.name,
     latencyModel: opts.engine.latencyModel,

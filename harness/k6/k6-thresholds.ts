@@ -75,6 +75,8 @@ function stepThreshold(g: Gate, step: string, kind: string): { key: string; expr
     case 'max':
     case 'mean':
     case 'min': {
+      // Placeholder until the k6 exporter translates them (see reports/gates/gate-parser.ts).
+      if (s.source === 'user-wait') return 'user wait spans retries; k6 has no metric for it';
       const ms = (g.threshold * MICROS_PER_UNIT[g.unit as 'ms' | 's' | 'us']) / 1000;
       const stat = s.kind === 'percentile' ? `p(${num(s.p)})` : s.kind === 'mean' ? 'avg' : s.kind;
       const key =
@@ -102,6 +104,10 @@ function stepThreshold(g: Gate, step: string, kind: string): { key: string; expr
       return { key: `stampede_attempts{step:${step},outcome:ok}`, expr: `rate${g.op}${num(g.threshold)}` };
     case 'dropped':
       return 'dropped';
+    case 'goodput':
+    case 'onset':
+    case 'drain':
+      return `${s.kind} is a stampede analysis figure; k6 has no metric for it`;
   }
 }
 

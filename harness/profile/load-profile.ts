@@ -143,7 +143,7 @@ export async function loadProfile(path: string): Promise<Profile> {
 }
 
 /** JSON with keys sorted at every level, so equal profiles serialize equally. */
-function canonicalJson(value: unknown): string {
+export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const keys = Object.keys(value).sort();

@@ -1,43 +1,60 @@
 /**
- * `stampede compare <base> <candidate>`: reads both run directories, compares them and renders
- * the result in the format asked for. The command only prints (or writes `--out`) and exits.
+ * `stampede compare <base> <candidate>`: reads both run directories, refuses runs that cannot be
+ * compared (different traffic, latency models, an invalid run: one `E_USAGE` line, exit 2)
+ * unless `allowMismatch`, judges them and renders the result in the format asked for.
  */
 import { StampedeError } from '../../harness/errors.js';
 import { readRunDir } from '../run-dir/read-run-dir.js';
 import { renderCompareHtml } from './compare-html.js';
+import { renderCompareJunit } from './compare-junit.js';
 import { type Comparison, compareRuns } from './compare-runs.js';
 import { renderCompareMarkdown, renderCompareText } from './compare-tables.js';
+import { COMPARE_DEFAULTS, type CompareThresholds } from './compare-thresholds.js';
+import { matchRuns } from './run-match.js';
 
 /** Output formats of `stampede compare`. */
-export const COMPARE_FORMATS = ['text', 'md', 'html', 'json'] as const;
+export const COMPARE_FORMATS = ['text', 'md', 'html', 'json', 'junit'] as const;
 
 /** One of `COMPARE_FORMATS`. */
 export type CompareFormat = (typeof COMPARE_FORMATS)[number];
 
-/** `--max-regression 10%` (or `10`) as a fraction; throws `E_USAGE` otherwise. */
-export function parseMaxRegression(value: string): number {
-  const m = /^(\d+(?:\.\d+)?)%?$/.exec(value.trim());
-  if (!m) throw new StampedeError('E_USAGE', `--max-regression: "${value}" is not a percentage such as 10%`);
-  return Number(m[1]) / 100;
+/** How to compare. */
+export interface CompareOptions {
+  readonly thresholds?: CompareThresholds;
+  readonly format?: CompareFormat;
+  /** Compare despite a mismatch, which then heads every output. */
+  readonly allowMismatch?: boolean;
 }
 
-/** A rendered comparison and whether it found a regression beyond the limit. */
+/** A rendered comparison and whether it found a regression. */
 export interface CompareOutcome {
   readonly comparison: Comparison;
   readonly text: string;
   readonly regressed: boolean;
 }
 
-/** Compares `candidateDir` against `baseDir` and renders it as `format`. */
+/** Compares `candidateDir` against `baseDir` and renders it. */
 export async function compareRunDirs(
   baseDir: string,
   candidateDir: string,
-  maxRegression: number,
-  format: CompareFormat,
+  opts: CompareOptions = {},
 ): Promise<CompareOutcome> {
   const base = await readRunDir(baseDir);
   const candidate = await readRunDir(candidateDir);
-  const comparison = compareRuns(base, candidate, { maxRegression });
+  const match = matchRuns(base, candidate);
+  if (match.mismatches.length > 0 && !opts.allowMismatch) {
+    throw new StampedeError(
+      'E_USAGE',
+      `compare ${baseDir} ${candidateDir}: ${match.mismatches.join('; ')} (--allow-mismatch compares anyway)`,
+    );
+  }
+  const comparison = compareRuns(
+    { dir: baseDir, run: base },
+    { dir: candidateDir, run: candidate },
+    opts.thresholds ?? COMPARE_DEFAULTS,
+    match,
+  );
+  const format = opts.format ?? 'text';
   const text =
     format === 'json'
       ? `${JSON.stringify(comparison, null, 2)}\n`
@@ -45,6 +62,8 @@ export async function compareRunDirs(
         ? renderCompareMarkdown(comparison)
         : format === 'html'
           ? renderCompareHtml(comparison, base, candidate)
-          : renderCompareText(comparison);
+          : format === 'junit'
+            ? renderCompareJunit(comparison)
+            : renderCompareText(comparison);
   return { comparison, text, regressed: comparison.regressed };
 }

@@ -1,10 +1,12 @@
 /**
- * `stampede compare` as text (terminal) and Markdown: per step, the percentiles of both runs
- * with absolute and relative deltas, error rates, fall-behind points and the verdict; the method
- * is named in both. The two forms share their rows, so they always say the same thing.
+ * `stampede compare` as text (terminal) and Markdown (a CI job summary): the mismatch banner
+ * first when runs were compared despite one, then the verdict line, then the verdict table with
+ * one row per judged figure (base, candidate, delta, limit, verdict). Both forms share their
+ * cells (`verdictCells`), so they always say the same thing; the HTML and JUnit forms use them too.
  */
 import { escapeMarkdownCell } from '../gates/gate-markdown.js';
-import type { Comparison, Paired, StepComparison } from './compare-runs.js';
+import type { Comparison } from './compare-runs.js';
+import { figureName, type JudgedFigure } from './judged-figure.js';
 
 function num(v: number | null, unit: string): string {
   if (v === null) return '-';
@@ -16,75 +18,98 @@ function signed(v: number | null, unit: string): string {
   return `${v > 0 ? '+' : ''}${Number(v.toPrecision(3))}${unit}`;
 }
 
-function rel(v: number | null): string {
-  return v === null ? '-' : `${v > 0 ? '+' : ''}${(100 * v).toFixed(1)}%`;
+/** How a value reads when it is missing for a reason (never fell behind, never drained). */
+function shown(f: JudgedFigure, v: number | null): string {
+  if (v !== null) return num(v, f.unit);
+  if (f.figure === 'fell-behind onset') return 'never';
+  if (f.figure === 'drain') return 'not drained';
+  return '-';
 }
 
-function row(label: string, p: Paired, unit: string, deltaUnit = unit): string[] {
-  return [label, num(p.base, unit), num(p.candidate, unit), signed(p.delta, deltaUnit), rel(p.relative)];
+/** The label of a verdict, as every form prints it. */
+export function verdictLabel(f: JudgedFigure): string {
+  return f.verdict === 'regressed' ? 'REGRESSED' : f.verdict === 'improved' ? 'improved' : f.verdict;
 }
 
-/** The rows of one step: label, base, candidate, delta, relative delta. */
-function stepRows(s: StepComparison): string[][] {
-  const rows = Object.entries(s.latencyMs).map(([label, p]) => row(label, p, 'ms'));
-  rows.push(row('errors', s.errorRatePct, '%', 'pp'));
-  rows.push(row('requests', s.count, ''));
-  const fb = (v: number | null) => (v === null ? 'never' : `${v}s`);
-  rows.push(['fell behind at', fb(s.fellBehindAtS.base), fb(s.fellBehindAtS.candidate), '', '']);
-  return rows;
+/** The cells of one row: verdict, figure, base, candidate, delta, limit. */
+export function verdictCells(f: JudgedFigure): string[] {
+  return [
+    verdictLabel(f),
+    figureName(f),
+    shown(f, f.base),
+    shown(f, f.candidate),
+    signed(f.delta, f.deltaUnit),
+    f.limit,
+  ];
 }
 
-function verdictLine(c: Comparison): string {
-  const regressed = c.steps.filter((s) => s.verdict.verdict === 'regressed').map((s) => s.step);
-  const limit = `${(100 * c.maxRegression).toFixed(1)}%`;
-  return regressed.length > 0
-    ? `REGRESSED beyond ${limit}: ${regressed.join(', ')}`
-    : `no regression beyond ${limit}`;
+/** The column headers of `verdictCells`. */
+export const VERDICT_HEADER = ['verdict', 'figure', 'base', 'candidate', 'delta', 'limit'];
+
+/** The banner lines: mismatches compared anyway (first), then notes. */
+export function bannerLines(c: Comparison): string[] {
+  const out: string[] = [];
+  for (const m of c.mismatch) out.push(`MISMATCH (compared anyway: --allow-mismatch): ${m}`);
+  for (const n of c.notes) out.push(`note: ${n}`);
+  return out;
 }
 
-const HEADER = ['', 'base', 'candidate', 'delta', 'relative'];
+/** One line: what regressed, or that nothing did. */
+export function verdictLine(c: Comparison): string {
+  return c.regressed
+    ? `REGRESSED: ${c.regressions.join(', ')}`
+    : `no regression in ${c.figures.length} judged figures`;
+}
+
+function who(c: Comparison, which: 'base' | 'candidate'): string {
+  const r = c[which];
+  return `${which} ${r.dir} (${r.profile}, ${r.startedAt}, ${r.target}, ${r.engine}, ${r.latencyModel})`;
+}
 
 /** Plain-text comparison for the terminal. */
 export function renderCompareText(c: Comparison): string {
-  const out = [
-    `compare: base ${c.base.profile} (${c.base.startedAt}, ${c.base.target}) vs candidate ${c.candidate.profile} (${c.candidate.startedAt}, ${c.candidate.target})`,
-    `method: ${c.method}; alpha ${c.alpha}; max regression ${(100 * c.maxRegression).toFixed(1)}%`,
-    '',
-  ];
-  for (const s of c.steps) {
-    out.push(`step ${s.step}: ${s.verdict.verdict} (${s.verdict.reason})`);
-    const rows = [HEADER, ...stepRows(s)];
-    const widths = HEADER.map((_, k) => Math.max(...rows.map((r) => r[k]!.length)));
-    for (const r of rows) {
-      out.push(
-        `  ${r.map((cell, k) => (k === 0 ? cell.padEnd(widths[k]!) : cell.padStart(widths[k]!))).join('  ')}`.trimEnd(),
-      );
-    }
-    out.push('');
+  const out = [...bannerLines(c)];
+  if (out.length > 0) out.push('');
+  out.push(`compare: ${who(c, 'base')}`, `     vs: ${who(c, 'candidate')}`, verdictLine(c), '');
+  const rows = [VERDICT_HEADER, ...c.figures.map(verdictCells)];
+  const widths = VERDICT_HEADER.map((_, k) => Math.max(...rows.map((r) => r[k]!.length)));
+  for (const r of rows) {
+    out.push(
+      r
+        .map((cell, k) => (k >= 2 && k <= 4 ? cell.padStart(widths[k]!) : cell.padEnd(widths[k]!)))
+        .join('  ')
+        .trimEnd(),
+    );
   }
-  out.push(`dropped arrivals: ${num(c.droppedPct.base, '%')} -> ${num(c.droppedPct.candidate, '%')}`);
-  out.push(verdictLine(c));
+  const why = c.figures.filter((f) => f.verdict === 'regressed');
+  if (why.length > 0) {
+    out.push('', 'why:');
+    for (const f of why) out.push(`  ${figureName(f)}: ${f.detail}`);
+  }
+  out.push('', `latency method: ${c.method}; alpha ${c.thresholds.alpha}`, verdictLine(c));
   return `${out.join('\n')}\n`;
 }
 
-/** Markdown comparison (a section with one table per step). */
+/** Markdown comparison: a section for a CI job summary (`$GITHUB_STEP_SUMMARY`). */
 export function renderCompareMarkdown(c: Comparison): string {
   const e = escapeMarkdownCell;
-  const out = [
+  const out: string[] = [];
+  for (const line of bannerLines(c)) out.push(`> **${e(line)}**`, '>');
+  if (out.length > 0) out.splice(out.length - 1, 1, '');
+  out.push(
     `### stampede compare: ${e(c.base.profile)} vs ${e(c.candidate.profile)}`,
     '',
-    `**${e(verdictLine(c))}.** Base ${e(c.base.startedAt)} (${e(c.base.target)}), candidate ${e(c.candidate.startedAt)} (${e(c.candidate.target)}).`,
+    `**${e(verdictLine(c))}.** Base \`${e(c.base.dir)}\` (${e(c.base.startedAt)}), candidate \`${e(c.candidate.dir)}\` (${e(c.candidate.startedAt)}).`,
     '',
-    `Method: ${e(c.method)}; alpha ${c.alpha}.`,
-    '',
-  ];
-  for (const s of c.steps) {
-    const mark = s.verdict.verdict === 'regressed' ? '❌' : s.verdict.verdict === 'improved' ? '✅' : '➖';
-    out.push(`#### ${mark} ${e(s.step)}: ${e(s.verdict.verdict)}`, '', e(s.verdict.reason), '');
-    out.push('| | base | candidate | delta | relative |', '| --- | ---: | ---: | ---: | ---: |');
-    for (const r of stepRows(s)) out.push(`| ${r.map(e).join(' | ')} |`);
-    out.push('');
+    '| | figure | base | candidate | delta | limit | detail |',
+    '| --- | --- | ---: | ---: | ---: | ---: | --- |',
+  );
+  for (const f of c.figures) {
+    const mark =
+      f.verdict === 'regressed' ? '❌' : f.verdict === 'improved' ? '✅' : f.verdict === 'ok' ? '✔️' : '➖';
+    const [label, ...cells] = verdictCells(f);
+    out.push(`| ${mark} ${e(label!)} | ${cells.map(e).join(' | ')} | ${e(f.detail)} |`);
   }
-  out.push(`Dropped arrivals: ${num(c.droppedPct.base, '%')} → ${num(c.droppedPct.candidate, '%')}.`, '');
+  out.push('', `Latency method: ${e(c.method)}; alpha ${c.thresholds.alpha}.`, '');
   return out.join('\n');
 }

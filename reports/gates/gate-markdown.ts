@@ -3,7 +3,7 @@
  * `gates.md` and GitHub's job summary (`$GITHUB_STEP_SUMMARY`).
  */
 import type { GateResult, Summary } from '../run-dir/summary.js';
-import { formatGateValue } from './gate-evaluator.js';
+import { formatGateValue, formatMeasured } from './gate-evaluator.js';
 
 /** Escapes text for a Markdown table cell: pipes, backticks, angle brackets, newlines. */
 export function escapeMarkdownCell(text: string): string {
@@ -36,7 +36,7 @@ export function renderGateMarkdown(results: readonly GateResult[], summary: Summ
   lines.push('| | Gate | Measured | Threshold | Detail |', '| --- | --- | ---: | ---: | --- |');
   for (const r of results) {
     const mark = r.pass ? '✅ pass' : '❌ **fail**';
-    const measured = r.actual === null ? 'no data' : formatGateValue(r.actual, r.unit);
+    const measured = formatMeasured(r);
     lines.push(
       `| ${mark} | \`${r.expr.replace(/`/g, "'").replace(/\|/g, '\\|')}\` | ${escapeMarkdownCell(measured)} | ` +
         `${escapeMarkdownCell(formatGateValue(r.threshold, r.unit))} | ${escapeMarkdownCell(r.message)} |`,

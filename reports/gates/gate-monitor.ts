@@ -14,7 +14,7 @@
  * data" does fail the gate, in `evaluateGate`.)
  */
 import type { GateResult } from '../run-dir/summary.js';
-import type { Gate } from './gate.js';
+import { type Gate, selectsSteps } from './gate.js';
 import { evaluateGate } from './gate-evaluator.js';
 import type { GateFigures } from './gate-figures.js';
 
@@ -39,13 +39,13 @@ interface Watched {
 /** Failing evaluations of a gate over the steps that have data (none: not failing). */
 function failingResult(gate: Gate, figures: GateFigures): GateResult | null {
   const perStep =
-    gate.step === '*' && gate.statistic.kind !== 'dropped'
+    gate.step === '*' && selectsSteps(gate.statistic)
       ? figures.steps.map((s) => evaluateGate({ ...gate, step: s.name }, figures))
       : [evaluateGate(gate, figures)];
   const failing = perStep.filter((r) => !r.pass && r.actual !== null);
   if (failing.length === 0) return null;
   // For `*`, report the whole-gate view over the steps with data (worst step first).
-  if (gate.step === '*' && gate.statistic.kind !== 'dropped') {
+  if (gate.step === '*' && selectsSteps(gate.statistic)) {
     const withData = figures.steps.filter((_, i) => perStep[i]?.actual !== null);
     return evaluateGate(gate, { ...figures, steps: withData });
   }

@@ -6,12 +6,16 @@
  *
  * ```
  * gate        = selector statistic op value [ "abort-on-fail" [ "after" duration ] ]
- * selector    = "*" | step-name                 ; "*": every step must satisfy the gate
- * step-name   = 1*( ALPHA / DIGIT / "-" / "_" / "." )
- * statistic   = [ "service." ] latency-stat      ; latency from the intended send time by default,
- *             | "error-rate"                    ;   service time with the prefix
+ * selector    = "*" | name                      ; "*": every step (flow, take-down) must satisfy it
+ *             | "takedown"                      ; every take-down (drain only)
+ * name        = 1*( ALPHA / DIGIT / "-" / "_" / "." )   ; a step, a flow or a take-down
+ * statistic   = [ source ] latency-stat          ; latency from the intended send time by default
+ *             | "error-rate"
  *             | "rate(" class ")" | "count(" class ")"
- *             | "rps" | "dropped"
+ *             | "rps" | "dropped" | "goodput"
+ *             | [ "fell-behind" ] "onset"       ; "reset-request onset > 180/s"
+ *             | "drain"                         ; "takedown drain < 10m"
+ * source      = "service." | "user-wait." | "user-wait "   ; "login user-wait p99 < 2s" works too
  * latency-stat= "p" number                      ; a percentile in (0, 100]: p50, p99, p99.99
  *             | "max" | "mean" | "min"
  * class       = one of OUTCOME_CLASSES           ; ok 4xx 429 5xx 503 timeout connect reset ...
@@ -21,18 +25,24 @@
  * duration    = 1*( number ( "ms" | "s" | "m" | "h" ) )   ; 30s, 1m30s, 500ms
  * ```
  *
- * Units by statistic: latency `ms` `s` `us`; error-rate and rate() `%`; rps `/s`; count() none;
- * dropped none (a count of arrivals) or `%` (a share of arrivals). `dropped` counts the whole
- * run's arrivals, so its selector must be `*`. A unit that does not fit the statistic is an error.
+ * Units by statistic: latency, service and user wait `ms` `s` `us`; error-rate and rate() `%`;
+ * rps, goodput and onset `/s`; count() none; dropped none (a count of arrivals) or `%` (a share
+ * of arrivals); drain `ms` `s` `m` `h`. A unit that does not fit the statistic is an error.
+ *
+ * Selectors by statistic: latency, error, rps and onset statistics select a step (or `*`);
+ * `goodput` a flow (or `*`); `dropped` the run (`*`), a flow, or a step (the arrivals of the
+ * flows that start with it); `drain` a take-down (an outage's name, `takedown` or `*`).
  */
 import { StampedeError } from '../../harness/errors.js';
 import { isOutcomeClass, OUTCOME_CLASSES, type OutcomeClass } from '../../harness/vocabulary/outcome.js';
 import {
+  EVERY_TAKEDOWN,
   GATE_OPS,
   type Gate,
   type GateStatistic,
   type GateUnit,
   KNOWN_UNITS,
+  type LatencySource,
   statisticName,
 } from './gate.js';
 import { type GateToken, type LexProblem, lexGate } from './gate-lexer.js';
@@ -43,7 +53,11 @@ const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
 const DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
 const SECONDS_PER: Readonly<Record<string, number>> = { ms: 0.001, s: 1, m: 60, h: 3600 };
 const STATISTICS_EXPECTED =
-  'p<percentile>, max, mean, min, service.<one of those>, error-rate, rate(<class>), count(<class>), rps, dropped';
+  'p<percentile>, max, mean, min, service.<one of those>, user-wait.<one of those>, error-rate, rate(<class>), count(<class>), rps, dropped, goodput, onset, drain';
+const PREFIXES: readonly { readonly text: string; readonly source: LatencySource }[] = [
+  { text: 'service.', source: 'service' },
+  { text: 'user-wait.', source: 'user-wait' },
+];
 const OPS_EXPECTED = `an operator: ${GATE_OPS.join(' ')}`;
 
 class GateSyntaxError extends Error {
@@ -71,11 +85,15 @@ function unitsExpected(s: GateStatistic): string {
     case 'rate':
       return 'a number with %';
     case 'rps':
+    case 'goodput':
+    case 'onset':
       return 'a number with /s';
     case 'count':
       return 'a plain number (a count)';
     case 'dropped':
       return 'a plain number (a count) or a number with % (a share of arrivals)';
+    case 'drain':
+      return 'a duration: a number with ms, s, m or h';
   }
 }
 
@@ -90,11 +108,15 @@ function unitFits(s: GateStatistic, unit: GateUnit): boolean {
     case 'rate':
       return unit === '%';
     case 'rps':
+    case 'goodput':
+    case 'onset':
       return unit === '/s';
     case 'count':
       return unit === '';
     case 'dropped':
       return unit === '' || unit === '%';
+    case 'drain':
+      return unit === 'ms' || unit === 's' || unit === 'm' || unit === 'h';
   }
 }
 
@@ -109,9 +131,9 @@ function parseClass(tok: GateToken, prefix: string): OutcomeClass {
 }
 
 function parseStatistic(tok: GateToken): GateStatistic {
-  const service = tok.text.startsWith('service.');
-  const name = service ? tok.text.slice('service.'.length) : tok.text;
-  const source = service ? 'service' : 'latency';
+  const prefix = PREFIXES.find((x) => tok.text.startsWith(x.text));
+  const name = prefix ? tok.text.slice(prefix.text.length) : tok.text;
+  const source: LatencySource = prefix?.source ?? 'latency';
   if (name === 'max' || name === 'mean' || name === 'min') return { kind: name, source };
   if (/^p/.test(name) && name !== 'p') {
     const p = Number(name.slice(1));
@@ -125,15 +147,24 @@ function parseStatistic(tok: GateToken): GateStatistic {
     return { kind: 'percentile', source, p };
   }
   let stat: GateStatistic;
-  if (name === 'error-rate' || name === 'rps' || name === 'dropped') stat = { kind: name };
+  if (
+    name === 'error-rate' ||
+    name === 'rps' ||
+    name === 'dropped' ||
+    name === 'goodput' ||
+    name === 'onset' ||
+    name === 'drain'
+  )
+    stat = { kind: name };
   else if (name.startsWith('rate(')) stat = { kind: 'rate', outcome: parseClass(tok, 'rate(') };
   else if (name.startsWith('count(')) stat = { kind: 'count', outcome: parseClass(tok, 'count(') };
   else return fail(`bad statistic "${tok.text}"`, tok.column, STATISTICS_EXPECTED);
-  if (service) {
+  if (prefix) {
+    const p = prefix.text;
     fail(
-      `"service." does not apply to ${name} in "${tok.text}"`,
+      `"${p}" does not apply to ${name} in "${tok.text}"`,
       tok.column,
-      'service.p<percentile>, service.max, service.mean or service.min',
+      `${p}p<percentile>, ${p}max, ${p}mean or ${p}min`,
     );
   }
   return stat;
@@ -165,7 +196,33 @@ function parseDurationS(tok: GateToken): number {
   return Math.round(s * 1e6) / 1e6;
 }
 
-function parseTokens(expr: string, tokens: readonly GateToken[], source: string): Gate {
+/**
+ * The two-word spellings `user-wait p99` and `fell-behind onset` as the one word the grammar
+ * reads (`user-wait.p99`, `onset`); columns stay those of the first word.
+ */
+function joinTwoWordStatistics(tokens: readonly GateToken[]): GateToken[] {
+  const out = [...tokens];
+  const first = out[1];
+  const second = out[2];
+  if (first?.kind !== 'word' || second?.kind !== 'word') return out;
+  if (first.text === 'user-wait') out.splice(1, 2, { ...first, text: `user-wait.${second.text}` });
+  else if (first.text === 'fell-behind' && second.text === 'onset')
+    out.splice(1, 2, { ...first, text: 'onset' });
+  return out;
+}
+
+function checkSelector(selector: GateToken, statistic: GateStatistic): void {
+  if (selector.text === EVERY_TAKEDOWN && statistic.kind !== 'drain') {
+    fail(
+      `"${EVERY_TAKEDOWN}" selects take-downs, not ${statisticName(statistic)}`,
+      selector.column,
+      `"${EVERY_TAKEDOWN} drain < <duration>", or a step name or * for ${statisticName(statistic)}`,
+    );
+  }
+}
+
+function parseTokens(expr: string, lexed: readonly GateToken[], source: string): Gate {
+  const tokens = joinTwoWordStatistics(lexed);
   const end = expr.length + 1;
   const at = (i: number, expected: string, what: string): GateToken => {
     const tok = tokens[i];
@@ -187,13 +244,7 @@ function parseTokens(expr: string, tokens: readonly GateToken[], source: string)
   }
   const statTok = at(1, STATISTICS_EXPECTED, 'statistic');
   const statistic = parseStatistic(statTok);
-  if (statistic.kind === 'dropped' && selector.text !== '*') {
-    fail(
-      `step "${selector.text}" cannot select dropped`,
-      selector.column,
-      '"* dropped ...": dropped counts the whole run\'s arrivals',
-    );
-  }
+  checkSelector(selector, statistic);
   const opTok = at(2, OPS_EXPECTED, 'operator');
   if (opTok.kind !== 'op') fail(`expected an operator, got "${opTok.text}"`, opTok.column, OPS_EXPECTED);
   const valueTok = at(3, unitsExpected(statistic), 'value');
@@ -277,16 +328,4 @@ export function parseGates(exprs: readonly string[], source = '--gate'): Gate[] 
   return gates;
 }
 
-/**
- * Checks that every gate names a step of the run (or `*`), so a typo fails before the first
- * request instead of as "no data" at the end.
- */
-export function checkGateSteps(gates: readonly Gate[], steps: readonly string[]): void {
-  for (const g of gates) {
-    if (g.step === '*' || steps.includes(g.step)) continue;
-    throw new StampedeError(
-      'E_GATE',
-      `${g.source} "${g.expr}": unknown step "${g.step}" at column 1 (expected * or one of ${steps.join(' ')})`,
-    );
-  }
-}
+export { checkGateSteps, type GateNames } from './gate-selectors.js';

@@ -6,7 +6,7 @@
 import { StampedeError } from '../../harness/errors.js';
 import { readRunDir } from '../run-dir/read-run-dir.js';
 import type { GateResult } from '../run-dir/summary.js';
-import { evaluateGates } from './gate-evaluator.js';
+import { evaluateGates, type GateEvaluationOptions } from './gate-evaluator.js';
 import { parseGates } from './gate-parser.js';
 import { renderGateTable } from './gate-table.js';
 import { writeGateReports } from './write-gate-reports.js';
@@ -23,8 +23,13 @@ export interface GateRunOutcome {
  * Parses `exprs` (or the run's recorded gates), evaluates them over `dir`, writes junit.xml,
  * gates.md, summary.json's `gates` and the GitHub step summary. Throws `E_GATE` on a bad gate
  * (before anything is written), `E_RUN_DIR` on a bad directory, `E_USAGE` when there is no gate.
+ * An invalid run fails every gate unless `opts.allowInvalid`.
  */
-export async function gateRunDir(dir: string, exprs: readonly string[]): Promise<GateRunOutcome> {
+export async function gateRunDir(
+  dir: string,
+  exprs: readonly string[],
+  opts: GateEvaluationOptions = {},
+): Promise<GateRunOutcome> {
   const run = await readRunDir(dir);
   const recorded = run.summary.gates?.map((g) => g.expr) ?? [];
   const source = exprs.length > 0 ? '--gate' : `${dir}/summary.json gates`;
@@ -36,7 +41,7 @@ export async function gateRunDir(dir: string, exprs: readonly string[]): Promise
     );
   }
   const gates = parseGates(chosen, source);
-  const results = evaluateGates(gates, run);
+  const results = evaluateGates(gates, run, opts);
   await writeGateReports(dir, results, run.summary);
   return { results, table: renderGateTable(results), failed: results.filter((r) => !r.pass).length };
 }

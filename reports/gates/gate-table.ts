@@ -3,7 +3,7 @@
  * the eye finds the failures, then the measured value against the threshold.
  */
 import type { GateResult } from '../run-dir/summary.js';
-import { formatGateValue } from './gate-evaluator.js';
+import { formatGateValue, formatMeasured } from './gate-evaluator.js';
 
 /** Renders the results as an aligned table followed by a verdict line. */
 export function renderGateTable(results: readonly GateResult[]): string {
@@ -11,7 +11,7 @@ export function renderGateTable(results: readonly GateResult[]): string {
   const rows = results.map((r) => [
     r.pass ? 'PASS' : 'FAIL',
     r.expr,
-    r.actual === null ? 'no data' : formatGateValue(r.actual, r.unit),
+    formatMeasured(r),
     formatGateValue(r.threshold, r.unit),
     r.message,
   ]);

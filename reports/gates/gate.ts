@@ -11,12 +11,15 @@ export const GATE_OPS = ['<=', '>=', '==', '!=', '<', '>'] as const;
 /** A comparison operator of a gate. */
 export type GateOp = (typeof GATE_OPS)[number];
 
-/** Which latency a latency statistic reads: from the intended send time, or the service time. */
-export type LatencySource = 'latency' | 'service';
+/**
+ * Which histogram a latency statistic reads: latency from the intended send time, the service
+ * time (`service.`), or the user wait from a step's first attempt to its final outcome (`user-wait.`).
+ */
+export type LatencySource = 'latency' | 'service' | 'user-wait';
 
 /** The statistic a gate measures, one case per family of the grammar. */
 export type GateStatistic =
-  /** A percentile in (0, 100] of a step's latency or service time. */
+  /** A percentile in (0, 100] of a step's latency, service time or user wait. */
   | { readonly kind: 'percentile'; readonly source: LatencySource; readonly p: number }
   | { readonly kind: 'max' | 'mean' | 'min'; readonly source: LatencySource }
   /** Share of completed requests whose outcome is not `ok`. */
@@ -27,11 +30,20 @@ export type GateStatistic =
   | { readonly kind: 'count'; readonly outcome: OutcomeClass }
   /** Completed `ok` requests per second of the run. */
   | { readonly kind: 'rps' }
-  /** Arrivals turned away by the in-flight cap: a count, or a share of arrivals with `%`. */
-  | { readonly kind: 'dropped' };
+  /**
+   * Arrivals turned away by the in-flight cap: a count, or a share of arrivals with `%`; of the
+   * run (`*`), of one flow, or of the flows that start with one step.
+   */
+  | { readonly kind: 'dropped' }
+  /** Sessions of a flow that succeeded end to end, per second of the run. */
+  | { readonly kind: 'goodput' }
+  /** Offered rate of new requests at which a step fell behind (above every rate if it never did). */
+  | { readonly kind: 'onset' }
+  /** Seconds after a take-down's end until backlog and latency were back to baseline. */
+  | { readonly kind: 'drain' };
 
 /** Units a gate's value may carry; `''` is a plain count. */
-export type GateUnit = 'ms' | 's' | 'us' | '%' | '/s' | '';
+export type GateUnit = 'ms' | 's' | 'us' | 'm' | 'h' | '%' | '/s' | '';
 
 /** The units each family accepts (the first is the one named in messages as the default). */
 export const LATENCY_UNITS: readonly GateUnit[] = ['ms', 's', 'us'];
@@ -43,8 +55,19 @@ export const MICROS_PER_UNIT: Readonly<Record<'ms' | 's' | 'us', number>> = {
   us: 1,
 };
 
+/** Seconds per duration unit (take-down drain). */
+export const SECONDS_PER_UNIT: Readonly<Record<'ms' | 's' | 'm' | 'h', number>> = {
+  ms: 0.001,
+  s: 1,
+  m: 60,
+  h: 3600,
+};
+
 /** Every unit the lexer knows, longest first so `ms` is not read as `m` + `s`. */
-export const KNOWN_UNITS: readonly GateUnit[] = ['ms', 'us', '/s', 's', '%'];
+export const KNOWN_UNITS: readonly GateUnit[] = ['ms', 'us', '/s', 's', 'm', 'h', '%'];
+
+/** The selector `takedown`: every take-down of the run, as `*` is every step. */
+export const EVERY_TAKEDOWN = 'takedown';
 
 /** One gate, parsed and ready to evaluate. */
 export interface Gate {
@@ -65,15 +88,25 @@ export interface Gate {
   readonly abortAfterS: number;
 }
 
+/** Whether a statistic is measured per step (`*` = every step); else per flow, take-down or run. */
+export function selectsSteps(s: GateStatistic): boolean {
+  return s.kind !== 'dropped' && s.kind !== 'goodput' && s.kind !== 'drain';
+}
+
+/** The prefix of a latency statistic as written: none, `service.` or `user-wait.`. */
+export function sourcePrefix(source: LatencySource): string {
+  return source === 'latency' ? '' : `${source}.`;
+}
+
 /** The statistic's name as written in the grammar, for messages and tables. */
 export function statisticName(s: GateStatistic): string {
   switch (s.kind) {
     case 'percentile':
-      return `${s.source === 'service' ? 'service.' : ''}p${s.p}`;
+      return `${sourcePrefix(s.source)}p${s.p}`;
     case 'max':
     case 'mean':
     case 'min':
-      return `${s.source === 'service' ? 'service.' : ''}${s.kind}`;
+      return `${sourcePrefix(s.source)}${s.kind}`;
     case 'rate':
       return `rate(${s.outcome})`;
     case 'count':

@@ -5,7 +5,7 @@
  * reporters, Azure DevOps): counts on the suite, `classname` + `name` on each case.
  */
 import type { GateResult, Summary } from '../run-dir/summary.js';
-import { formatGateValue } from './gate-evaluator.js';
+import { formatGateValue, formatMeasured } from './gate-evaluator.js';
 
 // XML 1.0 forbids most control characters even when escaped; a step name or message must not
 // make the whole file unreadable to CI.
@@ -30,7 +30,7 @@ function junitTimestamp(iso: string): string {
 
 /** The measured value against the threshold, for a failure's body. */
 export function measuredVsThreshold(r: GateResult): string {
-  const measured = r.actual === null ? 'no data' : formatGateValue(r.actual, r.unit);
+  const measured = formatMeasured(r);
   return `measured ${measured}, threshold ${formatGateValue(r.threshold, r.unit)}`;
 }
 

@@ -16,9 +16,21 @@ export type LatencyModel =
   /** `stampede simulate`: intended-time latency against the reference model in virtual time. */
   | 'simulated';
 
+/** Which profile a run ran: `hash` over the whole resolved profile, `trafficHash` over its traffic. */
+export interface RunProfile {
+  readonly name: string;
+  readonly file: string;
+  readonly hash: string;
+  /**
+   * Hash of the traffic-defining fields only (harness/profile/traffic-hash.ts: no name,
+   * description, file, seed, gates or target capacity); absent in older directories and imports.
+   */
+  readonly trafficHash?: string;
+}
+
 /** meta.json: what a run directory knows before its first interval. */
 export interface RunMeta {
-  readonly profile: { readonly name: string; readonly file: string; readonly hash: string };
+  readonly profile: RunProfile;
   /** Target name (`reference`, `http:<file>`, `module:<path>`, `k6-import`). */
   readonly target: string;
   /** Engine (`undici`, `autocannon`, `k6`). */

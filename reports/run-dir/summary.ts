@@ -6,7 +6,7 @@
  * `summary-v1-adapter.ts` into this shape, with the figures version 1 never recorded as null.
  */
 import type { MailSummary } from './mail-summary.js';
-import type { LatencyModel } from './run-meta.js';
+import type { LatencyModel, RunProfile } from './run-meta.js';
 
 /** The version this build writes (and, with 1, reads). */
 export const SUMMARY_SCHEMA_VERSION = 2;
@@ -191,7 +191,7 @@ export interface GateResult {
 /** summary.json (schema: summary.schema.json). */
 export interface Summary {
   readonly schemaVersion: typeof SUMMARY_SCHEMA_VERSION;
-  readonly profile: { readonly name: string; readonly file: string; readonly hash: string };
+  readonly profile: RunProfile;
   readonly target: string;
   readonly engine: string;
   readonly latencyModel: LatencyModel;

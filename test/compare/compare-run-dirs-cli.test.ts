@@ -1,50 +1,20 @@
+/**
+ * `stampede compare` over frozen version-1 run directories (test/fixtures/run-dir-v1) and its
+ * flags: v1 runs have no traffic hash, so their whole-profile hashes are compared and the banner
+ * says so; their latency is judged over every answer (v1 kept no ok-only latency); a bad limit
+ * flag is one line and exit 2.
+ */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compareRunDirs } from '../../reports/compare/compare-run-dirs.js';
-import { seededRequests, writeFixtureRun } from '../merge/run-dir-fixture.js';
+import { COMPARE_DEFAULTS, thresholdsFromFlags } from '../../reports/compare/compare-thresholds.js';
 
 const run = promisify(execFile);
-const T0 = 1_700_000_000_000;
 const CLI = join(process.cwd(), 'bin/stampede.js');
-
-let root: string;
-let base: string;
-let same: string;
-let slower: string;
-
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'stampede-compare-'));
-  base = join(root, 'base');
-  same = join(root, 'same');
-  slower = join(root, 'slower');
-  await writeFixtureRun({
-    dir: base,
-    t0Ms: T0,
-    intervals: 5,
-    requests: seededRequests(1, 5, 300, [20, 200]),
-  });
-  await writeFixtureRun({
-    dir: same,
-    t0Ms: T0,
-    intervals: 5,
-    requests: seededRequests(2, 5, 300, [20, 200]),
-  });
-  // The candidate's reset-confirm step is 30 % slower; login is unchanged.
-  await writeFixtureRun({
-    dir: slower,
-    t0Ms: T0,
-    intervals: 5,
-    requests: seededRequests(3, 5, 300, [20, 260]),
-  });
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const V1 = join(process.cwd(), 'test/fixtures/run-dir-v1');
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -56,66 +26,59 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
   }
 }
 
-describe('compareRunDirs over real run directories', () => {
-  it('finds the slower reset step regressed and login unchanged', async () => {
-    const out = await compareRunDirs(base, slower, 0.1, 'text');
-    expect(out.regressed).toBe(true);
-    const byStep = Object.fromEntries(out.comparison.steps.map((s) => [s.step, s.verdict.verdict]));
-    expect(byStep).toEqual({ login: 'no significant change', 'reset-confirm': 'regressed' });
-    expect(out.text).toContain('REGRESSED beyond 10.0%: reset-confirm');
-    expect(out.text).toContain('Mann-Whitney U');
-    const p99 = out.comparison.steps[1]!.latencyMs['p99']!;
-    expect(p99.relative!).toBeGreaterThan(0.15);
+describe('compare over version-1 run directories', () => {
+  it('compares two shards of one v1 run by their whole-profile hash, and says so', async () => {
+    const out = await compareRunDirs(join(V1, 'shard-1'), join(V1, 'shard-2'));
+    expect(out.comparison.notes[0]).toBe(
+      'base and candidate have no traffic hash (written before it existed): profiles compared by their whole-profile hash, in which name, description and seed count',
+    );
+    expect(out.comparison.mismatch).toEqual([]);
+    const figures = out.comparison.figures.map((f) => `${f.subject} ${f.figure}`);
+    expect(figures).toContain('login latency (all answers: a version-1 run)');
+    // Version 1 recorded neither flows nor user wait: no goodput per flow, no user-wait row.
+    expect(figures.some((f) => f.endsWith('user wait'))).toBe(false);
+    expect(out.comparison.figures.find((f) => f.subject === 'run' && f.figure === 'goodput')!.verdict).toBe(
+      'no data',
+    );
   });
 
-  it('finds no regression between two runs of one distribution', async () => {
-    const out = await compareRunDirs(base, same, 0.1, 'json');
-    expect(out.regressed).toBe(false);
-    expect(JSON.parse(out.text).steps).toHaveLength(2);
-  });
-
-  it('renders a self-contained HTML page with the data escaped', async () => {
-    const out = await compareRunDirs(base, slower, 0.1, 'html');
-    expect(out.text).not.toMatch(/<script[^>]+src=/);
-    expect(out.text).not.toContain('cdn');
-    expect(out.text).toContain('uPlot');
-    expect(out.text).toContain('id="compare-data"');
-    expect((await compareRunDirs(base, slower, 0.1, 'md')).text).toContain(
-      '#### ❌ reset-confirm: regressed',
+  it('refuses v1 runs of different profiles', async () => {
+    await expect(compareRunDirs(join(V1, 'synthetic'), join(V1, 'shard-1'))).rejects.toThrow(
+      /different profiles \(whole-profile hash\)/,
     );
   });
 });
 
+describe('compare limit flags', () => {
+  it('parses every limit with its unit, defaults for the rest', () => {
+    const t = thresholdsFromFlags({
+      'max-error-increase': '0.5pt',
+      'max-goodput-drop': '3%',
+      'min-shift': '1s',
+      alpha: '0.05',
+    });
+    expect(t).toEqual({
+      ...COMPARE_DEFAULTS,
+      maxErrorIncrease: 0.5,
+      maxGoodputDrop: 0.03,
+      minShiftMs: 1000,
+      alpha: 0.05,
+    });
+  });
+});
+
 describe.skipIf(!existsSync(join(process.cwd(), 'dist/harness/cli/main.js')))('the compiled CLI', () => {
-  it('compare exits 1 on a regression and writes --out', async () => {
-    const file = join(root, 'cmp.md');
-    const r = await cli(['compare', base, slower, '--format', 'md', '--out', file]);
-    expect(r.code).toBe(1);
-    expect(await readFile(file, 'utf8')).toContain('reset-confirm');
-    expect((await cli(['compare', base, same])).code).toBe(0);
-    const bad = await cli(['compare', base, same, '--max-regression', 'ten']);
+  it('a bad limit is one line naming the flag, exit 2', async () => {
+    const a = join(V1, 'shard-1');
+    const b = join(V1, 'shard-2');
+    const bad = await cli(['compare', a, b, '--max-regression', 'ten']);
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim()).toBe('stampede: --max-regression: "ten" is not a percentage such as 10%');
-  });
-
-  it('gate exits 1 on a failed gate with reports written, 2 on a bad gate', async () => {
-    const r = await cli(['gate', slower, '--gate', 'login p99 < 10s', '--gate', 'reset-confirm p50 < 1ms']);
-    expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^FAIL {2}reset-confirm p50 < 1ms/m);
-    expect(await readFile(join(slower, 'junit.xml'), 'utf8')).toContain('failures="1"');
-    // Without --gate, the gates recorded in summary.json are evaluated again.
-    expect((await cli(['gate', slower])).code).toBe(1);
-    const bad = await cli(['gate', slower, '--gate', 'reset-confirm p99 < 25Oms']);
-    expect(bad.code).toBe(2);
-    expect(bad.stderr.trim()).toBe(
-      'stampede: --gate "reset-confirm p99 < 25Oms": bad value "25Oms" at column 21 (expected a number with a unit: ms, s, us)',
+    const alpha = await cli(['compare', a, b, '--alpha', '2']);
+    expect(alpha.code).toBe(2);
+    expect(alpha.stderr.trim()).toBe(
+      'stampede: --alpha: "2" is not a significance level in (0, 1) such as 0.01',
     );
-  });
-
-  it('merge refuses two whole-stream runs with one line and exit 2', async () => {
-    const r = await cli(['merge', base, same, '--out', join(root, 'm')]);
-    expect(r.code).toBe(2);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toContain('covers the whole arrival stream');
+    expect((await cli(['compare', a, b, '--max-error-increase', '2'])).code).toBe(0);
   });
 });

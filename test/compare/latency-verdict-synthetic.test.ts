@@ -1,6 +1,6 @@
 import type { Histogram } from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ALPHA, judgeLatency } from '../../reports/compare/latency-verdict.js';
+import { judgeLatency } from '../../reports/compare/latency-verdict.js';
 import { erfc, hodgesLehmannRelativeShift, mannWhitney } from '../../reports/compare/mann-whitney.js';
 import { aggregateHistogram } from '../../reports/recorder/histogram-factory.js';
 
@@ -28,7 +28,7 @@ function latencies(seed: number, n: number, scale = 1): Histogram {
   return h;
 }
 
-const opts = { maxRegression: 0.1, alpha: DEFAULT_ALPHA };
+const opts = { maxRegression: 0.1, alpha: 0.01, minShiftMs: 2 };
 
 describe('Mann-Whitney U over histograms', () => {
   it('erfc matches known values', () => {
@@ -82,7 +82,33 @@ describe('judgeLatency', () => {
     const v = judgeLatency(latencies(7, 50_000), latencies(8, 50_000, 1.03), opts);
     expect(v.test.p).toBeLessThan(0.01);
     expect(v.verdict).toBe('no significant change');
-    expect(v.reason).toContain('significant but within 10.0%');
+    expect(v.reason).toContain('significant, but not beyond 10.0% and 2ms');
+  });
+
+  it('does not call a 50 % slowdown of a 1 ms answer a regression: below the 2 ms minimum shift', () => {
+    // 20 ms log-normal scaled by 0.05 -> median 1 ms; x1.5 -> a shift of 0.5 ms (< 2 ms) at p99
+    // 1 ms * e^(0.5 * 2.326) = 3.2 ms -> 4.8 ms, a 1.6 ms rise (< 2 ms).
+    const v = judgeLatency(latencies(11, 5000, 0.05), latencies(12, 5000, 0.075), opts);
+    expect(v.test.p).toBeLessThan(0.01);
+    expect(v.shift).toBeGreaterThan(0.4);
+    expect(v.shiftMs).toBeLessThan(2);
+    expect(v.verdict).toBe('no significant change');
+  });
+
+  it('vetoes a shift that one interval carries: the median of the interval p50s did not move', () => {
+    const base = latencies(21, 3000);
+    const candidate = latencies(22, 3000, 1.3);
+    const steady = { p50: [20, 20, 20, 20, 20], p99: [64, 64, 64, 64, 64] };
+    // Candidate: one slow interval (p50 80 ms), four as before: median of p50s 20 -> +0 %.
+    const oneBurst = { p50: [20, 20, 80, 20, 20], p99: [64, 64, 300, 64, 64] };
+    expect(judgeLatency(base, candidate, opts, { base: steady, candidate: oneBurst }).verdict).toBe(
+      'no significant change',
+    );
+    // Every interval 30 % slower: median of p50s 20 -> 26 ms, +30 % > 10 %.
+    const everywhere = { p50: [26, 26, 26, 26, 26], p99: [83, 83, 83, 83, 83] };
+    expect(judgeLatency(base, candidate, opts, { base: steady, candidate: everywhere }).verdict).toBe(
+      'regressed',
+    );
   });
 
   it('says no data when one side is empty', () => {

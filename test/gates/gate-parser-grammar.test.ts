@@ -41,6 +41,24 @@ describe('parseGate accepts the grammar', () => {
     ['login rps >= 100/s', { statistic: { kind: 'rps' }, threshold: 100, unit: '/s' }],
     ['* dropped == 0', { statistic: { kind: 'dropped' }, unit: '' }],
     ['* dropped < 0.5%', { statistic: { kind: 'dropped' }, unit: '%', threshold: 0.5 }],
+    ['login dropped < 1%', { step: 'login', statistic: { kind: 'dropped' }, unit: '%', threshold: 1 }],
+    ['forced-reset goodput >= 50/s', { step: 'forced-reset', statistic: { kind: 'goodput' }, unit: '/s' }],
+    [
+      'login user-wait.p99 < 2s',
+      { statistic: { kind: 'percentile', source: 'user-wait', p: 99 }, unit: 's' },
+    ],
+    [
+      'login user-wait p99 < 2s',
+      { expr: 'login user-wait p99 < 2s', statistic: { kind: 'percentile', source: 'user-wait', p: 99 } },
+    ],
+    ['login user-wait max < 5s', { statistic: { kind: 'max', source: 'user-wait' } }],
+    [
+      'reset-request onset > 180/s',
+      { step: 'reset-request', statistic: { kind: 'onset' }, op: '>', threshold: 180, unit: '/s' },
+    ],
+    ['reset-request fell-behind onset > 180/s', { statistic: { kind: 'onset' }, threshold: 180 }],
+    ['takedown drain < 10m', { step: 'takedown', statistic: { kind: 'drain' }, threshold: 10, unit: 'm' }],
+    ['blip drain <= 90s', { step: 'blip', statistic: { kind: 'drain' }, unit: 's' }],
     ['login p99<250ms', { op: '<', threshold: 250 }],
     ['login p99 != 0ms', { op: '!=' }],
     ['reset-confirm p99 < 250ms abort-on-fail', { abortOnFail: true, abortAfterS: 0 }],
@@ -78,7 +96,15 @@ describe('parseGate rejects with a located message', () => {
     ['login rate(50x) < 1%', 'unknown outcome class "50x" at column 12'],
     ['login count(503 < 1', 'bad statistic "count(503" at column 7'],
     ['login service.rps > 1/s', '"service." does not apply to rps in "service.rps" at column 7'],
-    ['login dropped < 1%', 'step "login" cannot select dropped at column 1'],
+    ['takedown p99 < 1s', '"takedown" selects take-downs, not p99 at column 1'],
+    [
+      'blip drain < 10',
+      'missing unit in "10" at column 14 (expected a duration: a number with ms, s, m or h)',
+    ],
+    ['login onset > 5', 'missing unit in "5" at column 15 (expected a number with /s)'],
+    ['login goodput > 5%', 'unit "%" does not fit goodput at column 18 (expected a number with /s)'],
+    ['login user-wait.rps > 1/s', '"user-wait." does not apply to rps in "user-wait.rps" at column 7'],
+    ['login p99 < 10m', 'unit "m" does not fit p99 at column 15 (expected a number with a unit: ms, s, us)'],
     ['login p99 < 250ms abort', 'unexpected "abort" at column 19'],
     ['login p99 < 250ms abort-on-fail after', 'missing duration after "after" at column 38'],
     ['login p99 < 250ms abort-on-fail after 10x', 'bad duration "10x" at column 39'],
@@ -129,5 +155,28 @@ describe('parseGates', () => {
       '--gate "reset-confrim p99 < 1ms": unknown step "reset-confrim" at column 1 (expected * or one of login reset-confirm)',
     );
     expect(() => checkGateSteps(gates.slice(1), ['login'])).not.toThrow();
+  });
+
+  it('checks goodput against flows, drain against take-downs, dropped against either', () => {
+    const names = { flows: ['forced-reset', 'login-only'], takedowns: ['blip'] };
+    const steps = ['login', 'reset-request'];
+    const ok = parseGates([
+      'forced-reset goodput > 1/s',
+      'blip drain < 1m',
+      'takedown drain < 1m',
+      'login dropped < 1%',
+      'login-only dropped < 1%',
+    ]);
+    expect(() => checkGateSteps(ok, steps, names)).not.toThrow();
+    expect(
+      errorOf(() => checkGateSteps(parseGates(['forced-rest goodput > 1/s']), steps, names)).message,
+    ).toBe(
+      '--gate "forced-rest goodput > 1/s": unknown flow "forced-rest" at column 1 (expected * or one of forced-reset login-only)',
+    );
+    expect(errorOf(() => checkGateSteps(parseGates(['blop drain < 1m']), steps, names)).message).toContain(
+      'unknown take-down "blop"',
+    );
+    // Without the flow list (an older caller), flow selectors are not checked.
+    expect(() => checkGateSteps(parseGates(['forced-reset goodput > 1/s']), steps)).not.toThrow();
   });
 });

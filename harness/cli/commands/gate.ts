@@ -10,6 +10,7 @@ import { ExitCode } from '../../errors.js';
 interface GateArgs {
   'run-dir': string;
   gate: string[] | undefined;
+  'allow-invalid': boolean;
 }
 
 /** The `gate` subcommand. */
@@ -24,9 +25,16 @@ export const gateCommand: CommandModule<object, GateArgs> = {
         array: true,
         describe:
           'gate expression, e.g. "reset-confirm p99 < 250ms" (default: the gates recorded in the run)',
+      })
+      .option('allow-invalid', {
+        type: 'boolean',
+        default: false,
+        describe: 'judge the gates of a run marked invalid (summary.validity) instead of failing them all',
       }),
   handler: async (argv) => {
-    const outcome = await gateRunDir(argv['run-dir'], argv.gate ?? []);
+    const outcome = await gateRunDir(argv['run-dir'], argv.gate ?? [], {
+      allowInvalid: argv['allow-invalid'],
+    });
     process.stdout.write(outcome.table);
     if (outcome.failed > 0) process.exitCode = ExitCode.gateFailed;
   },
