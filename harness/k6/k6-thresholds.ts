@@ -108,6 +108,8 @@ function stepThreshold(g: Gate, step: string, kind: string): { key: string; expr
     case 'onset':
     case 'drain':
       return `${s.kind} is a stampede analysis figure; k6 has no metric for it`;
+    case 'mail':
+      return 'mail figures come from stampede mail-sink, not from k6: gate them on the import with --profile';
   }
 }
 

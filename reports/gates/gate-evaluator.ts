@@ -24,6 +24,7 @@ import {
   outcomeCount,
   type StepFigures,
 } from './gate-figures.js';
+import { evaluateMailGate } from './mail-gate.js';
 
 /** A measurement of one subject, or why there is none. */
 type Measured = { readonly value: number } | { readonly noData: string };
@@ -155,6 +156,7 @@ export function formatMeasured(r: GateResult): string {
 
 /** Evaluates one gate over the figures (validity aside: see `evaluateGates`). */
 export function evaluateGate(gate: Gate, run: GateFigures): GateResult {
+  if (gate.statistic.kind === 'mail') return evaluateMailGate(gate.statistic.gate, run.mail);
   const base = { expr: gate.expr, threshold: gate.threshold, unit: gate.unit };
   const stat = statisticName(gate.statistic);
   const selected = subjectsOf(gate, run);

@@ -5,8 +5,10 @@
  * fall-behind, take-downs) and validity are optional: figures built without them have no data
  * for those gates.
  */
+
 import type { Histogram } from 'hdr-histogram-js';
 import { OUTCOME_CLASSES, type OutcomeClass } from '../../harness/vocabulary/outcome.js';
+import type { MailSummary } from '../run-dir/mail-summary.js';
 import type { RunData } from '../run-dir/run-data.js';
 import type { Validity } from '../run-dir/summary.js';
 
@@ -53,6 +55,8 @@ export interface GateFigures {
   readonly takedowns?: readonly { readonly name: string; readonly drainS: number | null }[];
   /** Whether the run's figures can be trusted; absent for live figures. */
   readonly validity?: Validity;
+  /** The mail pipeline's figures, when a mail sink ran (summary.json `mail`). */
+  readonly mail?: MailSummary;
 }
 
 /** Completed requests of a step: every outcome class, `ok` included. */
@@ -107,5 +111,6 @@ export function gateFiguresOfRun(run: RunData): GateFigures {
     })),
     takedowns: run.summary.takedowns.map((t) => ({ name: t.name, drainS: t.drainS })),
     validity: run.summary.validity,
+    ...(run.summary.mail ? { mail: run.summary.mail } : {}),
   };
 }

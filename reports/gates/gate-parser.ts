@@ -33,6 +33,7 @@
  * `goodput` a flow (or `*`); `dropped` the run (`*`), a flow, or a step (the arrivals of the
  * flows that start with it); `drain` a take-down (an outage's name, `takedown` or `*`).
  */
+
 import { StampedeError } from '../../harness/errors.js';
 import { isOutcomeClass, OUTCOME_CLASSES, type OutcomeClass } from '../../harness/vocabulary/outcome.js';
 import {
@@ -46,6 +47,7 @@ import {
   statisticName,
 } from './gate.js';
 import { type GateToken, type LexProblem, lexGate } from './gate-lexer.js';
+import { isMailGate, type MailGate, parseMailGate } from './mail-gate.js';
 
 const STEP_NAME = /^[A-Za-z0-9_.-]+$/;
 const NUMBER_THEN_REST = /^(\d+(?:\.\d+)?)(.*)$/;
@@ -94,11 +96,15 @@ function unitsExpected(s: GateStatistic): string {
       return 'a plain number (a count) or a number with % (a share of arrivals)';
     case 'drain':
       return 'a duration: a number with ms, s, m or h';
+    case 'mail':
+      return 'what mail-gate.ts accepts';
   }
 }
 
 function unitFits(s: GateStatistic, unit: GateUnit): boolean {
   switch (s.kind) {
+    case 'mail':
+      return true;
     case 'percentile':
     case 'max':
     case 'mean':
@@ -318,7 +324,8 @@ export function parseGates(exprs: readonly string[], source = '--gate'): Gate[] 
   const problems: string[] = [];
   exprs.forEach((expr, i) => {
     try {
-      gates.push(parseGate(expr, source === '--gate' ? source : `${source}[${i}]`));
+      const where = source === '--gate' ? source : `${source}[${i}]`;
+      gates.push(isMailGate(expr) ? mailGateOf(parseMailGate(expr, where)) : parseGate(expr, where));
     } catch (err: unknown) {
       if (err instanceof StampedeError) problems.push(err.message);
       else throw err;
@@ -329,3 +336,18 @@ export function parseGates(exprs: readonly string[], source = '--gate'): Gate[] 
 }
 
 export { checkGateSteps, type GateNames } from './gate-selectors.js';
+
+/** A mail gate in the common Gate shape: run-wide, judged by evaluateMailGate. */
+function mailGateOf(m: MailGate): Gate {
+  return {
+    expr: m.expr,
+    source: m.source,
+    step: '*',
+    statistic: { kind: 'mail', gate: m },
+    op: m.op,
+    threshold: m.threshold,
+    unit: m.unit,
+    abortOnFail: false,
+    abortAfterS: 0,
+  };
+}

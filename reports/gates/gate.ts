@@ -3,7 +3,9 @@
  * The grammar and the parser live in `gate-parser.ts`, the meaning in `gate-evaluator.ts`;
  * this file only holds the shapes both agree on and the unit tables.
  */
+
 import type { OutcomeClass } from '../../harness/vocabulary/outcome.js';
+import type { MailGate } from './mail-gate.js';
 
 /** Comparison operators, in the order the lexer tries them (two-character ones first). */
 export const GATE_OPS = ['<=', '>=', '==', '!=', '<', '>'] as const;
@@ -40,7 +42,9 @@ export type GateStatistic =
   /** Offered rate of new requests at which a step fell behind (above every rate if it never did). */
   | { readonly kind: 'onset' }
   /** Seconds after a take-down's end until backlog and latency were back to baseline. */
-  | { readonly kind: 'drain' };
+  | { readonly kind: 'drain' }
+  /** A mail-pipeline figure (`mail time-to-inbox p99 < 10m`, `mail lost == 0`): mail-gate.ts. */
+  | { readonly kind: 'mail'; readonly gate: MailGate };
 
 /** Units a gate's value may carry; `''` is a plain count. */
 export type GateUnit = 'ms' | 's' | 'us' | 'm' | 'h' | '%' | '/s' | '';
@@ -90,7 +94,7 @@ export interface Gate {
 
 /** Whether a statistic is measured per step (`*` = every step); else per flow, take-down or run. */
 export function selectsSteps(s: GateStatistic): boolean {
-  return s.kind !== 'dropped' && s.kind !== 'goodput' && s.kind !== 'drain';
+  return s.kind !== 'dropped' && s.kind !== 'goodput' && s.kind !== 'drain' && s.kind !== 'mail';
 }
 
 /** The prefix of a latency statistic as written: none, `service.` or `user-wait.`. */

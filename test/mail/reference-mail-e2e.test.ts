@@ -7,6 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountDomainPicker } from '../../harness/arrivals/account-domain.js';
 import type { MailDomain } from '../../harness/profile/profile.js';
+import { evaluateGates } from '../../reports/gates/gate-evaluator.js';
+import { parseGates } from '../../reports/gates/gate-parser.js';
 import { evaluateMailGate, parseMailGate } from '../../reports/gates/mail-gate.js';
 import { mailSummary } from '../../reports/run-dir/mail-summary.js';
 import { ReferenceTarget } from '../../targets/reference/reference-target.js';
@@ -82,5 +84,11 @@ describe('reference backend + mail sink', () => {
     expect(evaluateMailGate(parseMailGate('mail time-to-inbox p99 < 10m'), m).pass).toBe(true);
     expect(evaluateMailGate(parseMailGate('mail fast.test deferred == 0'), m).pass).toBe(true);
     expect(m.backend?.completedWithin['1m']).toBe(1);
+    // The same gates through the run's gate list (profile `gates`, `--gate`): parsed with the
+    // others, judged on the summary's mail section; one that the figures fail, fails.
+    const gates = parseGates(['mail lost == 0', 'mail time-to-inbox p99 < 1ms', 'mail nowhere.test lost == 0']);
+    const results = evaluateGates(gates, { steps: [], arrivals: 0, dropped: 0, elapsedS: 1, mail: m });
+    expect(results.map((r) => r.pass)).toEqual([true, false, false]);
+    expect(results[2]!.message).toMatch(/no data/);
   }, 90_000);
 });
