@@ -159,7 +159,7 @@ export const capacityCommand: CommandModule<object, CapacityArgs> = {
         workers,
         runner: realProbeRunner({
           target,
-          engine: engineByName('undici'),
+          engine: engineByName('http1'),
           workers,
           drainS,
           capacity,

@@ -54,7 +54,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
         type: 'string',
         describe: 'reference (default), an http target file (.yaml) or a target module (.js/.ts)',
       })
-      .option('engine', { type: 'string', default: 'undici', choices: ENGINE_NAMES, describe: 'load engine' })
+      .option('engine', { type: 'string', default: 'http1', choices: ENGINE_NAMES, describe: 'load engine' })
       .option('out', { type: 'string', describe: 'run directory (default runs/<timestamp>-<profile>)' })
       .option('gate', {
         type: 'string',
