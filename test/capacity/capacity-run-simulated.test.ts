@@ -46,6 +46,9 @@ function bucketRun(probe: ProbeRequest): ProbeRun {
     latenessMs: { p50: 0.1, p90: 0.2, p99: 0.5, p999: 1, max: 1, mean: 0.1 },
     settings: {},
     validity: { valid: true, problems: [] },
+    flows: null,
+    takedowns: [],
+    fellBehind: null,
     steps: { login: { count: arrivals, ok, errors: { '429': arrivals - ok }, offered: arrivals } },
   } as unknown as Summary;
   const run = {

@@ -179,8 +179,8 @@ outages:
       'retry.yaml',
       `${HEAD}defaults:\n  retry: { maxAttempts: 3, on: [503, 502, timeuot] }\nphases: [{ constant: 1, duration: 1m }]\n`,
       [
-        '7:38  defaults.retry.on[1]  502 is not one of 4xx, 429, 5xx, 503, timeout, connect, reset, mail-timeout, invalid',
-        '7:43  defaults.retry.on[2]  "timeuot" is not one of 4xx, 429, 5xx, 503, timeout, connect, reset, mail-timeout, invalid',
+        '7:38  defaults.retry.on[1]  502 is not one of 4xx, 429, 5xx, 503, timeout, connect, reset, mail-timeout, invalid, target-error, cancelled',
+        '7:43  defaults.retry.on[2]  "timeuot" is not one of 4xx, 429, 5xx, 503, timeout, connect, reset, mail-timeout, invalid, target-error, cancelled',
       ],
     );
   });
