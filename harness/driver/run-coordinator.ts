@@ -306,6 +306,9 @@ function runMeta(
     t0Ms,
     intervalMs,
     steps,
+    // The flows' step order: the analysis attributes a flow's dropped arrivals to its first step,
+    // and the time series gets per-flow columns.
+    flows: profile.flows.map((f) => ({ name: f.name, steps: f.steps.map((st) => st.name) })),
     plannedDurationS: durationS,
     ...(opts.shard ? { shard: opts.shard } : {}),
     workers: opts.workers,

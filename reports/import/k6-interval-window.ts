@@ -37,7 +37,7 @@ export class IntervalWindow {
     this.#stepCount = stepCount;
     this.#sink = sink;
     for (let i = 0; i < this.#size; i++) {
-      this.#recorders.push(new ShardRecorder(stepCount));
+      this.#recorders.push(new ShardRecorder(stepCount, ['k6']));
       this.#invalid.push(new Int32Array(stepCount));
     }
   }
@@ -60,26 +60,26 @@ export class IntervalWindow {
     const r = this.#recorders[this.#slot(timeMs)]!;
     const us = ms * 1000;
     r.offered(step, retry);
-    r.request(step, outcome, us, us);
+    r.attempt(step, outcome, us, us);
   }
 
   /** A stampede_outcomes point: a mail that never came, or a body the flow could not use. */
   outcomeOnly(timeMs: number, step: number, outcome: OutcomeIndex): void {
     const slot = this.#slot(timeMs);
-    this.#recorders[slot]!.outcomeOnly(step, outcome);
+    this.#recorders[slot]!.attemptCount(step, outcome);
     if (outcome === Outcome.invalid) this.#invalid[slot]![step]!++;
   }
 
   /** An iteration (k6 emits it when the iteration ends): arrived, started and completed. */
   iteration(timeMs: number): void {
     const r = this.#recorders[this.#slot(timeMs)]!;
-    r.arrival(true);
-    r.sessionDone();
+    r.arrival(0, true);
+    r.sessionDone(0, false);
   }
 
   /** An arrival k6 could not start (no free VU). */
   dropped(timeMs: number): void {
-    this.#recorders[this.#slot(timeMs)]!.arrival(false);
+    this.#recorders[this.#slot(timeMs)]!.arrival(0, false);
   }
 
   /** Closes every interval with index < `lo` that is still open. */
@@ -92,16 +92,17 @@ export class IntervalWindow {
   #emit(index: number): void {
     const slot = index % this.#size;
     const start = this.#t0Ms + index * this.#intervalMs;
-    const snap = this.#recorders[slot]!.cut(index, start, start + this.#intervalMs, 0);
+    const recorder = this.#recorders[slot]!;
+    recorder.cut(index, start, start + this.#intervalMs, 0);
+    const snap = recorder.seal()!;
     const adjust = this.#invalid[slot]!;
     let steps: readonly StepInterval[] = snap.steps;
     if (adjust.some((n) => n > 0)) {
       // The request itself was recorded ok; the flow then found its body unusable.
       steps = snap.steps.map((s) => {
-        const n = Math.min(adjust[s.step] ?? 0, s.outcomes[Outcome.ok] ?? 0);
+        const n = Math.min(adjust[s.step] ?? 0, s.outcomes['ok'] ?? 0);
         if (n === 0) return s;
-        const outcomes = [...s.outcomes];
-        outcomes[Outcome.ok] = (outcomes[Outcome.ok] ?? 0) - n;
+        const outcomes: Record<string, number> = { ...s.outcomes, ok: (s.outcomes['ok'] ?? 0) - n };
         return { ...s, outcomes };
       });
       adjust.fill(0);

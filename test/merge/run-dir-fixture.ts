@@ -83,19 +83,20 @@ export async function writeFixtureRun(f: FixtureRun): Promise<Summary> {
     settings: {},
   };
   const writer = await RunWriter.create(f.dir, meta);
-  const rec = new ShardRecorder(STEPS.length);
+  const rec = new ShardRecorder(STEPS.length, ['fixture']);
   try {
     for (let i = 0; i < f.intervals; i++) {
       for (const r of f.requests) {
         if (r.interval !== i) continue;
-        rec.arrival(true);
+        rec.arrival(0, true);
         rec.offered(r.step, false);
-        rec.request(r.step, r.ok ? Outcome.ok : Outcome.c503, r.latencyUs, r.latencyUs / 2);
-        rec.sessionDone();
+        rec.attempt(r.step, r.ok ? Outcome.ok : Outcome.c503, r.latencyUs, r.latencyUs / 2);
+        rec.sessionDone(0, r.ok);
       }
-      if (i === 0) for (let d = 0; d < (f.dropped ?? 0); d++) rec.arrival(false);
+      if (i === 0) for (let d = 0; d < (f.dropped ?? 0); d++) rec.arrival(0, false);
       const start = f.t0Ms + i * intervalMs;
-      writer.addSnapshot(rec.cut(i, start, start + intervalMs, 0));
+      rec.cut(i, start, start + intervalMs, 0);
+      writer.addSnapshot(rec.seal()!);
       writer.closeThrough(i);
     }
   } finally {
