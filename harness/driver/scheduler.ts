@@ -302,7 +302,10 @@ export class Scheduler implements SlotHost {
       slot.deadlineTicket = -1;
     }
     if (!this.#ticking) {
-      this.#advance(atNs);
+      // Never cut past an event still due before the boundary (a late loop): its tick cuts in
+      // time order, so an overdue arrival is still offered in the interval it was due in.
+      const next = this.#haveNext && !this.#stopping ? this.#next.atNs : Number.POSITIVE_INFINITY;
+      this.#advance(Math.min(atNs, next, this.#heap.peekTime(), this.#deadlines.peekTime()));
       this.#sealSoon();
     }
   }

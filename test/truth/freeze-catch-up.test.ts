@@ -95,7 +95,11 @@ describe('truth: periodic freeze with catch-up', () => {
     expect(login.count).toBe(R * SECONDS);
     expect(reads).toHaveLength(R * SECONDS);
     const planned = trueLatencies(meta.t0Ms, freezes);
-    const sent = trueLatencies(meta.t0Ms, freezes, [...reads].sort((x, y) => x - y));
+    const sent = trueLatencies(
+      meta.t0Ms,
+      freezes,
+      [...reads].sort((x, y) => x - y),
+    );
     const late = `driver lateness p99 ${summary.latenessMs?.p99} ms, valid ${summary.validity.valid}`;
     for (const p of [50, 90, 99] as const) {
       const measured = login.latencyMs[`p${p}`];
@@ -109,6 +113,8 @@ describe('truth: periodic freeze with catch-up', () => {
       if (summary.validity.valid) expect(near(measured, t, 0.05, 3), line).toBe(true);
     }
     // The catch-up matters: without it the truth p50 is off by more than the tolerance.
-    expect(near(login.latencyMs.p50, percentile(withoutCatchUp(meta.t0Ms, freezes), 50), 0.05, 3)).toBe(false);
+    expect(near(login.latencyMs.p50, percentile(withoutCatchUp(meta.t0Ms, freezes), 50), 0.05, 3)).toBe(
+      false,
+    );
   });
 });

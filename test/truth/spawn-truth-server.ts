@@ -49,4 +49,3 @@ export async function spawnTruthServer(file: string, params: object): Promise<Tr
 export function epochMs(): number {
   return performance.timeOrigin + performance.now();
 }
-

@@ -58,7 +58,10 @@ describe('truth: token bucket under a ramp', () => {
     const late = `driver lateness p99 ${summary.latenessMs?.p99} ms, valid ${summary.validity.valid}`;
 
     const findings = summary.fellBehind ?? [];
-    expect(findings.map((f) => f.step), JSON.stringify(findings)).toEqual(['login']);
+    expect(
+      findings.map((f) => f.step),
+      JSON.stringify(findings),
+    ).toEqual(['login']);
     const onset = findings[0]!;
     const lambdaStar = R + Math.sqrt(2 * B * A); // 259.5/s
     const msg = `onset ${onset.offeredRatePerS}/s at +${onset.atS} s; R ${R}, λ* ${lambdaStar.toFixed(1)}, a·Δ ${A * DT}; ${late}`;
@@ -100,7 +103,9 @@ describe('truth: token bucket under a ramp', () => {
       if (summary.validity.valid) expect(Math.abs(measured - fluid), line).toBeLessThanOrEqual(0.02);
       checked++;
     }
-    console.log(`truth token bucket: ${checked} intervals past the onset, worst share error ${(worst * 100).toFixed(2)} points`);
+    console.log(
+      `truth token bucket: ${checked} intervals past the onset, worst share error ${(worst * 100).toFixed(2)} points`,
+    );
     // Past an onset near λ* ≈ 260/s up to 2R: (T - t*)/Δ = (20 - 9.3)/0.2 ≈ 53 intervals.
     expect(checked).toBeGreaterThanOrEqual(45);
   });
