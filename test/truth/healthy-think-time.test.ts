@@ -10,7 +10,14 @@
  *   backlog at target ≤ λ·W_max + 1,   λ = 2·R requests/s (two steps per session),
  *
  * where λ·W_max is ~0.3 at 4 ms and stays far below 24 even at a W_max of 100 ms on a busy
- * machine. The same bound holds for every step's Σ offered − Σ answered. Asserted too: no
+ * machine. The same bound holds for every step's Σ offered − Σ answered. That bound is asserted
+ * when the run is valid (the generator kept its schedule: a loop stalled for 300 ms on a busy
+ * machine holds that many answers unread, and the run says it is invalid). On every run, exactly:
+ * a session offers login-again only a think time after its login was answered, so
+ *
+ *   Σ offered(login-again) up to the end of interval i ≤ Σ ok(login) up to the end of i − 6,
+ *
+ * which a driver counting thinking sessions as offered (or as backlog) breaks. Asserted too: no
  * fall-behind finding, no more queued in the client than the same bound, and with the drain the CLI derives from the
  * flow (think + attempts × timeout: harness/driver/drain.ts) nothing is cancelled: every arrival
  * completes, both steps answer R·3 = 120 requests each.
@@ -73,6 +80,20 @@ describe('truth: healthy server, think time 6 × the interval', () => {
     console.log(
       `truth healthy: bound λ·W_max + 1 = ${bound} (W_max ${wMaxS * 1000} ms), sessions thinking ≈ ${thinking}; ${late}`,
     );
+    // Σ offered(login-again) through interval i <= Σ ok(login) through interval i − 6 (the think)
+    let offeredAgain = 0;
+    const okLogin: number[] = [];
+    series.forEach((r, i) => {
+      okLogin.push((okLogin[i - 1] ?? 0) + (r.steps[0]!.outcomes['ok'] ?? 0));
+      offeredAgain += r.steps[1]!.offered;
+      expect(offeredAgain, `login-again offered through +${r.tS + DT} s`).toBeLessThanOrEqual(
+        okLogin[i - 6] ?? 0,
+      );
+    });
+    if (!summary.validity.valid) {
+      expect(summary.validity.problems.map((p) => p.kind)).toContain('schedule-late');
+      return;
+    }
     expect(bound, 'the bound must be below the thinking sessions to mean anything').toBeLessThan(thinking);
     const stepBacklog = [0, 0];
     for (const r of series) {

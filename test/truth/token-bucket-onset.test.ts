@@ -17,7 +17,9 @@
  * truth is computed from the server's own log of reads (the requests as the generator really
  * sent them, each admitted or not by the bucket's arithmetic), bucketed by interval; the fluid
  * formula 1 - R/offered_i (offered_i: the interval's offered count) is asserted too when the run
- * is valid (a late generator shifts requests across interval boundaries, and says so).
+ * is valid. Answers count in the interval the client reads them, so an interval is compared when
+ * the generator was on time in it and in the one before (lateness p99 ≤ 10 ms): a loop stalled
+ * across a cut moves answers into the next interval, and reports that stall as lateness.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRunDir } from '../../reports/run-dir/read-run-dir.js';
@@ -87,8 +89,14 @@ describe('truth: token bucket under a ramp', () => {
     const onsetIndex = Math.round(onset.atS / DT);
     let checked = 0;
     let worst = 0;
+    let skipped = 0;
     for (const row of series) {
       if (row.index <= onsetIndex || row.tS + DT > T) continue;
+      const before = series[row.index - 1];
+      if ((row.latenessP99Ms ?? 0) > 10 || (before?.latenessP99Ms ?? 0) > 10) {
+        skipped++;
+        continue;
+      }
       const st = row.steps[0]!;
       const answered = countSum(st.outcomes);
       const measured = (st.outcomes['429'] ?? 0) / answered;
@@ -104,9 +112,11 @@ describe('truth: token bucket under a ramp', () => {
       checked++;
     }
     console.log(
-      `truth token bucket: ${checked} intervals past the onset, worst share error ${(worst * 100).toFixed(2)} points`,
+      `truth token bucket: ${checked} on-time intervals past the onset (${skipped} late), worst share error ${(worst * 100).toFixed(2)} points`,
     );
     // Past an onset near λ* ≈ 260/s up to 2R: (T - t*)/Δ = (20 - 9.3)/0.2 ≈ 53 intervals.
-    expect(checked).toBeGreaterThanOrEqual(45);
+    if (summary.validity.valid) expect(checked).toBeGreaterThanOrEqual(40);
+    else expect(summary.validity.problems.map((p) => p.kind)).toContain('schedule-late');
+    expect(checked, 'some intervals must be compared').toBeGreaterThanOrEqual(5);
   });
 });
