@@ -38,6 +38,11 @@ export interface SchedulerConfig {
   readonly drainMs: number;
   /** Epoch ms of t0: interval bounds in files are epoch ms. */
   readonly t0EpochMs: number;
+  /**
+   * Encode each cut interval inside the send loop, at the cut, instead of after the due sends.
+   * For the lateness bench only (bench/lateness-probe.ts: the before of issue 13 item 5).
+   */
+  readonly sealAtCut?: boolean;
 }
 
 export interface SchedulerDeps {
@@ -353,6 +358,7 @@ export class Scheduler implements SlotHost {
     );
     if (earlier) this.#deps.onSnapshot(earlier);
     this.#interval = i + 1;
+    if (this.#cfg.sealAtCut) this.#ship();
   }
 
   /** Encodes the cut interval off the send path: after this tick's sends on the real clock. */

@@ -71,7 +71,12 @@ export function stepFallBehind(
   // limiter just past its rate sheds 1 %): the onset is where the shedding began, over intervals
   // that shed beyond the baseline's noise with ok below offered, never over one that was all ok.
   if (s.throughput[onset]) {
-    while (onset > 0 && !excluded[onset - 1] && s.shedAny[onset - 1]! && s.ok[onset - 1]! < s.offered[onset - 1]!) {
+    while (
+      onset > 0 &&
+      !excluded[onset - 1] &&
+      s.shedAny[onset - 1]! &&
+      s.ok[onset - 1]! < s.offered[onset - 1]!
+    ) {
       onset--;
     }
   }
