@@ -76,7 +76,18 @@ export function inOutage(input: AnalysisInput, r: SeriesRow): boolean {
 }
 
 /** The signals of step `step`. */
-export function stepSignals(input: AnalysisInput, step: number, o: AnalysisOptions): StepSignals {
+/**
+ * `targetAbove`: per row, whether the run's at-target gauge is above its baseline band, or null
+ * when the run has no gauges. With gauges, a step's backlog above its band confirms a
+ * fall-behind only while the target holds more than usual too: a backlog queued in the client is
+ * the generator's problem (validity), not the target's.
+ */
+export function stepSignals(
+  input: AnalysisInput,
+  step: number,
+  o: AnalysisOptions,
+  targetAbove: readonly boolean[] | null = null,
+): StepSignals {
   const rows = input.rows;
   const n = rows.length;
   const offered: number[] = [];
@@ -85,6 +96,7 @@ export function stepSignals(input: AnalysisInput, step: number, o: AnalysisOptio
   const failed: number[] = [];
   const backlog: number[] = [];
   const p99: (number | null)[] = [];
+  const svc: (number | null)[] = [];
   const outage: boolean[] = [];
   let b = 0;
   for (const r of rows) {
@@ -97,6 +109,7 @@ export function stepSignals(input: AnalysisInput, step: number, o: AnalysisOptio
     b = Math.max(0, b + off - countSum(st?.outcomes));
     backlog.push(b);
     p99.push(st?.latencyOkMs?.p99 ?? st?.latencyMs?.p99 ?? null);
+    svc.push(st?.serviceMs?.p99 ?? null);
     outage.push(inOutage(input, r));
   }
   // The failure share a healthy target shows anyway: the run's first loaded intervals.
@@ -121,22 +134,28 @@ export function stepSignals(input: AnalysisInput, step: number, o: AnalysisOptio
   });
   // Baselines: the first intervals that were healthy on throughput, outside outages.
   const p99s: number[] = [];
+  const svcs: number[] = [];
   const shares: number[] = [];
   for (let i = 0; i < n && p99s.length < o.baselineIntervals; i++) {
     if (outage[i] || throughput[i] || p99[i] === null) continue;
     p99s.push(p99[i]!);
+    if (svc[i] !== null) svcs.push(svc[i]!);
     shares.push(backlog[i]! / Math.max(1, offered[i]!));
   }
   const baselineP99 = p99s.length === 0 ? null : median(p99s);
+  const baselineSvc = svcs.length === 0 ? null : median(svcs);
+  const left = (v: number | null, base: number | null): boolean =>
+    v !== null && base !== null && v > base * o.latencyFactor && v - base >= o.minLatencyRiseMs;
   const backlogShare = shares.length === 0 ? 0 : median(shares);
-  const latency = p99.map((p) => {
-    if (p === null || baselineP99 === null) return false;
-    return p > baselineP99 * o.latencyFactor && p - baselineP99 >= o.minLatencyRiseMs;
-  });
+  // The target's part must have left too: a rise that is all client queue (service time at its
+  // baseline) is the generator's, reported by validity. Without service times, latency alone.
+  const latency = p99.map(
+    (p, i) => left(p, baselineP99) && (baselineSvc === null || svc[i] === null || left(svc[i]!, baselineSvc)),
+  );
   // The band: in-flight work at baseline latency, with slack (backlogFactor, minBacklog).
   const aboveBand = (i: number): boolean =>
     backlog[i]! > o.backlogFactor * backlogShare * offered[i]! + o.minBacklog;
-  const confirmed = rows.map((_, i) => shedding[i]! || aboveBand(i));
+  const confirmed = rows.map((_, i) => shedding[i]! || (aboveBand(i) && (targetAbove?.[i] ?? true)));
   // A target that sheds load has no queue and answers its 503s fast: it is not back either.
   const atBaseline = (i: number): boolean => !latency[i] && !throughput[i] && !aboveBand(i);
   return {

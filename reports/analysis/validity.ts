@@ -7,7 +7,7 @@
  * The report shows them at the top; gates fail while the list is non-empty.
  */
 import type { SeriesRow } from '../run-dir/series-row.js';
-import type { LatencyStats, Validity, ValidityProblem } from '../run-dir/summary.js';
+import type { LatencyStats, LostWorker, Validity, ValidityProblem } from '../run-dir/summary.js';
 
 /**
  * Past these the generator counts as late. Latency is measured from the schedule anyway, so a
@@ -31,8 +31,8 @@ export interface ValidityInput {
   readonly targetErrorMessages: Readonly<Record<string, number>>;
   /** Attempts or finals of class `target-error`, every step. */
   readonly targetErrorCount: number;
-  readonly workersLost: number;
-  readonly lostShare: number;
+  /** Workers that died on their own, each with the share of the arrival stream it left undriven. */
+  readonly workersLost: readonly LostWorker[];
   readonly lateness: LatencyStats | null;
   readonly maxLatenessMs: number;
   readonly loopDelayP99UsMax: number | null;
@@ -92,12 +92,17 @@ export function judgeValidity(v: ValidityInput): Validity {
         ': those steps measured the test, not the backend',
     });
   }
-  if (v.workersLost > 0 || v.lostShare > 0) {
+  if (v.workersLost.length > 0) {
+    let share = 0;
+    for (const w of v.workersLost) share += w.lostShare;
+    const lostShare = Math.round(share * 1e6) / 1e6;
+    const reasons = [...new Set(v.workersLost.map((w) => w.reason))].join('; ');
     problems.push({
       kind: 'worker-lost',
-      workersLost: v.workersLost,
-      lostShare: v.lostShare,
-      message: `${v.workersLost} worker(s) lost: ${Math.round(v.lostShare * 1000) / 10} % of the arrival stream went undriven`,
+      workersLost: v.workersLost.length,
+      lostShare,
+      workers: v.workersLost.map((w) => ({ ...w })),
+      message: `${v.workersLost.length} worker(s) lost (${reasons}): ${Math.round(lostShare * 1000) / 10} % of the arrival stream went undriven`,
     });
   }
   const late = scheduleLate(v);

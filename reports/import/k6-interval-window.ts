@@ -12,6 +12,9 @@ import { Outcome, type OutcomeIndex } from '../../harness/vocabulary/outcome.js'
 import type { IntervalSnapshot, StepInterval } from '../recorder/interval-snapshot.js';
 import { ShardRecorder } from '../recorder/shard-recorder.js';
 
+/** The one flow name an import records under (k6 output does not name the flow). */
+const K6_FLOW = 'k6';
+
 /** Receives closed intervals in index order. */
 export type IntervalSink = (snapshot: IntervalSnapshot) => void;
 
@@ -37,7 +40,7 @@ export class IntervalWindow {
     this.#stepCount = stepCount;
     this.#sink = sink;
     for (let i = 0; i < this.#size; i++) {
-      this.#recorders.push(new ShardRecorder(stepCount, ['k6']));
+      this.#recorders.push(new ShardRecorder(stepCount, [K6_FLOW]));
       this.#invalid.push(new Int32Array(stepCount));
     }
   }
@@ -92,9 +95,9 @@ export class IntervalWindow {
   #emit(index: number): void {
     const slot = index % this.#size;
     const start = this.#t0Ms + index * this.#intervalMs;
-    const recorder = this.#recorders[slot]!;
-    recorder.cut(index, start, start + this.#intervalMs, 0);
-    const snap = recorder.seal()!;
+    const rec = this.#recorders[slot]!;
+    rec.cut(index, start, start + this.#intervalMs, 0);
+    const snap = rec.seal()!;
     const adjust = this.#invalid[slot]!;
     let steps: readonly StepInterval[] = snap.steps;
     if (adjust.some((n) => n > 0)) {
@@ -107,7 +110,10 @@ export class IntervalWindow {
       });
       adjust.fill(0);
     }
-    this.#sink({ ...snap, steps });
+    // k6 says neither which flow an iteration ran nor whether its every step succeeded: leave
+    // goodput and flows out (null in the summary) rather than report zeros.
+    const { succeeded: _unknown, flows: _noFlows, ...known } = snap;
+    this.#sink({ ...known, steps });
   }
 
   /** Closes every open interval up to the last one that received a point, and frees the recorders. */

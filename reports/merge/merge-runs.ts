@@ -27,7 +27,7 @@ import {
 import { RUN_FILES } from '../run-dir/run-data.js';
 import type { RunMeta } from '../run-dir/run-meta.js';
 import { RunWriter } from '../run-dir/run-writer.js';
-import type { Summary } from '../run-dir/summary.js';
+import type { LostWorker, Summary } from '../run-dir/summary.js';
 import { checkMergeable, type MergeInput, type ShardCoverage } from './merge-checks.js';
 
 interface StepAccumulator {
@@ -253,20 +253,11 @@ export async function mergeRuns(inputs: readonly MergeInput[], out: string): Pro
     );
   }
   // Each shard's lost share is of its own slice of the stream, 1/count of the whole.
-  // A shard's summary keeps only the count and the share, so each lost worker of it carries an
-  // equal part of that shard's share (the sum, which validity judges, is exact).
-  const workersLost: { worker: number; reason: string; lostShare: number }[] = [];
-  for (const { dir, run } of inputs) {
+  const workersLost: LostWorker[] = [];
+  for (const { run } of inputs) {
     for (const p of run.summary.validity.problems) {
       if (p.kind !== 'worker-lost') continue;
-      const n = Math.max(1, p.workersLost);
-      for (let k = 0; k < n; k++) {
-        workersLost.push({
-          worker: -1,
-          reason: `${dir}: ${p.message}`,
-          lostShare: p.lostShare / coverage.count / n,
-        });
-      }
+      for (const w of p.workers) workersLost.push({ ...w, lostShare: w.lostShare / coverage.count });
     }
   }
   return writer.finish({

@@ -95,7 +95,11 @@ function stepSummary(t: StepTotals, durationS: number, droppedArrivals: number |
     latencyMs: latencyStats(t.latency),
     latencyOkMs: statsOrNull(t.latencyOk, t.outcomes['ok'] ?? 0),
     serviceMs: latencyStats(t.service),
-    userWaitMs: t.finals === null ? null : statsOrNull(t.userWait, countSum(t.finals)),
+    // No finals at all beside attempts: the producer did not record them (an import).
+    userWaitMs:
+      t.finals === null || (countSum(t.finals) === 0 && count > 0)
+        ? null
+        : statsOrNull(t.userWait, countSum(t.finals)),
   };
 }
 
@@ -155,8 +159,7 @@ export function summarize(input: SummarizeInput): Summary {
   const validity = judgeValidity({
     targetErrorMessages: totals.targetErrors,
     targetErrorCount,
-    workersLost: end.workersLost?.length ?? 0,
-    lostShare: (end.workersLost ?? []).reduce((sum, w) => sum + w.lostShare, 0),
+    workersLost: end.workersLost ?? [],
     lateness: latenessMs,
     maxLatenessMs: usToMs(totals.maxLatenessUs),
     loopDelayP99UsMax: totals.loopDelayP99UsMax,

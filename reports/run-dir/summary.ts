@@ -75,6 +75,14 @@ export interface MetastableHint {
   readonly sustainedRatePerS: number;
 }
 
+/** A worker that died on its own (RunEnd.workersLost). */
+export interface LostWorker {
+  readonly worker: number;
+  readonly reason: string;
+  /** Share of the arrival stream (0..1) it left undriven. */
+  readonly lostShare: number;
+}
+
 /** One reason why a run's figures cannot be trusted as they stand. */
 export type ValidityProblem =
   | {
@@ -87,8 +95,9 @@ export type ValidityProblem =
   | {
       readonly kind: 'worker-lost';
       readonly workersLost: number;
-      /** Share of the arrival stream that went undriven, 0..1. */
+      /** Share of the arrival stream that went undriven, 0..1 (sum over `workers`). */
       readonly lostShare: number;
+      readonly workers: readonly LostWorker[];
       readonly message: string;
     }
   | {

@@ -70,7 +70,7 @@ describe('run validity', () => {
       aborted: false,
       abortReason: null,
       degraded: ['worker 2 died'],
-      workersLost: [{ worker: 2, reason: 'exited with code 134', lostShare: 0.25 }],
+      workersLost: [{ worker: 2, reason: 'exit code 134', lostShare: 0.25 }],
     });
     expect(run.summary.validity.problems).toMatchObject([
       { kind: 'worker-lost', workersLost: 1, lostShare: 0.25 },

@@ -75,6 +75,7 @@ export async function writeFixtureRun(f: FixtureRun): Promise<Summary> {
     t0Ms: f.t0Ms,
     intervalMs,
     steps: [...STEPS],
+    flows: [{ name: 'fixture', steps: [...STEPS] }],
     plannedDurationS: (f.intervals * intervalMs) / 1000,
     ...(f.shard ? { shard: f.shard } : {}),
     workers: 1,
@@ -88,9 +89,11 @@ export async function writeFixtureRun(f: FixtureRun): Promise<Summary> {
     for (let i = 0; i < f.intervals; i++) {
       for (const r of f.requests) {
         if (r.interval !== i) continue;
+        const outcome = r.ok ? Outcome.ok : Outcome.c503;
         rec.arrival(0, true);
         rec.offered(r.step, false);
-        rec.attempt(r.step, r.ok ? Outcome.ok : Outcome.c503, r.latencyUs, r.latencyUs / 2);
+        rec.attempt(r.step, outcome, r.latencyUs, r.latencyUs / 2);
+        rec.final(r.step, outcome, r.latencyUs);
         rec.sessionDone(0, r.ok);
       }
       if (i === 0) for (let d = 0; d < (f.dropped ?? 0); d++) rec.arrival(0, false);

@@ -120,7 +120,7 @@ describe.skipIf(!haveChromium && !inCi)('report.html in headless Chromium', () =
     const { writer } = await buildSyntheticRun(join(root, 'browser'));
     const r = await renderInChromium(join(writer.dir, 'report.html'), 'report.png');
     // 3 step timelines + distribution + outcomes + backlog (the cumulative estimate: no gauges)
-    // + target metrics + user wait (the synthetic producer settles every step on its one attempt).
+    // + user wait + target metrics.
     expectClean(r, [
       'step:login',
       'step:reset-request',

@@ -20,7 +20,7 @@ describe('RunWriter crash safety', () => {
     expect(summary.aborted).toBe(true);
     expect(summary.abortReason).toBe('run did not finish');
     const hlog = await readFile(join(writer.dir, 'histograms.hlog'), 'utf8');
-    // 3 steps, latency + service, every interval (login runs every interval).
+    // Every interval has a login latency line (login runs every interval).
     expect(intervalLines(hlog).filter((l) => l.startsWith('Tag=login.latency,'))).toHaveLength(10);
     const csv = await readFile(join(writer.dir, 'timeseries.csv'), 'utf8');
     expect(csv.trimEnd().split('\n')).toHaveLength(11);
@@ -48,7 +48,7 @@ describe('RunWriter crash safety', () => {
   it('keeps what the shards delivered when finish() closes intervals that were never closed', async () => {
     const { writer, meta } = await buildSyntheticRun(join(root, 'open'), { crash: true, intervals: 5 });
     const { ShardRecorder } = await import('../../reports/recorder/shard-recorder.js');
-    const r = new ShardRecorder(meta.steps.length, ['synthetic']);
+    const r = new ShardRecorder(meta.steps.length, ['surge']);
     r.offered(1, false);
     r.attempt(1, 0, 2_000_000, 1_000_000);
     r.cut(5, meta.t0Ms + 5000, meta.t0Ms + 6000, 3);
@@ -72,7 +72,7 @@ describe('RunWriter crash safety', () => {
   it('merges a snapshot that arrives after its interval closed into the totals and the hlog', async () => {
     const { writer, meta } = await buildSyntheticRun(join(root, 'late'), { crash: true, intervals: 4 });
     const { ShardRecorder } = await import('../../reports/recorder/shard-recorder.js');
-    const r = new ShardRecorder(meta.steps.length, ['synthetic']);
+    const r = new ShardRecorder(meta.steps.length, ['surge']);
     r.offered(0, false);
     r.attempt(0, 0, 123_456, 100_000);
     r.cut(1, meta.t0Ms + 1000, meta.t0Ms + 2000, 0);

@@ -63,7 +63,7 @@ export function syntheticMeta(o: SyntheticOptions): RunMeta {
     t0Ms: o.t0Ms,
     intervalMs: 1000,
     steps: [...SYNTHETIC_STEPS],
-    flows: [{ name: 'synthetic', steps: [...SYNTHETIC_STEPS] }],
+    flows: [{ name: 'surge', steps: [...SYNTHETIC_STEPS] }],
     plannedDurationS: o.intervals,
     workers: o.shards,
     outages: o.outage
@@ -74,8 +74,8 @@ export function syntheticMeta(o: SyntheticOptions): RunMeta {
   };
 }
 
-/** The step's only attempt, which is also its final outcome (this synthetic run never retries). */
-function settle(
+/** One attempt that is also its step's final outcome (no retries here): user wait = latency. */
+function record(
   r: ShardRecorder,
   step: number,
   outcome: OutcomeIndex,
@@ -107,7 +107,7 @@ export async function buildSyntheticRun(
   const writer = await RunWriter.create(dir, meta);
   const recorders = Array.from(
     { length: o.shards },
-    () => new ShardRecorder(SYNTHETIC_STEPS.length, ['synthetic']),
+    () => new ShardRecorder(SYNTHETIC_STEPS.length, ['surge']),
   );
   const rnd = prng(o.seed);
   let mailQueue = 0;
@@ -128,8 +128,8 @@ export async function buildSyntheticRun(
       const r = shardOf();
       r.arrival(0, true);
       r.offered(0, false);
-      if (down) settle(r, 0, Outcome.c503, jitter(rnd, 800), jitter(rnd, 800));
-      else settle(r, 0, Outcome.ok, jitter(rnd, 4000), jitter(rnd, 3500));
+      if (down) record(r, 0, Outcome.c503, jitter(rnd, 800), jitter(rnd, 800));
+      else record(r, 0, Outcome.ok, jitter(rnd, 4000), jitter(rnd, 3500));
       r.lateness(Math.round(rnd() * 500));
       if (down || a % 2 === 1) {
         r.sessionDone(0, !down);
@@ -138,9 +138,9 @@ export async function buildSyntheticRun(
       r.offered(1, false);
       if (resetOk < o.resetCapacity) {
         resetOk++;
-        settle(r, 1, Outcome.ok, jitter(rnd, 12_000), jitter(rnd, 11_000));
+        record(r, 1, Outcome.ok, jitter(rnd, 12_000), jitter(rnd, 11_000));
       } else {
-        settle(r, 1, Outcome.c503, jitter(rnd, 1500), jitter(rnd, 1500));
+        record(r, 1, Outcome.c503, jitter(rnd, 1500), jitter(rnd, 1500));
         r.sessionDone(0, false);
       }
     }
@@ -152,7 +152,7 @@ export async function buildSyntheticRun(
     for (let k = 0; k < delivered; k++) {
       const r = shardOf();
       r.offered(2, false);
-      settle(r, 2, Outcome.ok, jitter(rnd, 150_000) + waitUs, jitter(rnd, 150_000) + waitUs);
+      record(r, 2, Outcome.ok, jitter(rnd, 150_000) + waitUs, jitter(rnd, 150_000) + waitUs);
       r.sessionDone(0, true);
     }
     mailQueue -= delivered;
