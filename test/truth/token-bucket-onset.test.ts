@@ -9,9 +9,10 @@
  * per interval). With R = 250/s, B = 2, T = 20 s, Δ = 200 ms (100 intervals): a = 22.5/s²,
  * √(2Ba) = 9.5/s (3.8 % of R), a·Δ = 4.5/s: onset in [R + 7.2, R + 11.7] = 2.9 %..4.7 % of R.
  * B = 2 lets two requests the generator sends together (a late loop catching up) through.
- * Asserted when the run is valid (the generator kept its schedule): |onset - R| ≤ 5 % of R and
- * |onset - λ*| ≤ a·Δ (one resolution step either way). On every run: onset ≤ λ* + a·Δ, because a
- * late generator sends in bunches, and bunches only drain a bucket sooner, never later.
+ * Asserted when the run is valid (the generator kept its schedule): |onset - R| ≤ 5 % of R. On
+ * every run: onset ≤ λ* + a·Δ, because a generator's jitter sends requests in pairs and bunches,
+ * which only drain a bucket sooner, never later (a valid run's few ms of jitter can make it turn
+ * the odd pair away already at R: the onset then lies between R and λ*).
  *
  * Share. In every interval past the onset the 429 share is within 2 points of the truth. The
  * truth is computed from the server's own log of reads (the requests as the generator really
@@ -73,8 +74,6 @@ describe('truth: token bucket under a ramp', () => {
     if (summary.validity.valid) {
       // |onset - R| / R <= 5 %
       expect(Math.abs(onset.offeredRatePerS - R) / R, msg).toBeLessThanOrEqual(0.05);
-      // |onset - λ*| <= a·Δ (the onset resolution)
-      expect(Math.abs(onset.offeredRatePerS - lambdaStar), msg).toBeLessThanOrEqual(A * DT);
     }
 
     // Truth per interval from the server's log: turned away / read, by the interval of the read.
