@@ -6,6 +6,10 @@
  *
  *   node --import tsx bench/lateness-probe.ts '{"origin":"http://127.0.0.1:N","rate":5000,"seconds":10}'
  *
+ * `"sealAtCut": true` encodes each interval inside the send loop at its cut (the driver before
+ * issue 13 item 5; default: after the due sends); `"warm": false` opens no connection before t0
+ * (before item 6: the first sends wait for their connections).
+ *
  * Prints one JSON line: lateness percentiles (ms) over the whole run and after its first second,
  * arrivals, requests, and t0 (epoch ms).
  */
@@ -18,6 +22,10 @@ interface ProbeRequest {
   readonly seconds: number;
   /** Wire transport (default undici). */
   readonly transport?: string;
+  /** Encode the cut interval at the cut, inside the send loop (default false). */
+  readonly sealAtCut?: boolean;
+  /** Open the connections before t0 (default true). */
+  readonly warm?: boolean;
 }
 
 const dist = new URL('../dist/', import.meta.url);
@@ -84,7 +92,7 @@ const options = {
   now: () => clock!.now(),
 };
 const transport = make(target.origin(), options);
-await transport.warm();
+if (req.warm !== false) await transport.warm();
 const t0 = takeT0();
 clock = new RealClock(t0);
 let maxLatenessUs = 0;
@@ -98,6 +106,7 @@ const scheduler = new Scheduler(
     requestTimeoutMs: 5000,
     drainMs: 2000,
     t0EpochMs: t0.epochMs,
+    sealAtCut: req.sealAtCut === true,
   },
   {
     clock,
@@ -118,6 +127,8 @@ rmSync(dir, { recursive: true, force: true });
 process.stdout.write(
   `${JSON.stringify({
     transport: req.transport ?? 'undici',
+    sealAtCut: req.sealAtCut === true,
+    warm: req.warm !== false,
     arrivals: hist.totalCount,
     requests: completedRequests,
     latenessP50Ms: hist.getValueAtPercentile(50) / 1000,

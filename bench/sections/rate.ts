@@ -2,7 +2,9 @@
  * Section 2, rate accuracy: fixed uniform rates (1k, 5k, 20k arrivals/s) against the bench server
  * (core 1), which counts arrivals per epoch second. Error of the achieved rate per window (whole
  * seconds only: the partial first and last seconds are dropped), and the true p99 of send lateness
- * from lateness-probe.ts (stampede's own ShardRunner in one process). autocannon `--overallRate`
+ * from lateness-probe.ts (stampede's production Scheduler in one process; at 5k/s also with the
+ * cut encoded in the send loop and without connections opened before t0, the befores of issue 13
+ * items 5 and 6). autocannon `--overallRate`
  * is measured the same way (it has no schedule, so no lateness); vegeta when installed.
  */
 import { fileURLToPath } from 'node:url';
@@ -51,12 +53,35 @@ export function windowErrors(stats: ServerStats, rate: number, windowS: number):
   return out;
 }
 
-async function stampedeRun(rate: number, seconds: number, windowS: number): Promise<RateRun> {
+/** A driver variant of the probe: the before of issue 13 items 5 (cut encoding) and 6 (warm). */
+export interface ProbeVariant {
+  readonly tool: string;
+  readonly sealAtCut: boolean;
+  readonly warm: boolean;
+}
+
+/** The driver as shipped: encoding after the due sends, connections opened before t0. */
+const SHIPPED: ProbeVariant = { tool: 'stampede', sealAtCut: false, warm: true };
+
+/** The befores, run at 5k/s beside the shipped driver. */
+export const BEFORE_VARIANTS: readonly ProbeVariant[] = [
+  { tool: 'stampede, cut encoded in the send loop', sealAtCut: true, warm: true },
+  { tool: 'stampede, no connections before t0', sealAtCut: false, warm: false },
+  { tool: 'stampede, both (before items 5 and 6)', sealAtCut: true, warm: false },
+];
+
+async function stampedeRun(
+  rate: number,
+  seconds: number,
+  windowS: number,
+  variant: ProbeVariant = SHIPPED,
+): Promise<RateRun> {
   const server = await startBenchServer('ok');
   try {
+    const { sealAtCut, warm } = variant;
     const r = await runMeasured(
       process.execPath,
-      ['--import', 'tsx', PROBE, JSON.stringify({ origin: server.origin, rate, seconds })],
+      ['--import', 'tsx', PROBE, JSON.stringify({ origin: server.origin, rate, seconds, sealAtCut, warm })],
       { cpu: 0, timeoutMs: (seconds + 30) * 1000 },
     );
     const line = r.stdout.trim().split('\n').at(-1) ?? '';
@@ -69,7 +94,7 @@ async function stampedeRun(rate: number, seconds: number, windowS: number): Prom
       };
     } catch {
       return {
-        tool: 'stampede',
+        tool: variant.tool,
         rate,
         windowErrorsPct: [],
         maxErrorPct: null,
@@ -81,14 +106,14 @@ async function stampedeRun(rate: number, seconds: number, windowS: number): Prom
     }
     const errs = windowErrors(await server.stats(), rate, windowS);
     return {
-      tool: 'stampede',
+      tool: variant.tool,
       rate,
       windowErrorsPct: errs,
       maxErrorPct: errs.length ? Math.max(...errs) : null,
       latenessP99Ms: probe.latenessP99Ms,
       steadyLatenessP99Ms: probe.steadyLatenessP99Ms,
       latenessMaxMs: probe.latenessMaxMs,
-      note: 'undici ShardRunner in-process, 64 connections',
+      note: 'undici, production Scheduler in-process, 64 connections',
     };
   } finally {
     await server.stop();
@@ -135,6 +160,14 @@ export async function rateSection(
     runs.push(s);
     log(
       `  rate stampede ${rate}/s: max error ${s.maxErrorPct?.toFixed(2)} %, lateness p99 ${s.latenessP99Ms} ms (after the first second ${s.steadyLatenessP99Ms} ms)`,
+    );
+  }
+  // Before/after of issue 13 items 5 and 6, at 5k/s over the whole run (first second included).
+  for (const v of BEFORE_VARIANTS) {
+    const s = await stampedeRun(5000, seconds, windowS, v);
+    runs.push(s);
+    log(
+      `  rate ${v.tool} 5000/s: lateness p99 ${s.latenessP99Ms} ms (after the first second ${s.steadyLatenessP99Ms} ms)`,
     );
   }
   for (const rate of autocannonRates) {

@@ -19,9 +19,13 @@ export interface RunT0 {
   readonly epochMs: number;
 }
 
-/** Takes t0 now, in the process that starts the run. */
-export function takeT0(): RunT0 {
-  return { hrNs: process.hrtime.bigint().toString(), epochMs: Date.now() };
+/**
+ * Takes t0 `leadMs` from now, in the process that starts the run. A lead lets every worker receive
+ * t0 and build its scheduler before the first arrival is due, so none is late by construction.
+ */
+export function takeT0(leadMs = 0): RunT0 {
+  const hr = process.hrtime.bigint() + BigInt(Math.round(leadMs * 1e6));
+  return { hrNs: hr.toString(), epochMs: Date.now() + leadMs };
 }
 
 export class RealClock implements Clock {

@@ -62,6 +62,9 @@ export interface SurgeResult {
   readonly writer: RunWriter;
 }
 
+/** How far ahead of the start message t0 lies (ms): a worker's set-up is not counted as lateness. */
+const T0_LEAD_MS = 100;
+
 /** Runs the surge; resolves once the run directory is complete (possibly aborted/degraded). */
 export async function runSurge(opts: SurgeOptions): Promise<SurgeResult> {
   const { profile, target, engine, progress } = opts;
@@ -138,7 +141,8 @@ export async function runSurge(opts: SurgeOptions): Promise<SurgeResult> {
 
   const sink: SnapshotSink = {
     started: () => {
-      const t0 = takeT0();
+      // t0 a little ahead: the start message and each worker's scheduler set-up happen before it.
+      const t0 = takeT0(T0_LEAD_MS);
       t0Ms = t0.epochMs;
       const clock = new RealClock(t0);
       meta = runMeta(opts, steps.names, t0Ms, intervalMs, durationS);

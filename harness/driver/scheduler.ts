@@ -38,6 +38,11 @@ export interface SchedulerConfig {
   readonly drainMs: number;
   /** Epoch ms of t0: interval bounds in files are epoch ms. */
   readonly t0EpochMs: number;
+  /**
+   * Encode each cut interval inside the send loop, at the cut, instead of after the due sends.
+   * For the lateness bench only (bench/lateness-probe.ts: the before of issue 13 item 5).
+   */
+  readonly sealAtCut?: boolean;
 }
 
 export interface SchedulerDeps {
@@ -302,7 +307,10 @@ export class Scheduler implements SlotHost {
       slot.deadlineTicket = -1;
     }
     if (!this.#ticking) {
-      this.#advance(atNs);
+      // Never cut past an event still due before the boundary (a late loop): its tick cuts in
+      // time order, so an overdue arrival is still offered in the interval it was due in.
+      const next = this.#haveNext && !this.#stopping ? this.#next.atNs : Number.POSITIVE_INFINITY;
+      this.#advance(Math.min(atNs, next, this.#heap.peekTime(), this.#deadlines.peekTime()));
       this.#sealSoon();
     }
   }
@@ -350,6 +358,7 @@ export class Scheduler implements SlotHost {
     );
     if (earlier) this.#deps.onSnapshot(earlier);
     this.#interval = i + 1;
+    if (this.#cfg.sealAtCut) this.#ship();
   }
 
   /** Encodes the cut interval off the send path: after this tick's sends on the real clock. */

@@ -8,7 +8,8 @@
  * least `window` consecutive behind intervals is a fall-behind once it is beyond the noise of a
  * cut somewhere in it (the target shed load, the backlog left its baseline band, or latency left
  * its baseline); the onset is the stretch's first interval: an interval that met the definition,
- * never an earlier one that was fine. A short stretch whose backlog stayed within the band (a
+ * or, for a shedding target, the earlier intervals right before it that already shed beyond the
+ * baseline's noise (below the threshold), never an earlier one that was fine. A short stretch whose backlog stayed within the band (a
  * few requests in flight at a cut on a ramp) is noise. Recovery is the first of `window` consecutive
  * intervals after it whose backlog and latency are at baseline (not the end of arrivals: a queue
  * still draining is not recovered), outside take-down spans (a step idled by an outage has not
@@ -64,8 +65,21 @@ export function stepFallBehind(
   const { rows, intervalS } = input;
   const n = rows.length;
   const behind = (i: number): boolean => !excluded[i] && (s.throughput[i]! || s.latency[i]!);
-  const onset = confirmedStretch(n, o.window, behind, (i) => s.confirmed[i]! || s.latency[i]!);
+  let onset = confirmedStretch(n, o.window, behind, (i) => s.confirmed[i]! || s.latency[i]!);
   if (onset < 0) return null;
+  // A shedding target's first turned-away requests are below the shedding threshold (a rate
+  // limiter just past its rate sheds 1 %): the onset is where the shedding began, over intervals
+  // that shed beyond the baseline's noise with ok below offered, never over one that was all ok.
+  if (s.throughput[onset]) {
+    while (
+      onset > 0 &&
+      !excluded[onset - 1] &&
+      s.shedAny[onset - 1]! &&
+      s.ok[onset - 1]! < s.offered[onset - 1]!
+    ) {
+      onset--;
+    }
+  }
   const recovered = firstSustained(n, onset + 1, o.window, (i) => !excluded[i] && s.atBaseline(i), true);
   const end = recovered < 0 ? n : recovered;
   let peakBacklog = 0;

@@ -45,6 +45,13 @@ export interface StepSignals {
    * above its baseline band (more than in-flight work at baseline latency explains).
    */
   readonly confirmed: readonly boolean[];
+  /**
+   * The target turned away more than its baseline noise, however few: failures above the
+   * baseline share by more than 2 σ of a Poisson count (at least one). Below the shedding
+   * threshold this alone is never a fall-behind; it only moves a confirmed onset back to where
+   * the shedding began (`fall-behind.ts`).
+   */
+  readonly shedAny: readonly boolean[];
   readonly latency: readonly boolean[];
   /** Median interval p99 of the baseline intervals, or null when none had answers. */
   readonly baselineP99: number | null;
@@ -114,6 +121,10 @@ export function stepSignals(
   const shedding = rows.map(
     (_, i) => failed[i]! >= Math.max(o.minFailed, (baseFail + o.shedTolerance) * offered[i]!),
   );
+  const shedAny = rows.map((_, i) => {
+    const expected = baseFail * offered[i]!;
+    return failed[i]! >= Math.max(1, expected + 2 * Math.sqrt(expected));
+  });
   const throughput = rows.map((_, i) => {
     const off = offered[i]!;
     if (off < o.minOffered || ok[i]! >= off * (1 - o.okTolerance)) return false;
@@ -155,6 +166,7 @@ export function stepSignals(
     p99,
     throughput,
     confirmed,
+    shedAny,
     latency,
     baselineP99,
     backlogShare,

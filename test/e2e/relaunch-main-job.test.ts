@@ -16,10 +16,15 @@ describe('npm start (psn-relaunch-local)', () => {
     expect(run.exitCode, run.stderr).toBe(0);
     const summary = JSON.parse(readFileSync(join(run.dir, 'summary.json'), 'utf8')) as Summary;
     // capacity = adminWorkers / resetService = 4 / 20 ms = 200 resets/s
-    const capacity = Number(summary.settings['target.adminWorkers']) / (Number(summary.settings['target.resetServiceMs']) / 1000);
+    const capacity =
+      Number(summary.settings['target.adminWorkers']) /
+      (Number(summary.settings['target.resetServiceMs']) / 1000);
     expect(capacity).toBe(200);
     const findings = summary.fellBehind ?? [];
-    expect(findings.map((f) => f.step), JSON.stringify(findings)).toEqual(['reset-request']);
+    expect(
+      findings.map((f) => f.step),
+      JSON.stringify(findings),
+    ).toEqual(['reset-request']);
     // onset within 10 % of capacity: |offered - c/S| / (c/S) <= 0.1
     expect(Math.abs(findings[0]!.offeredRatePerS - capacity) / capacity).toBeLessThanOrEqual(0.1);
     expect(summary.takedowns).toHaveLength(4);

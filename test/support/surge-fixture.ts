@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { derivedDrainS } from '../../harness/driver/drain.js';
 import { ProgressDisplay } from '../../harness/driver/progress-display.js';
 import { runSurge, type SurgeResult } from '../../harness/driver/run-coordinator.js';
 import type { Engine } from '../../harness/engines/engine.js';
@@ -48,7 +49,8 @@ export interface SurgeRun {
   readonly gates?: readonly Gate[];
   readonly signal?: AbortSignal;
   readonly capacity?: Record<string, number>;
-  readonly drainS?: number;
+  /** Seconds, or `derived`: the drain the CLI derives from the flows (harness/driver/drain.ts). */
+  readonly drainS?: number | 'derived';
   readonly shard?: { index: number; count: number } | null;
   readonly engine?: Engine;
   readonly engineOptions?: Record<string, number | string | boolean>;
@@ -77,7 +79,7 @@ export async function runTestSurge(run: SurgeRun): Promise<SurgeResult & { dir: 
     outDir,
     workers: run.workers ?? 1,
     shard: run.shard ?? null,
-    drainS: run.drainS ?? 5,
+    drainS: run.drainS === 'derived' ? derivedDrainS(profile) : (run.drainS ?? 5),
     capacity,
     gates: run.gates ?? [],
     engineOptions: run.engineOptions ?? {},
