@@ -48,7 +48,7 @@ describe('reference model login CPU', () => {
     const sent = Array.from({ length: 2000 }, (_, n) => rig.sendAt((n * C) / 2, 'login', rig.session(n)));
     rig.clock.run();
     sent.forEach((r, n) => {
-      expect(r.doneNs).toBe((n + 1) * C));
+      expect(r.doneNs).toBe((n + 1) * C);
     });
     expect(sent.every((r) => r.status === 200)).toBe(true);
   });

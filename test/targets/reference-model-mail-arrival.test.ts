@@ -16,7 +16,7 @@ describe('reference model mail', () => {
     rig.clock.runUntil(0);
     // Mail k leaves at max(0, previous + 100 ms) = k x 100 ms.
     sessions.forEach((s, k) => {
-      expect(rig.model.mailArrivalNs(s.account)).toBe(k * 100 * MS));
+      expect(rig.model.mailArrivalNs(s.account)).toBe(k * 100 * MS);
     });
     const before: Recorded[] = [];
     const at: Recorded[] = [];
@@ -26,10 +26,10 @@ describe('reference model mail', () => {
     });
     rig.clock.run();
     before.forEach((r, i) => {
-      expect(interpretInto(rig, 'await-mail', r, sessions[i + 1]!)).toBe('pending'));
+      expect(interpretInto(rig, 'await-mail', r, sessions[i + 1]!)).toBe('pending');
     });
     at.forEach((r, k) => {
-      expect(interpretInto(rig, 'await-mail', r, sessions[k]!)).toBe('ok'));
+      expect(interpretInto(rig, 'await-mail', r, sessions[k]!)).toBe('ok');
     });
     // The outbox gauge: 20 sent by 1.9 s.
     expect(rig.model.service.mail.gauges(rig.clock.now()).delivered).toBe(20);
