@@ -37,13 +37,14 @@ export class VirtualClock implements Clock {
     return this.#times.length;
   }
 
-  /** Fires every alarm in time order until none is set. */
-  run(): void {
-    this.runUntil(Number.POSITIVE_INFINITY);
+  /** Fires every alarm in time order until none is set; returns how many fired. */
+  run(): number {
+    return this.runUntil(Number.POSITIVE_INFINITY);
   }
 
-  /** Fires alarms due at or before `tNs` in order, then sets now to `tNs` (if finite). */
-  runUntil(tNs: number): void {
+  /** Fires alarms due at or before `tNs` in order, then sets now to `tNs` (if finite); returns how many fired. */
+  runUntil(tNs: number): number {
+    const before = this.fired;
     while (this.#times.length > 0 && this.#times[0]! <= tNs) {
       const at = this.#times[0]!;
       const gen = this.#gens[0]!;
@@ -56,6 +57,7 @@ export class VirtualClock implements Clock {
       alarm.fire(this.#now);
     }
     if (Number.isFinite(tNs) && tNs > this.#now) this.#now = tNs;
+    return this.fired - before;
   }
 
   /** @internal: VirtualAlarm.set. */

@@ -1,17 +1,19 @@
 /**
  * The admin servers that process password resets: `workers` of them, each busy for `serviceMs`
- * per reset, behind one bounded FIFO queue. The work is simulated with timers, not CPU, because
+ * per reset, behind one bounded FIFO queue. The work is simulated with a timer, not CPU, because
  * in the relaunched service it happens on other machines: what matters here is the queueing.
+ *
+ * Jobs run on the shared schedule (`rules/admin-schedule.ts`) against the monotonic clock: the
+ * timer only says "something has ended by now", and every job whose computed end has passed is
+ * completed, the next ones starting at their computed times. The event loop also runs the login
+ * hashing, so timers fire late under load; with this schedule lateness delays a completion's
+ * callback but never the next job, and the capacity stays exactly workers / serviceMs.
  */
 
-/** Outcome of offering a job to the pool. */
-export type Admission =
-  | { readonly accepted: true }
-  | { readonly accepted: false; readonly retryAfterS: number };
+import { AdminSchedule } from './rules/admin-schedule.js';
+import { type Admission, queueFullRetryAfterS } from './rules/admission.js';
 
-interface Job {
-  readonly run: () => void;
-}
+export type { Admission } from './rules/admission.js';
 
 /** Sizes of the pool. */
 export interface AdminPoolOptions {
@@ -19,98 +21,91 @@ export interface AdminPoolOptions {
   readonly serviceMs: number;
   /** Jobs that may wait for a worker; one more is rejected. */
   readonly queueLimit: number;
+  /** Monotonic clock in ms (default performance.now). */
+  readonly now?: () => number;
 }
 
-/** A fixed set of timer-driven workers with a bounded FIFO queue. */
+type Job = () => void;
+
+const runJob = (job: Job): void => job();
+
+/** A fixed set of workers on computed times, with a bounded FIFO queue and one timer. */
 export class AdminPool {
-  readonly #opts: AdminPoolOptions;
-  // A ring of pending jobs: shift() on a large array is O(n), a head index is O(1).
-  #queue: (Job | undefined)[] = [];
-  #head = 0;
-  #busy = 0;
-  #completed = 0;
-  #rejected = 0;
-  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #schedule: AdminSchedule<Job>;
+  readonly #now: () => number;
+  #timer: NodeJS.Timeout | undefined;
+  #timerAt = Number.POSITIVE_INFINITY;
   #closed = false;
 
   constructor(opts: AdminPoolOptions) {
-    this.#opts = opts;
+    this.#schedule = new AdminSchedule<Job>(opts.workers, opts.serviceMs, opts.queueLimit);
+    this.#now = opts.now ?? (() => performance.now());
   }
 
-  /** Queues `onDone` to run after one service time on a free worker, or rejects when the queue is full. */
+  /** Queues `onDone` to run once its job has ended, or rejects when the queue is full. */
   submit(onDone: () => void): Admission {
     if (this.#closed) return { accepted: false, retryAfterS: 1 };
-    const job: Job = { run: onDone };
-    if (this.#busy < this.#opts.workers) {
-      this.#start(job);
-      return { accepted: true };
-    }
-    if (this.depth >= this.#opts.queueLimit) {
-      this.#rejected++;
-      return { accepted: false, retryAfterS: this.#drainEstimateS() };
-    }
-    this.#queue.push(job);
-    return { accepted: true };
+    const now = this.#now();
+    const offer = this.#schedule.offer(now, onDone, runJob);
+    this.#arm();
+    if (offer.accepted) return { accepted: true };
+    return { accepted: false, retryAfterS: queueFullRetryAfterS((offer.drainEndsAt - now) / 1000) };
   }
 
-  /** Jobs waiting for a worker. */
+  /** Jobs waiting for a worker now. */
   get depth(): number {
-    return this.#queue.length - this.#head;
+    this.#catchUp();
+    return this.#schedule.depth;
   }
 
   /** Workers processing a job now. */
   get busy(): number {
-    return this.#busy;
+    this.#catchUp();
+    return this.#schedule.busy;
   }
 
   /** Jobs finished since start. */
   get completed(): number {
-    return this.#completed;
+    this.#catchUp();
+    return this.#schedule.completed;
   }
 
   /** Jobs turned away because the queue was full. */
   get rejected(): number {
-    return this.#rejected;
+    return this.#schedule.rejected;
   }
 
-  /** Cancels every pending timer; queued jobs never run. */
+  /** Cancels the timer; queued jobs never run. */
   close(): void {
     this.#closed = true;
-    for (const t of this.#timers) clearTimeout(t);
-    this.#timers.clear();
-    this.#queue = [];
-    this.#head = 0;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#schedule.clear();
   }
 
-  #start(job: Job): void {
-    this.#busy++;
-    const t = setTimeout(() => {
-      this.#timers.delete(t);
-      this.#busy--;
-      this.#completed++;
-      job.run();
-      this.#next();
-    }, this.#opts.serviceMs);
-    this.#timers.add(t);
+  /** Completes what has ended by now (a scrape may come before the late timer). */
+  #catchUp(): void {
+    if (this.#closed) return;
+    this.#schedule.advance(this.#now(), runJob);
+    this.#arm();
   }
 
-  #next(): void {
-    while (this.#busy < this.#opts.workers && this.depth > 0) {
-      const job = this.#queue[this.#head];
-      this.#queue[this.#head] = undefined;
-      this.#head++;
-      if (job) this.#start(job);
-    }
-    // Compact once the consumed prefix dominates, keeping memory bounded by the queue limit.
-    if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
-      this.#queue = this.#queue.slice(this.#head);
-      this.#head = 0;
-    }
-  }
-
-  /** Seconds until the queue has drained at full speed: the honest Retry-After, at least 1. */
-  #drainEstimateS(): number {
-    const ms = ((this.depth + this.#busy) * this.#opts.serviceMs) / Math.max(1, this.#opts.workers);
-    return Math.max(1, Math.ceil(ms / 1000));
+  /** Keeps one timer set for the earliest computed end. */
+  #arm(): void {
+    const at = this.#schedule.nextEndAt;
+    if (at === this.#timerAt && this.#timer) return;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = at;
+    if (at === Number.POSITIVE_INFINITY) return;
+    // setTimeout may fire up to 1 ms early against performance.now(): the callback re-arms then.
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined;
+        this.#timerAt = Number.POSITIVE_INFINITY;
+        this.#catchUp();
+      },
+      Math.max(0, at - this.#now()),
+    );
   }
 }

@@ -4,9 +4,9 @@
  * service's KDF does. Cost 0 turns hashing off for throughput tests of the rest of the path.
  */
 import { createHash, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hashIterations } from './rules/login-cost.js';
 
-/** PBKDF2 iterations per unit of `hashCost`; about 1.3 ms of one core per check here. */
-export const ITERATIONS_PER_COST = 8192;
+export { ITERATIONS_PER_COST } from './rules/login-cost.js';
 
 const KEY_LEN = 32;
 
@@ -22,7 +22,7 @@ export class PasswordHasher {
 
   /** `cost` 0 = no KDF (a plain SHA-256), n = n × ITERATIONS_PER_COST PBKDF2 rounds. */
   constructor(cost: number) {
-    this.#iterations = Math.round(cost * ITERATIONS_PER_COST);
+    this.#iterations = hashIterations(cost);
   }
 
   /** Derives the key of `password` with `salt`; this is where the CPU goes. */

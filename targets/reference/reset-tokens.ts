@@ -4,24 +4,24 @@
  * not tell an attacker how many leading characters were right.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { type ConsumeResult, consumeResult, tokenExpiresAt, tokenLive } from './rules/token-expiry.js';
+
+export type { ConsumeResult } from './rules/token-expiry.js';
 
 interface Issued {
   readonly token: Buffer;
   readonly expiresAt: number;
 }
 
-/** Why a confirm was refused (all answered 400, kept apart for metrics and tests). */
-export type ConsumeResult = 'ok' | 'unknown' | 'expired';
-
 /** Outstanding tokens per account; accounts without one cost nothing. */
 export class ResetTokens {
-  readonly #ttlMs: number;
+  readonly #ttlS: number;
   readonly #byAccount = new Map<number, Issued[]>();
   readonly #now: () => number;
 
   /** `ttlS` lifetime of a token; `now` in epoch-free monotonic ms. */
   constructor(ttlS: number, now: () => number = () => performance.now()) {
-    this.#ttlMs = ttlS * 1000;
+    this.#ttlS = ttlS;
     this.#now = now;
   }
 
@@ -31,8 +31,8 @@ export class ResetTokens {
     const list = this.#byAccount.get(index) ?? [];
     const now = this.#now();
     // Drop expired ones on the way so a retry storm cannot grow the list without bound.
-    const live = list.filter((t) => t.expiresAt > now);
-    live.push({ token, expiresAt: now + this.#ttlMs });
+    const live = list.filter((t) => tokenLive(t.expiresAt, now));
+    live.push({ token, expiresAt: tokenExpiresAt(now, this.#ttlS, 1000) });
     this.#byAccount.set(index, live);
     return token.toString('hex');
   }
@@ -55,8 +55,7 @@ export class ResetTokens {
     const hit = list[match];
     list.splice(match, 1);
     if (list.length === 0) this.#byAccount.delete(index);
-    if (!hit || hit.expiresAt <= now) return 'expired';
-    return 'ok';
+    return hit ? consumeResult(true, hit.expiresAt, now) : 'unknown';
   }
 
   /** Accounts holding at least one token. */

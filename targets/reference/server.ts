@@ -8,6 +8,7 @@ import { AuthService, type Reply } from './auth-service.js';
 import { Maintenance } from './maintenance.js';
 import { ServerMetrics } from './metrics.js';
 import type { ReferenceConfig } from './reference-config.js';
+import { endpointOf, MAILBOX_PREFIX } from './rules/endpoint.js';
 
 /** Where to listen. */
 export interface ListenOptions {
@@ -28,7 +29,6 @@ export interface ReferenceServer {
 export const REGION_HEADER = 'x-stampede-region';
 
 const MAX_BODY = 64 * 1024;
-const MAILBOX_PREFIX = '/v1/mailbox/';
 
 /** Starts the reference service on `host:port` and resolves once it listens. */
 export async function listenReference(config: ReferenceConfig, at: ListenOptions): Promise<ReferenceServer> {
@@ -115,18 +115,6 @@ export async function listenReference(config: ReferenceConfig, at: ListenOptions
         server.closeAllConnections();
       }),
   };
-}
-
-/** Endpoint label of a request (bounded set, so metrics cardinality stays fixed). */
-function endpointOf(method: string | undefined, url: string): string {
-  const path = url.split('?', 1)[0] ?? url;
-  if (method === 'POST' && path === '/v1/login') return 'login';
-  if (method === 'POST' && path === '/v1/password-reset') return 'password-reset';
-  if (method === 'POST' && path === '/v1/password-reset/confirm') return 'password-reset-confirm';
-  if (method === 'GET' && path.startsWith(MAILBOX_PREFIX)) return 'mailbox';
-  if (method === 'POST' && path === '/admin/maintenance') return 'maintenance';
-  if (method === 'GET' && path === '/metrics') return 'metrics';
-  return 'other';
 }
 
 /** Dispatches a parsed request; `body` is undefined when it was not a JSON object. */

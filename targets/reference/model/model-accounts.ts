@@ -1,0 +1,81 @@
+/**
+ * The model's account book: the same population rules as the server's (`accounts.ts`: names,
+ * initial passwords, who must reset), with the passwords set by confirmed resets kept as 32-bit
+ * fingerprints in lazily allocated pages instead of a Map of records. A JS Map holds at most
+ * 2^24 entries and a full relaunch day confirms ~27 M resets; a page of 65,536 fingerprints costs
+ * 256 KiB, so 77 M accounts cost at most ~300 MB and a small run almost nothing.
+ *
+ * The price: a wrong password whose FNV-1a fingerprint collides with the right one (odds 2^-32)
+ * is accepted. No flow sends wrong passwords to a reset account on purpose.
+ */
+import { initialPassword, mustResetCount, parseAccount } from '../accounts.js';
+import type { ReferenceConfig } from '../reference-config.js';
+
+/** The outcome of a password check, before the HTTP status is chosen. */
+export type LoginCheck = 'unknown-account' | 'wrong-password' | 'must-reset' | 'ok';
+
+const PAGE_SIZE = 65_536;
+
+/** Who exists, who must reset, and the passwords confirmed resets have set. */
+export class ModelAccounts {
+  readonly #accounts: number;
+  readonly #seed: number;
+  readonly #mustReset: number;
+  /** Fingerprint pages; 0 = untouched (a fingerprint of 0 is stored as 1). */
+  readonly #pages: (Uint32Array | undefined)[] = [];
+  #touched = 0;
+
+  constructor(config: ReferenceConfig) {
+    this.#accounts = config.accounts;
+    this.#seed = config.seed;
+    this.#mustReset = mustResetCount(config);
+  }
+
+  /** Index of `name`, or -1 when it names no account here (the server's rule). */
+  indexOf(name: string): number {
+    return parseAccount(name, this.#accounts);
+  }
+
+  /** The server's login decision for account `index` (-1: unknown) presenting `password`. */
+  check(index: number, password: string): LoginCheck {
+    if (index < 0) return 'unknown-account';
+    const print = this.#print(index);
+    if (print !== 0) return fingerprint(password) === print ? 'ok' : 'wrong-password';
+    if (password !== initialPassword(index, this.#seed)) return 'wrong-password';
+    // Only someone holding the password learns that a reset is due.
+    return index < this.#mustReset ? 'must-reset' : 'ok';
+  }
+
+  /** Records a confirmed reset: from now on only `password` logs in, and no reset is due. */
+  setPassword(index: number, password: string): void {
+    const p = Math.floor(index / PAGE_SIZE);
+    let page = this.#pages[p];
+    if (!page) {
+      page = new Uint32Array(PAGE_SIZE);
+      this.#pages[p] = page;
+    }
+    const slot = index % PAGE_SIZE;
+    if (page[slot] === 0) this.#touched++;
+    page[slot] = fingerprint(password);
+  }
+
+  /** Accounts with a confirmed reset (the server's `touchedCount`). */
+  get touchedCount(): number {
+    return this.#touched;
+  }
+
+  #print(index: number): number {
+    // Division, not >>>: account indexes may pass 2^32.
+    return this.#pages[Math.floor(index / PAGE_SIZE)]?.[index % PAGE_SIZE] ?? 0;
+  }
+}
+
+/** FNV-1a over the UTF-16 code units, never 0 (0 marks an untouched account). */
+function fingerprint(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h === 0 ? 1 : h;
+}

@@ -1,0 +1,150 @@
+/**
+ * The model's confirmation mail, end to end and analytically: a finished reset issues a token at
+ * its computed end (the token's issue time); the outbox sends it by the shared pacing rule; the
+ * recipient domain's throttle rule says when it reaches the inbox. All three times are known the
+ * moment the reset is admitted (admin ends are FIFO, the outbox is FIFO), so the model knows when
+ * each mail arrives: a mailbox poll is a lookup, and `firstArrivalNs` lets the driver skip polls.
+ *
+ * Tokens are 32 hex digits encoding a global sequence number (deterministic, unlike the server's
+ * random ones); their lifetime and consume answers follow `rules/token-expiry.ts` and the
+ * server's `ResetTokens` (single use; a token already expired when a newer one is issued for the
+ * same account is forgotten then, so it answers `unknown`).
+ */
+import { MAILBOX_KEEP } from '../mail-outbox.js';
+import { RingQueue } from '../ring-queue.js';
+import { mailSendAt } from '../rules/mail-pacing.js';
+import { type ConsumeResult, consumeResult, tokenExpiresAt, tokenLive } from '../rules/token-expiry.js';
+import type { ResolvedModelOptions } from './model-options.js';
+
+interface MailRecord {
+  readonly seq: number;
+  /** Token issue time: the reset's computed end. */
+  readonly issuedNs: number;
+  readonly sentNs: number;
+  readonly arrivalNs: number;
+  readonly expiresNs: number;
+  consumed: boolean;
+}
+
+/** A delivered message as the mailbox API shows it (`deliveredAt`: ms since the model's t0). */
+export interface ModelDeliveredMail {
+  readonly token: string;
+  readonly deliveredAt: number;
+}
+
+const HEX32 = /^[0-9a-f]{32}$/;
+
+/** Outbox, ISP delivery, mailboxes and tokens of the model. */
+export class ModelMail {
+  readonly #o: ResolvedModelOptions;
+  readonly #byAccount = new Map<number, MailRecord[]>();
+  /** Mails not yet sent at the last gauge reading, in send order (for the outbox gauges). */
+  readonly #unsent = new RingQueue<MailRecord>();
+  #lastSendNs = Number.NEGATIVE_INFINITY;
+  #seq = 0;
+  #sentBefore = 0;
+
+  constructor(o: ResolvedModelOptions) {
+    this.#o = o;
+  }
+
+  /**
+   * Schedules, at `nowNs`, the mail of a reset of account `index` finishing at `issuedNs` (calls
+   * come in non-decreasing `issuedNs`: admin ends are FIFO); returns its arrival time.
+   */
+  schedule(index: number, issuedNs: number, nowNs: number): number {
+    this.#drainSent(nowNs);
+    const sentNs = mailSendAt(this.#lastSendNs, issuedNs, this.#o.mailIntervalNs);
+    this.#lastSendNs = sentNs;
+    const arrivalNs = Math.max(sentNs, this.#o.mailDelivery.arrivalNs(this.#o.domainOf(index), sentNs));
+    const r: MailRecord = {
+      seq: ++this.#seq,
+      issuedNs,
+      sentNs,
+      arrivalNs,
+      expiresNs: tokenExpiresAt(issuedNs, this.#o.config.tokenTtlS, 1e9),
+      consumed: false,
+    };
+    let list = this.#byAccount.get(index);
+    if (!list) {
+      list = [];
+      this.#byAccount.set(index, list);
+    }
+    list.push(r);
+    this.#unsent.push(r);
+    return arrivalNs;
+  }
+
+  /** Messages in `index`'s inbox at `nowNs`, oldest first, at most MAILBOX_KEEP (the server's view). */
+  mailbox(index: number, nowNs: number): ModelDeliveredMail[] {
+    const list = this.#byAccount.get(index);
+    if (!list) return [];
+    const inbox = list.filter((r) => r.arrivalNs <= nowNs);
+    // A throttle may reorder deliveries across mails of one account: the inbox is in arrival order.
+    inbox.sort((a, b) => a.arrivalNs - b.arrivalNs || a.seq - b.seq);
+    return inbox.slice(-MAILBOX_KEEP).map((r) => ({ token: tokenOf(r.seq), deliveredAt: r.arrivalNs / 1e6 }));
+  }
+
+  /** The server's consume answer for `token` presented for account `index` at `nowNs`. */
+  consume(index: number, token: string, nowNs: number): ConsumeResult {
+    const list = this.#byAccount.get(index);
+    if (!list || !HEX32.test(token)) return 'unknown';
+    const seq = Number.parseInt(token, 16);
+    const at = list.findIndex((r) => r.seq === seq && r.issuedNs <= nowNs && !r.consumed);
+    const hit = list[at];
+    if (!hit) return 'unknown';
+    // The server drops a token that had expired when a newer one was issued for the account.
+    if (
+      list.some(
+        (r) => r.issuedNs > hit.issuedNs && r.issuedNs <= nowNs && !tokenLive(hit.expiresNs, r.issuedNs),
+      )
+    ) {
+      return 'unknown';
+    }
+    hit.consumed = true;
+    if (this.#o.forgetConsumedMail) {
+      list.splice(at, 1);
+      if (list.length === 0) this.#byAccount.delete(index);
+    }
+    return consumeResult(true, hit.expiresNs, nowNs);
+  }
+
+  /**
+   * When the first mail of account `index` reaches its inbox (it may be in the past), or
+   * Infinity when no mail is on its way: a mailbox poll at t is non-empty exactly when t >= this.
+   */
+  firstArrivalNs(index: number): number {
+    const list = this.#byAccount.get(index);
+    if (!list) return Number.POSITIVE_INFINITY;
+    let first = Number.POSITIVE_INFINITY;
+    for (const r of list) if (r.arrivalNs < first) first = r.arrivalNs;
+    return first;
+  }
+
+  /** Outbox gauges at `nowNs` (non-decreasing calls): mails ready but unsent, mails sent so far. */
+  gauges(nowNs: number): { readonly depth: number; readonly delivered: number } {
+    this.#drainSent(nowNs);
+    let depth = 0;
+    for (let i = 0; i < this.#unsent.length; i++) {
+      const r = this.#unsent.at(i);
+      if (!r || r.issuedNs > nowNs) break;
+      depth++;
+    }
+    return { depth, delivered: this.#sentBefore };
+  }
+
+  /** Counts mails sent by `nowNs` out of the unsent queue (keeps it bounded by the outbox backlog). */
+  #drainSent(nowNs: number): void {
+    for (;;) {
+      const head = this.#unsent.at(0);
+      if (!head || head.sentNs > nowNs) return;
+      this.#unsent.shift();
+      this.#sentBefore++;
+    }
+  }
+}
+
+/** The token string of mail `seq`: 32 lower-case hex digits, like the server's 16 random bytes. */
+function tokenOf(seq: number): string {
+  return seq.toString(16).padStart(32, '0');
+}

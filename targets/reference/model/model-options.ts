@@ -1,0 +1,73 @@
+/**
+ * What the reference model is built from: the very `ReferenceConfig` the real server runs with,
+ * plus the few figures a model needs that a config does not hold (the machine's seconds per
+ * PBKDF2 iteration, the per-request CPU overhead) and the mail plug-ins (ISP throttle rule,
+ * recipient domain of an account).
+ */
+import { StampedeError } from '../../../harness/errors.js';
+import type { ReferenceConfig } from '../reference-config.js';
+import { type MailDeliveryRule, NO_ISP_THROTTLE } from '../rules/mail-pacing.js';
+
+/**
+ * Seconds of one core per PBKDF2-SHA256 iteration, measured on the project's 2-core machine while
+ * shared (7 runs of 32768 iterations: 164-230 ns, median 172 ns; ~1.4 ms per hashCost unit).
+ * Use `measureSecondsPerIteration()` for the machine a comparison runs on.
+ */
+export const DEFAULT_SECONDS_PER_ITERATION = 172e-9;
+
+/** Options of a reference model. */
+export interface ReferenceModelOptions {
+  /** The server's configuration (capacity knobs and population), resolved. */
+  readonly config: ReferenceConfig;
+  /** Seconds of one core per PBKDF2 iteration (default DEFAULT_SECONDS_PER_ITERATION). */
+  readonly secondsPerIteration?: number;
+  /** CPU seconds every request costs on the server's core besides hashing (default 0). */
+  readonly requestOverheadS?: number;
+  /** The ISPs' throttle between the outbox and the inbox (default: none). */
+  readonly mailDelivery?: MailDeliveryRule;
+  /** Recipient mail domain of account `index` (default: every account at `example.com`). */
+  readonly domainOf?: (index: number) => string;
+  /**
+   * Forget a mail once its token is consumed (default false = keep it in the mailbox, as the
+   * server does). A full-day simulation sets it to bound memory by the sessions in flight; a
+   * second reset of the same account then sees an empty mailbox where the server shows old mail.
+   */
+  readonly forgetConsumedMail?: boolean;
+}
+
+/** The options with defaults applied and times in integer ns. */
+export interface ResolvedModelOptions {
+  readonly config: ReferenceConfig;
+  readonly secondsPerIteration: number;
+  readonly requestOverheadNs: number;
+  readonly resetServiceNs: number;
+  readonly mailIntervalNs: number;
+  readonly mailDelivery: MailDeliveryRule;
+  readonly domainOf: (index: number) => string;
+  readonly forgetConsumedMail: boolean;
+}
+
+const EXAMPLE_DOMAIN = (): string => 'example.com';
+
+/** Applies defaults and checks the model-only figures (the config was checked when resolved). */
+export function resolveModelOptions(o: ReferenceModelOptions): ResolvedModelOptions {
+  const spi = o.secondsPerIteration ?? DEFAULT_SECONDS_PER_ITERATION;
+  if (!(spi >= 0 && Number.isFinite(spi))) {
+    throw new StampedeError('E_USAGE', `model.secondsPerIteration: must be a number >= 0, got ${spi}`);
+  }
+  const overhead = o.requestOverheadS ?? 0;
+  if (!(overhead >= 0 && Number.isFinite(overhead))) {
+    throw new StampedeError('E_USAGE', `model.requestOverheadS: must be a number >= 0, got ${overhead}`);
+  }
+  return {
+    config: o.config,
+    secondsPerIteration: spi,
+    requestOverheadNs: Math.round(overhead * 1e9),
+    // Integer ns keep the admin schedule's predicted ends identical to its computed ones.
+    resetServiceNs: Math.round(o.config.resetServiceMs * 1e6),
+    mailIntervalNs: 1e9 / o.config.mailPerS,
+    mailDelivery: o.mailDelivery ?? NO_ISP_THROTTLE,
+    domainOf: o.domainOf ?? EXAMPLE_DOMAIN,
+    forgetConsumedMail: o.forgetConsumedMail ?? false,
+  };
+}

@@ -1,0 +1,186 @@
+/**
+ * The reference backend as a discrete-event model behind the Transport interface, on a Clock
+ * (the VirtualClock for tests and `stampede simulate`). The same Target that drives the real
+ * server (`reference-target.ts`: buildRequest / interpret) drives it unchanged: it answers the
+ * same statuses, bodies and Retry-After headers (`model-service.ts`).
+ *
+ * Time: a request reaches the server when it is sent (no client queue: `onWritten` carries the
+ * send time, delivered later in the same instant). The server's one core takes requests up in
+ * FIFO order; each costs its CPU (a KDF for logins and accepted confirms at the hash cost, plus a
+ * per-request overhead), so the k-th of k logins sent together is answered at k × C. A request's
+ * effect (admission, token use, maintenance check) happens when the core takes it up; its answer
+ * comes when its CPU is spent. A cancelled request is still served (the server cannot tell), only
+ * its answer is dropped.
+ *
+ * Events: one alarm for the core (it fires when the core frees or, idle, at the send instant) and
+ * one that delivers the instant's `onWritten` calls; nothing per request. The admin pool, the
+ * outbox and the ISPs need no events at all: their times are computed at admission.
+ */
+import type { Alarm, Clock } from '../../../harness/driver/clock.js';
+import type { Exchange, ResponseHeaders, Transport } from '../../../harness/transports/transport.js';
+import { Outcome, type OutcomeIndex } from '../../../harness/vocabulary/outcome.js';
+import type { RequestSpec } from '../../target.js';
+import { RingQueue } from '../ring-queue.js';
+import type { MailOracle } from './mail-oracle.js';
+import { type ReferenceModelOptions, resolveModelOptions } from './model-options.js';
+import { type ModelReply, ModelService } from './model-service.js';
+
+interface InFlight {
+  readonly ex: Exchange;
+  readonly req: RequestSpec;
+  readonly wantBody: boolean;
+  readonly arrivedNs: number;
+  written: boolean;
+  cancelled: boolean;
+  reply: ModelReply | undefined;
+  doneNs: number;
+}
+
+const JSON_HEADERS: ResponseHeaders = Object.freeze({ 'content-type': 'application/json' });
+const TEXT_HEADERS: ResponseHeaders = Object.freeze({ 'content-type': 'text/plain; version=0.0.4' });
+
+/** The reference backend in (virtual) time: a Transport whose far end is a model. */
+export class ReferenceModel implements Transport, MailOracle {
+  readonly name = 'model';
+  /** The model's state (admin schedule, mail, accounts, counters), for gauges and tests. */
+  readonly service: ModelService;
+  readonly #clock: Clock;
+  readonly #cpuQueue = new RingQueue<InFlight>();
+  #serving: InFlight | undefined;
+  readonly #cpuAlarm: Alarm;
+  readonly #writtenAlarm: Alarm;
+  #unwritten: InFlight[] = [];
+  #lateFailures: Exchange[] = [];
+  readonly #byExchange = new Map<Exchange, InFlight>();
+  #atServer = 0;
+  #closed = false;
+
+  constructor(clock: Clock, options: ReferenceModelOptions) {
+    this.#clock = clock;
+    this.service = new ModelService(resolveModelOptions(options));
+    this.#cpuAlarm = clock.alarm((t) => this.#onCpu(t));
+    this.#writtenAlarm = clock.alarm(() => this.#flushWritten());
+  }
+
+  warm(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  send(req: RequestSpec, wantBody: boolean, ex: Exchange): void {
+    const now = this.#clock.now();
+    if (this.#closed) {
+      this.#lateFailures.push(ex);
+      this.#writtenAlarm.set(now);
+      return;
+    }
+    const f: InFlight = {
+      ex,
+      req,
+      wantBody,
+      arrivedNs: now,
+      written: false,
+      cancelled: false,
+      reply: undefined,
+      doneNs: now,
+    };
+    this.#byExchange.set(ex, f);
+    this.#atServer++;
+    this.#unwritten.push(f);
+    if (this.#writtenAlarm.atNs === Number.POSITIVE_INFINITY) this.#writtenAlarm.set(now);
+    this.#cpuQueue.push(f);
+    // An idle core takes the request up in this instant; a busy one when it frees (alarm set).
+    if (this.#cpuAlarm.atNs === Number.POSITIVE_INFINITY) this.#cpuAlarm.set(now);
+  }
+
+  /** Ends `ex`'s request now, synchronously: `onWritten` if still owed, then `onFailure(outcome)`. */
+  cancel(ex: Exchange, outcome: OutcomeIndex): void {
+    const f = this.#byExchange.get(ex);
+    if (!f) return;
+    this.#byExchange.delete(ex);
+    f.cancelled = true;
+    const now = this.#clock.now();
+    this.#ensureWritten(f);
+    ex.onFailure(now, outcome, 'cancelled before the model answered');
+  }
+
+  close(): Promise<void> {
+    this.#closed = true;
+    for (const ex of [...this.#byExchange.keys()]) this.cancel(ex, Outcome.cancelled);
+    this.#cpuAlarm.clear();
+    this.#cpuQueue.clear();
+    this.#serving = undefined;
+    return Promise.resolve();
+  }
+
+  mailArrivalNs(account: string): number {
+    const index = this.service.accounts.indexOf(account);
+    return index < 0 ? Number.POSITIVE_INFINITY : this.service.mail.firstArrivalNs(index);
+  }
+
+  /**
+   * The operators' switch (the driver's outage windows): takes `regions` (empty = all) down for
+   * `durationS` from now, as POST /admin/maintenance does.
+   */
+  beginMaintenance(durationS: number, regions: readonly string[]): void {
+    this.service.beginMaintenance(durationS, regions, this.#clock.now());
+  }
+
+  /** Requests that reached the server and are not answered yet (queued or on the core). */
+  get atServer(): number {
+    return this.#atServer;
+  }
+
+  /** The core frees (or, idle, a request arrived): answer the one served, take up the next ones. */
+  #onCpu(t: number): void {
+    const done = this.#serving;
+    if (done?.reply) {
+      this.#serving = undefined;
+      this.#respond(done, done.reply, done.doneNs);
+    }
+    for (;;) {
+      const f = this.#cpuQueue.shift();
+      if (!f) return;
+      const reply = this.service.handle(f.req, t, this.#atServer);
+      if (reply.cpuNs <= 0) {
+        this.#respond(f, reply, t);
+        continue;
+      }
+      f.reply = reply;
+      f.doneNs = t + reply.cpuNs;
+      this.#serving = f;
+      this.#cpuAlarm.set(f.doneNs);
+      return;
+    }
+  }
+
+  #respond(f: InFlight, reply: ModelReply, t: number): void {
+    this.#atServer--;
+    this.service.metrics.observe(reply.endpoint, reply.status, (t - f.arrivedNs) / 1e9);
+    if (f.cancelled) return;
+    this.#byExchange.delete(f.ex);
+    this.#ensureWritten(f);
+    const base = reply.text === undefined ? JSON_HEADERS : TEXT_HEADERS;
+    const headers =
+      reply.retryAfterS === undefined ? base : { ...base, 'retry-after': String(reply.retryAfterS) };
+    let body: string | undefined;
+    if (f.wantBody) body = reply.text ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
+    f.ex.onResponse(t, reply.status, headers, body);
+  }
+
+  #ensureWritten(f: InFlight): void {
+    if (f.written) return;
+    f.written = true;
+    f.ex.onWritten(f.arrivedNs);
+  }
+
+  #flushWritten(): void {
+    // Callbacks may send again: they fill fresh lists (and re-set this alarm for this instant).
+    const batch = this.#unwritten;
+    this.#unwritten = [];
+    for (const f of batch) if (!f.cancelled) this.#ensureWritten(f);
+    const failures = this.#lateFailures;
+    this.#lateFailures = [];
+    const now = this.#clock.now();
+    for (const ex of failures) ex.onFailure(now, Outcome.cancelled, 'transport closed');
+  }
+}
