@@ -18,6 +18,7 @@ import { createArrivalStream } from '../arrivals/arrival-stream.js';
 import { errorMessage } from '../errors.js';
 import type { Profile } from '../profile/profile.js';
 import { buildStepIndex, type StepIndex } from '../profile/step-index.js';
+import { isMailArrivalOracle, type MailArrivalOracle } from '../transports/mail-arrival-oracle.js';
 import type { ResponseHeaders, Transport } from '../transports/transport.js';
 import { Outcome, type OutcomeIndex } from '../vocabulary/outcome.js';
 import type { Alarm, Clock } from './clock.js';
@@ -72,6 +73,8 @@ export class Scheduler implements SlotHost {
   readonly #timeoutNs: number;
   readonly #next: Arrival = emptyArrival();
   readonly #start: { -readonly [K in keyof SessionStart]: SessionStart[K] };
+  /** The default transport when it knows mail arrivals (a model): polls are then skipped. */
+  #oracle: MailArrivalOracle | null = null;
   #stream: ReturnType<typeof createArrivalStream> | null = null;
   #haveNext = false;
   #lastArrivalNs = 0;
@@ -125,6 +128,8 @@ export class Scheduler implements SlotHost {
 
   /** Runs the shard; resolves once every session has ended and the last interval is shipped. */
   run(): Promise<SchedulerResult> {
+    const main = this.transport();
+    this.#oracle = isMailArrivalOracle(main) ? main : null;
     this.#stream = createArrivalStream(this.#cfg.profile, this.#cfg.shard);
     this.#haveNext = this.#stream.next(this.#next);
     this.#interval = Math.max(0, Math.floor(this.#clock.now() / this.#intervalNs));
@@ -255,6 +260,8 @@ export class Scheduler implements SlotHost {
     if (s.waitKind === WaitKind.Backoff) {
       slot.inBackoff = true;
       this.#inBackoff++;
+    } else if (s.waitKind === WaitKind.Poll && this.#oracle !== null) {
+      s.skipPolls(this.#oracle.mailArrivalNs(s.state.account));
     }
     this.#heap.push(s.wakeNs, slot);
     this.#wakeBy(s.wakeNs);

@@ -20,7 +20,7 @@ import { errorMessage } from '../errors.js';
 import type { Flow, FlowStep } from '../profile/profile.js';
 import type { ResponseHeaders } from '../transports/transport.js';
 import { Outcome, type OutcomeIndex, outcomeOfStatus } from '../vocabulary/outcome.js';
-import { nextPollNs } from './mail-poll.js';
+import { nextPollNs, usefulPollNs } from './mail-poll.js';
 import { retryAfterS, retryDelayS, shouldRetry } from './retry-backoff.js';
 import { sampleThinkS } from './think-time.js';
 
@@ -83,6 +83,8 @@ export class Session {
   #attempt = 1;
   #stepStartNs = 0;
   #writtenNs = -1;
+  /** When the last "no mail yet" was answered. */
+  #polledNs = 0;
 
   /** Index of the session's flow. */
   flowIndex = 0;
@@ -181,6 +183,7 @@ export class Session {
       return this.#failed(atNs, step, Outcome.invalid, latencyUs, serviceUs, null);
     if (verdict.verdict === 'pending') {
       this.#recorder.poll(stepId);
+      this.#polledNs = atNs;
       const next = nextPollNs(this.#stepStartNs, atNs, step.pollEveryS, step.timeoutS);
       if (next < 0) {
         // The mail never came within the step's deadline: the user's wait ends here, unserved.
@@ -217,6 +220,20 @@ export class Session {
     if (inFlight) this.#recorder.attemptCount(this.stepId, Outcome.cancelled);
     this.#recorder.final(this.stepId, Outcome.cancelled, -1);
     this.#end(false);
+  }
+
+  /**
+   * In a poll wait (Act.Wait, WaitKind.Poll): the mail is readable from `mailAtNs`, so the polls
+   * before the first useful one are counted as "no mail yet" and not sent; `wakeNs` moves to it.
+   * Only a transport that knows mail arrivals (a model) gives the scheduler a reason to call it.
+   */
+  skipPolls(mailAtNs: number): void {
+    if (this.waitKind !== WaitKind.Poll) return;
+    const step = this.#step();
+    const u = usefulPollNs(this.#stepStartNs, this.#polledNs, step.pollEveryS, step.timeoutS, mailAtNs);
+    if (u.nextNs < 0 || u.skipped === 0) return;
+    this.#recorder.poll(this.stepId, u.skipped);
+    this.wakeNs = u.nextNs;
   }
 
   #step(): FlowStep {

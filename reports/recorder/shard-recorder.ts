@@ -150,10 +150,13 @@ export class ShardRecorder {
     s.touched = true;
   }
 
-  /** A mailbox poll answered "no mail yet". */
-  poll(step: number): void {
+  /**
+   * `n` mailbox polls answered "no mail yet" (n > 1: a run of polls a simulation answered
+   * analytically, counted in the interval where it was answered).
+   */
+  poll(step: number, n = 1): void {
     const s = this.#live.steps[step]!;
-    s.polls++;
+    s.polls += n;
     s.touched = true;
   }
 
