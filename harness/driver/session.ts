@@ -111,6 +111,11 @@ export class Session {
     return this.#state;
   }
 
+  /** Attempt number of the current step (1 = its first attempt). */
+  get attempt(): number {
+    return this.#attempt;
+  }
+
   /** Run-wide index of the current step. */
   get stepId(): number {
     return this.#stepIds[this.#pos]!;
