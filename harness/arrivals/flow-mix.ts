@@ -41,14 +41,6 @@ export function cumulativeTable(shares: readonly number[]): Float64Array {
   return t;
 }
 
-/** Index of the flow drawn by `u` in [0, 1) from a cumulative table (few flows: a linear scan). */
-export function pickFlow(table: Float64Array, u: number): number {
-  const last = table.length - 1;
-  let i = 0;
-  while (i < last && u >= table[i]!) i++;
-  return i;
-}
-
 /**
  * Shares per region and phase: `result[region][phase][flow]`. Throws a StampedeError naming the
  * region and phase when a mix is unusable; phases that can produce no arrival are not checked.

@@ -112,18 +112,6 @@ export function toPlain(node: TreeNode): unknown {
   }
 }
 
-/** The node at a path, or undefined when the path leaves the tree. */
-export function nodeAt(root: TreeNode, path: readonly PathSeg[]): TreeNode | undefined {
-  let node: TreeNode | undefined = root;
-  for (const seg of path) {
-    if (node === undefined) return undefined;
-    if (node.kind === 'map') node = node.entries.get(String(seg))?.node;
-    else if (node.kind === 'seq' && typeof seg === 'number') node = node.items[seg];
-    else return undefined;
-  }
-  return node;
-}
-
 /**
  * Where to point for a path: the value's position, or with `atKey` the position of its key in the
  * enclosing mapping. A path that leaves the tree (a missing key) resolves to its deepest existing

@@ -2,10 +2,14 @@
  * The reference model keeps the Transport contract (harness/transports/transport.ts): send never
  * calls back synchronously; onWritten comes first, at the send time; exactly one onResponse or
  * onFailure; cancel ends a request at once (the server still does the work); close cancels what
- * is in flight and fails later sends. Also: the model answers the /metrics the server renders.
+ * is in flight and fails later sends; an optional connection limit queues in the client. Also:
+ * the model answers the /metrics the server renders.
  */
 import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../harness/driver/virtual-clock.js';
 import { Outcome } from '../../harness/vocabulary/outcome.js';
+import { ReferenceModel } from '../../targets/reference/model/reference-model.js';
+import { REFERENCE_DEFAULTS } from '../../targets/reference/reference-config.js';
 import { MS, modelRig, RecordingExchange } from './model-script.js';
 
 describe('reference model transport contract', () => {
@@ -55,6 +59,32 @@ describe('reference model transport contract', () => {
     rig.clock.run();
     expect(b.r.events).toEqual(['failure']);
     expect(b.r.failure).toBe(Outcome.cancelled);
+  });
+
+  it('with a connection limit, queues in the client: written when a connection frees; cancelled there costs the server nothing', () => {
+    const C = 8192 * 100;
+    const clock = new VirtualClock();
+    const config = { ...REFERENCE_DEFAULTS, hashCost: 1, accounts: 100 };
+    const model = new ReferenceModel(clock, { config, secondsPerIteration: 100e-9 }, { connections: 2 });
+    const rig = modelRig({});
+    const exs = Array.from({ length: 5 }, () => new RecordingExchange(0));
+    exs.forEach((ex, k) => {
+      model.send(rig.target.buildRequest('login', rig.session(k)), false, ex);
+    });
+    expect(model.inClient).toBe(3);
+    // The 5th is given up at C / 2 while it still waits for a connection.
+    clock.alarm(() => model.cancel(exs[4]!, Outcome.timeout)).set(C / 2);
+    clock.run();
+    // Two on the wire at 0; the 3rd is written when the 1st is answered (C), the 4th at 2C.
+    expect(exs.map((e) => e.r.writtenNs)).toEqual([0, 0, C, 2 * C, undefined]);
+    expect(exs.slice(0, 4).map((e) => e.r.doneNs)).toEqual([C, 2 * C, 3 * C, 4 * C]);
+    expect(exs[4]?.r.events).toEqual(['failure']);
+    // Only 4 logins reached the server.
+    expect(model.atServer).toBe(0);
+    const metrics = new RecordingExchange(0);
+    model.send({ method: 'GET', path: '/metrics', headers: {} }, true, metrics);
+    clock.run();
+    expect(metrics.r.body).toContain('stampede_ref_requests_total{endpoint="login",status="403"} 4');
   });
 
   it('renders the server metrics from model state', () => {

@@ -9,7 +9,7 @@ import type { Reply } from '../auth-service.js';
 import { ServerMetrics } from '../metrics.js';
 import { AdminSchedule } from '../rules/admin-schedule.js';
 import { queueFullRetryAfterS } from '../rules/admission.js';
-import { type Endpoint, endpointOf, MAILBOX_PREFIX } from '../rules/endpoint.js';
+import { type Endpoint, MAILBOX_PREFIX } from '../rules/endpoint.js';
 import { hashSeconds } from '../rules/login-cost.js';
 import {
   anyWindowOpen,
@@ -23,13 +23,30 @@ import { ModelAccounts } from './model-accounts.js';
 import { ModelMail } from './model-mail.js';
 import type { ResolvedModelOptions } from './model-options.js';
 
-/** A reply plus what it cost: `text` replaces the JSON body (the /metrics exposition). */
+/**
+ * A reply plus what it cost. `json` is the body already serialized (constant answers are
+ * serialized once, not per request); `text` replaces a JSON body (the /metrics exposition).
+ */
 export interface ModelReply extends Reply {
+  readonly json?: string;
   readonly text?: string;
-  readonly endpoint: Endpoint;
-  /** CPU of the server's core this request took, ns. */
+  /** CPU of the server's core this request took besides the per-request overhead, ns. */
   readonly cpuNs: number;
 }
+
+/** A constant answer, its body serialized once. */
+function fixed(status: number, body: unknown, cpuNs = 0): ModelReply {
+  return Object.freeze({ status, body, json: JSON.stringify(body), cpuNs });
+}
+
+const INVALID_TOKEN = fixed(400, { code: 'TOKEN_INVALID' });
+const EXPIRED_TOKEN = fixed(400, { code: 'TOKEN_EXPIRED' });
+const EMPTY_PASSWORD = fixed(400, { code: 'PASSWORD_EMPTY' });
+const UNKNOWN_ACCOUNT = fixed(404, { code: 'UNKNOWN_ACCOUNT' });
+const NOT_FOUND = fixed(404, { code: 'NOT_FOUND' });
+const EMPTY_MAILBOX = fixed(200, { messages: [] });
+const MAINTENANCE_JSON = JSON.stringify({ code: 'MAINTENANCE' });
+const QUEUE_FULL_JSON = JSON.stringify({ code: 'RESET_QUEUE_FULL' });
 
 const MAX_BODY = 64 * 1024;
 const noop = (): void => undefined;
@@ -43,6 +60,9 @@ export class ModelService {
   readonly #o: ResolvedModelOptions;
   readonly #windows: MaintenanceWindows = noWindows();
   readonly #hashNs: number;
+  readonly #invalidCredentials: ModelReply;
+  readonly #resetRequired: ModelReply;
+  readonly #confirmed: ModelReply;
   #requestSeq = 0;
   #sessionSeq = 0;
 
@@ -52,13 +72,23 @@ export class ModelService {
     this.admin = new AdminSchedule<number>(o.config.adminWorkers, o.resetServiceNs, o.config.resetQueue);
     this.mail = new ModelMail(o);
     this.#hashNs = Math.round(hashSeconds(o.config.hashCost, o.secondsPerIteration) * 1e9);
+    this.#invalidCredentials = fixed(401, { code: 'INVALID_CREDENTIALS' }, this.#hashNs);
+    this.#resetRequired = fixed(403, { code: 'PASSWORD_RESET_REQUIRED' }, this.#hashNs);
+    // The accepted confirm hashes the new password: one KDF.
+    this.#confirmed = fixed(200, { ok: true }, this.#hashNs);
   }
 
-  /** Answers `req` as the server would when its core takes it up at `nowNs`; `inFlight` feeds /metrics. */
-  handle(req: RequestSpec, nowNs: number, inFlight: number): ModelReply {
-    const endpoint = endpointOf(req.method, req.path);
-    const r = this.#route(endpoint, req, nowNs, inFlight);
-    return { ...r, endpoint, cpuNs: r.cpuNs + this.#o.requestOverheadNs };
+  /** CPU every request costs the core besides its own work (`requestOverheadS`), ns. */
+  get requestOverheadNs(): number {
+    return this.#o.requestOverheadNs;
+  }
+
+  /**
+   * Answers a request of `endpoint` (`endpointOf(req.method, req.path)`) as the server would when
+   * its core takes it up at `nowNs`; `inFlight` feeds /metrics.
+   */
+  handle(endpoint: Endpoint, req: RequestSpec, nowNs: number, inFlight: number): ModelReply {
+    return this.#route(endpoint, req, nowNs, inFlight);
   }
 
   /** Takes `regions` (empty = all) down for `durationS` from `nowNs` (the operators' switch). */
@@ -66,18 +96,13 @@ export class ModelService {
     beginWindow(this.#windows, nowNs / 1e6, durationS, regions);
   }
 
-  #route(
-    endpoint: Endpoint,
-    req: RequestSpec,
-    nowNs: number,
-    inFlight: number,
-  ): Omit<ModelReply, 'endpoint'> {
+  #route(endpoint: Endpoint, req: RequestSpec, nowNs: number, inFlight: number): ModelReply {
     if (endpoint === 'metrics') return { status: 200, text: this.#metricsText(nowNs, inFlight), cpuNs: 0 };
     if (endpoint !== 'maintenance') {
       const retryAfterS = maintenanceRetryAfterS(this.#windows, req.headers[REGION_HEADER], nowNs / 1e6);
       if (retryAfterS > 0) {
         this.metrics.reject(endpoint, 'maintenance');
-        return { status: 503, body: { code: 'MAINTENANCE' }, retryAfterS, cpuNs: 0 };
+        return { status: 503, json: MAINTENANCE_JSON, retryAfterS, cpuNs: 0 };
       }
     }
     const body = parseBody(req);
@@ -89,37 +114,33 @@ export class ModelService {
           return badRequest('account, password');
         // Every login runs one KDF, unknown accounts too (rules/login-cost.ts).
         const check = this.accounts.check(this.accounts.indexOf(account), password);
-        const cpuNs = this.#hashNs;
-        if (check === 'unknown-account' || check === 'wrong-password') {
-          return { status: 401, body: { code: 'INVALID_CREDENTIALS' }, cpuNs };
-        }
-        if (check === 'must-reset') return { status: 403, body: { code: 'PASSWORD_RESET_REQUIRED' }, cpuNs };
-        return {
-          status: 200,
-          body: { sessionToken: (++this.#sessionSeq).toString(16).padStart(32, '0') },
-          cpuNs,
-        };
+        if (check === 'unknown-account' || check === 'wrong-password') return this.#invalidCredentials;
+        if (check === 'must-reset') return this.#resetRequired;
+        const sessionToken = (++this.#sessionSeq).toString(16).padStart(32, '0');
+        return { status: 200, json: `{"sessionToken":"${sessionToken}"}`, cpuNs: this.#hashNs };
       }
       case 'password-reset': {
         const account = body?.['account'];
         if (typeof account !== 'string') return badRequest('account');
         const requestId = `r${++this.#requestSeq}`;
         const index = this.accounts.indexOf(account);
-        if (index < 0) return { status: 202, body: { requestId }, cpuNs: 0 };
+        const accepted: ModelReply = { status: 202, json: `{"requestId":"${requestId}"}`, cpuNs: 0 };
+        if (index < 0) return accepted;
         const offer = this.admin.offer(nowNs, index, noop);
         if (!offer.accepted) {
           this.metrics.reject(endpoint, 'queue_full');
           const retryAfterS = queueFullRetryAfterS((offer.drainEndsAt - nowNs) / 1e9);
-          return { status: 503, body: { code: 'RESET_QUEUE_FULL' }, retryAfterS, cpuNs: 0 };
+          return { status: 503, json: QUEUE_FULL_JSON, retryAfterS, cpuNs: 0 };
         }
         this.mail.schedule(index, offer.endsAt, nowNs);
-        return { status: 202, body: { requestId }, cpuNs: 0 };
+        return accepted;
       }
       case 'mailbox': {
         const name = decodeURIComponent(req.path.split('?', 1)[0]?.slice(MAILBOX_PREFIX.length) ?? '');
         const index = this.accounts.indexOf(name);
-        if (index < 0) return { status: 404, body: { code: 'UNKNOWN_ACCOUNT' }, cpuNs: 0 };
-        return { status: 200, body: { messages: this.mail.mailbox(index, nowNs) }, cpuNs: 0 };
+        if (index < 0) return UNKNOWN_ACCOUNT;
+        const messages = this.mail.mailbox(index, nowNs);
+        return messages.length === 0 ? EMPTY_MAILBOX : { status: 200, body: { messages }, cpuNs: 0 };
       }
       case 'password-reset-confirm': {
         const account = body?.['account'];
@@ -129,14 +150,13 @@ export class ModelService {
           return badRequest('account, token, newPassword');
         }
         const index = this.accounts.indexOf(account);
-        if (index < 0) return { status: 400, body: { code: 'TOKEN_INVALID' }, cpuNs: 0 };
-        if (newPassword.length === 0) return { status: 400, body: { code: 'PASSWORD_EMPTY' }, cpuNs: 0 };
+        if (index < 0) return INVALID_TOKEN;
+        if (newPassword.length === 0) return EMPTY_PASSWORD;
         const result = this.mail.consume(index, token, nowNs);
-        if (result === 'expired') return { status: 400, body: { code: 'TOKEN_EXPIRED' }, cpuNs: 0 };
-        if (result !== 'ok') return { status: 400, body: { code: 'TOKEN_INVALID' }, cpuNs: 0 };
-        // The accepted confirm hashes the new password: one KDF.
+        if (result === 'expired') return EXPIRED_TOKEN;
+        if (result !== 'ok') return INVALID_TOKEN;
         this.accounts.setPassword(index, newPassword);
-        return { status: 200, body: { ok: true }, cpuNs: this.#hashNs };
+        return this.#confirmed;
       }
       case 'maintenance': {
         const durationS = body?.['durationS'];
@@ -149,7 +169,7 @@ export class ModelService {
         return { status: 202, body: { durationS, regions }, cpuNs: 0 };
       }
       default:
-        return { status: 404, body: { code: 'NOT_FOUND' }, cpuNs: 0 };
+        return NOT_FOUND;
     }
   }
 
@@ -170,7 +190,7 @@ export class ModelService {
   }
 }
 
-function badRequest(fields: string): Omit<ModelReply, 'endpoint'> {
+function badRequest(fields: string): ModelReply {
   return { status: 400, body: { code: 'BAD_REQUEST', need: fields }, cpuNs: 0 };
 }
 

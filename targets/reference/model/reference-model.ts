@@ -4,8 +4,10 @@
  * server (`reference-target.ts`: buildRequest / interpret) drives it unchanged: it answers the
  * same statuses, bodies and Retry-After headers (`model-service.ts`).
  *
- * Time: a request reaches the server when it is sent (no client queue: `onWritten` carries the
- * send time, delivered later in the same instant). The server's one core takes requests up in
+ * Time: a request reaches the server when it is sent (`onWritten` carries the send time, delivered
+ * later in the same instant), unless a client connection limit is configured: then at most
+ * `connections` requests are on the wire and the others wait in a client FIFO, reaching the
+ * server (and `onWritten`) when a connection frees; one cancelled there never reaches it. The server's one core takes requests up in
  * FIFO order; each costs its CPU (a KDF for logins and accepted confirms at the hash cost, plus a
  * per-request overhead), so the k-th of k logins sent together is answered at k × C. A request's
  * effect (admission, token use, maintenance check) happens when the core takes it up; its answer
@@ -21,18 +23,29 @@ import type { Exchange, ResponseHeaders, Transport } from '../../../harness/tran
 import { Outcome, type OutcomeIndex } from '../../../harness/vocabulary/outcome.js';
 import type { RequestSpec } from '../../target.js';
 import { RingQueue } from '../ring-queue.js';
+import { type Endpoint, endpointOf } from '../rules/endpoint.js';
 import type { MailOracle } from './mail-oracle.js';
 import { type ReferenceModelOptions, resolveModelOptions } from './model-options.js';
 import { type ModelReply, ModelService } from './model-service.js';
+
+/** The client side of the model transport. */
+export interface ModelClientOptions {
+  /** Requests on the wire at once (connections × pipelining); default unlimited (no client queue). */
+  readonly connections?: number;
+}
 
 interface InFlight {
   readonly ex: Exchange;
   readonly req: RequestSpec;
   readonly wantBody: boolean;
-  readonly arrivedNs: number;
+  /** When it reached the server (its send time unless it waited for a connection). */
+  arrivedNs: number;
+  /** Waiting in the client for a connection. */
+  inClient: boolean;
   written: boolean;
   cancelled: boolean;
   reply: ModelReply | undefined;
+  endpoint: Endpoint;
   doneNs: number;
 }
 
@@ -52,12 +65,18 @@ export class ReferenceModel implements Transport, MailOracle {
   #unwritten: InFlight[] = [];
   #lateFailures: Exchange[] = [];
   readonly #byExchange = new Map<Exchange, InFlight>();
+  readonly #clientQueue = new RingQueue<InFlight>();
+  readonly #connections: number;
+  #onWire = 0;
   #atServer = 0;
   #closed = false;
 
-  constructor(clock: Clock, options: ReferenceModelOptions) {
+  constructor(clock: Clock, options: ReferenceModelOptions, client: ModelClientOptions = {}) {
     this.#clock = clock;
     this.service = new ModelService(resolveModelOptions(options));
+    this.#connections = client.connections ?? Number.POSITIVE_INFINITY;
+    if (!(this.#connections >= 1))
+      throw new RangeError(`model connections must be >= 1, got ${client.connections}`);
     this.#cpuAlarm = clock.alarm((t) => this.#onCpu(t));
     this.#writtenAlarm = clock.alarm(() => this.#flushWritten());
   }
@@ -78,18 +97,19 @@ export class ReferenceModel implements Transport, MailOracle {
       req,
       wantBody,
       arrivedNs: now,
+      inClient: false,
       written: false,
       cancelled: false,
       reply: undefined,
+      endpoint: 'other',
       doneNs: now,
     };
     this.#byExchange.set(ex, f);
-    this.#atServer++;
-    this.#unwritten.push(f);
-    if (this.#writtenAlarm.atNs === Number.POSITIVE_INFINITY) this.#writtenAlarm.set(now);
-    this.#cpuQueue.push(f);
-    // An idle core takes the request up in this instant; a busy one when it frees (alarm set).
-    if (this.#cpuAlarm.atNs === Number.POSITIVE_INFINITY) this.#cpuAlarm.set(now);
+    if (this.#onWire < this.#connections) this.#toServer(f, now);
+    else {
+      f.inClient = true;
+      this.#clientQueue.push(f);
+    }
   }
 
   /** Ends `ex`'s request now, synchronously: `onWritten` if still owed, then `onFailure(outcome)`. */
@@ -99,7 +119,12 @@ export class ReferenceModel implements Transport, MailOracle {
     this.#byExchange.delete(ex);
     f.cancelled = true;
     const now = this.#clock.now();
-    this.#ensureWritten(f);
+    if (!f.inClient) {
+      // On the wire: the server still serves it; the connection is given up now.
+      this.#ensureWritten(f);
+      this.#onWire--;
+      this.#pumpClient(now);
+    }
     ex.onFailure(now, outcome, 'cancelled before the model answered');
   }
 
@@ -108,6 +133,7 @@ export class ReferenceModel implements Transport, MailOracle {
     for (const ex of [...this.#byExchange.keys()]) this.cancel(ex, Outcome.cancelled);
     this.#cpuAlarm.clear();
     this.#cpuQueue.clear();
+    this.#clientQueue.clear();
     this.#serving = undefined;
     return Promise.resolve();
   }
@@ -130,23 +156,57 @@ export class ReferenceModel implements Transport, MailOracle {
     return this.#atServer;
   }
 
+  /** Requests waiting in the client for a connection (0 without a connection limit). */
+  get inClient(): number {
+    return this.#clientQueue.length;
+  }
+
+  /** `f` reaches the server at `now`: it owes `onWritten` and joins the core's FIFO. */
+  #toServer(f: InFlight, now: number): void {
+    f.inClient = false;
+    f.arrivedNs = now;
+    this.#onWire++;
+    this.#atServer++;
+    this.#unwritten.push(f);
+    if (this.#writtenAlarm.atNs === Number.POSITIVE_INFINITY) this.#writtenAlarm.set(now);
+    this.#cpuQueue.push(f);
+    // An idle core takes the request up in this instant; a busy one when it frees (alarm set).
+    if (this.#cpuAlarm.atNs === Number.POSITIVE_INFINITY) this.#cpuAlarm.set(now);
+  }
+
+  /** Hands freed connections to the oldest requests waiting in the client. */
+  #pumpClient(now: number): void {
+    while (this.#onWire < this.#connections) {
+      const f = this.#clientQueue.shift();
+      if (!f) return;
+      if (!f.cancelled) this.#toServer(f, now);
+    }
+  }
+
   /** The core frees (or, idle, a request arrived): answer the one served, take up the next ones. */
   #onCpu(t: number): void {
     const done = this.#serving;
     if (done?.reply) {
+      if (done.doneNs > t) {
+        // Woken early (a request reached the core's alarm while it was busy): wait for its end.
+        this.#cpuAlarm.set(done.doneNs);
+        return;
+      }
       this.#serving = undefined;
       this.#respond(done, done.reply, done.doneNs);
     }
     for (;;) {
       const f = this.#cpuQueue.shift();
       if (!f) return;
-      const reply = this.service.handle(f.req, t, this.#atServer);
-      if (reply.cpuNs <= 0) {
+      f.endpoint = endpointOf(f.req.method, f.req.path);
+      const reply = this.service.handle(f.endpoint, f.req, t, this.#atServer);
+      const cpuNs = reply.cpuNs + this.service.requestOverheadNs;
+      if (cpuNs <= 0) {
         this.#respond(f, reply, t);
         continue;
       }
       f.reply = reply;
-      f.doneNs = t + reply.cpuNs;
+      f.doneNs = t + cpuNs;
       this.#serving = f;
       this.#cpuAlarm.set(f.doneNs);
       return;
@@ -155,15 +215,19 @@ export class ReferenceModel implements Transport, MailOracle {
 
   #respond(f: InFlight, reply: ModelReply, t: number): void {
     this.#atServer--;
-    this.service.metrics.observe(reply.endpoint, reply.status, (t - f.arrivedNs) / 1e9);
+    this.service.metrics.observe(f.endpoint, reply.status, (t - f.arrivedNs) / 1e9);
     if (f.cancelled) return;
     this.#byExchange.delete(f.ex);
     this.#ensureWritten(f);
+    // The connection frees before the answer is handed over: requests that waited go first.
+    this.#onWire--;
+    this.#pumpClient(t);
     const base = reply.text === undefined ? JSON_HEADERS : TEXT_HEADERS;
     const headers =
       reply.retryAfterS === undefined ? base : { ...base, 'retry-after': String(reply.retryAfterS) };
     let body: string | undefined;
-    if (f.wantBody) body = reply.text ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
+    if (f.wantBody)
+      body = reply.text ?? reply.json ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
     f.ex.onResponse(t, reply.status, headers, body);
   }
 
