@@ -64,9 +64,11 @@ export function gateLine(g: GateResult): string {
 
 /** What the latency figures mean, in words. */
 export function latencyModelText(m: LatencyModel): string {
-  return m === 'intended-time'
-    ? 'latency from the intended send time (coordinated-omission free)'
-    : 'latency from the actual send (closed model: a stalled target hides behind a slowed client)';
+  if (m === 'intended-time') return 'latency from the intended send time (coordinated-omission free)';
+  if (m === 'simulated')
+    return 'simulated in virtual time against the reference model (latency from the intended send time)';
+  if (m === 'k6-import') return "latency is k6's http_req_duration (from the actual send)";
+  return 'latency from the actual send (closed model: a stalled target hides behind a slowed client)';
 }
 
 /** "503 12, timeout 3" or "-" when a step had no errors. */

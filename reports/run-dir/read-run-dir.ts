@@ -16,8 +16,12 @@ import { RUN_FILES, type RunData, type RunEvent, UNFINISHED_REASON } from './run
 import type { RunMeta, TargetMetricsSample } from './run-meta.js';
 import { summarize, totalsFromSeries } from './summarize.js';
 import { SUMMARY_SCHEMA_VERSION, type Summary } from './summary.js';
+
 import { summaryProblem } from './summary-validator.js';
 import { parseTimeseries, TimeseriesFormatError } from './timeseries-csv.js';
+
+/** Every latency model run-meta.ts names: a simulated or k6-imported run is read like any other. */
+const LATENCY_MODELS = ['intended-time', 'service-time', 'k6-import', 'simulated'] as const;
 
 function fail(path: string, what: string): never {
   throw new StampedeError('E_RUN_DIR', `${path}: ${what}`);
@@ -57,8 +61,7 @@ function metaProblem(m: unknown): string | null {
   for (const f of ['target', 'engine', 'startedAt'] as const) {
     if (typeof m[f] !== 'string') return `${f} missing or not a string`;
   }
-  if (m['latencyModel'] !== 'intended-time' && m['latencyModel'] !== 'service-time')
-    return 'latencyModel invalid';
+  if (!(LATENCY_MODELS as readonly unknown[]).includes(m['latencyModel'])) return 'latencyModel invalid';
   for (const f of ['t0Ms', 'intervalMs', 'plannedDurationS', 'workers'] as const) {
     if (typeof m[f] !== 'number' || !Number.isFinite(m[f])) return `${f} missing or not a number`;
   }
