@@ -25,6 +25,7 @@ export class SimulateProgress {
   readonly #everyS: number;
   #nextS: number;
   #sessions = 0;
+  #endS = 0;
   readonly #wall0 = performance.now();
 
   constructor(out: ((line: string) => void) | undefined, everyS: number) {
@@ -49,10 +50,10 @@ export class SimulateProgress {
     );
   }
 
-  /** The last line: where the virtual clock stopped and the wall time it took. */
-  done(nowNs: number): void {
+  /** The last line: the end of the last interval and the wall time it took. */
+  done(): void {
     this.#out?.(
-      `virtual ${clockText(nowNs / 1e9)}  done: ${n0(this.#sessions)} sessions in ${((performance.now() - this.#wall0) / 1000).toFixed(1)} s wall`,
+      `virtual ${clockText(this.#endS)}  done: ${n0(this.#sessions)} sessions in ${((performance.now() - this.#wall0) / 1000).toFixed(1)} s wall`,
     );
   }
 }

@@ -174,7 +174,7 @@ export async function simulate(opts: SimulationOptions): Promise<SimulationResul
     abortReason: aborted ? 'interrupted' : null,
     degraded: [],
   });
-  progress.done(clock.now());
+  progress.done();
   return {
     summary,
     data: writer.runData(summary),

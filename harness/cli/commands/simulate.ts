@@ -93,7 +93,7 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
     const cap = argv['max-in-flight'];
     if (cap !== undefined && (!Number.isInteger(cap) || cap < 1))
       throw new StampedeError('E_USAGE', `--max-in-flight: "${cap}" is not a whole number >= 1`);
-    profile = { ...profile, client: { ...profile.client, maxInFlight: cap ?? Number.MAX_SAFE_INTEGER } };
+    if (cap !== undefined) profile = { ...profile, client: { ...profile.client, maxInFlight: cap } };
     const plan = argv.sweep === undefined ? null : parseSweep(argv.sweep, argv['sweep-steps']);
     if (plan === null && argv['sweep-steps'] !== undefined)
       throw new StampedeError('E_USAGE', '--sweep-steps: needs --sweep key=a..b');
