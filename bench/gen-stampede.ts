@@ -19,7 +19,7 @@ export interface GenRequest {
   readonly profileYaml: string;
   /** An http target file's YAML text, or `reference`. */
   readonly targetYaml: string | 'reference';
-  readonly engine: 'undici' | 'autocannon';
+  readonly engine: 'undici' | 'http1' | 'autocannon';
   readonly engineOptions: Record<string, number | string | boolean>;
   readonly workers: number;
   readonly capacity: Record<string, number>;

@@ -1,9 +1,10 @@
 /**
  * The benchmark suite (issue 8, with the driver benchmark of issue 4): throughput ceiling against
  * wrk and autocannon, rate accuracy and send lateness, latency truth against a freezing server,
- * scale (plan and a long run) and recording cost. Prints one table and writes bench/results.json.
+ * scale (plan and a long run), recording cost, and the http1 transport's client CPU (issue 19).
+ * Prints one table and writes bench/results.json.
  *
- *   npm run bench               # full, ~12 min on 2 cores
+ *   npm run bench               # full, ~14 min on 2 cores
  *   npm run bench -- --quick    # ~2.5 min, shorter runs and one round
  *
  * Traffic goes only to 127.0.0.1; every run is bounded in count and time. Targets run on core 1,
@@ -16,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { rateSection } from './sections/rate.js';
 import { recordSection, scaleSection } from './sections/scale.js';
 import { throughputSection } from './sections/throughput.js';
+import { transportCpuRows, transportCpuSection } from './sections/transport-cpu.js';
 import { truthSection } from './sections/truth.js';
 import { findPeers } from './support/peers.js';
 import { CAN_PIN, CORES } from './support/processes.js';
@@ -41,6 +43,8 @@ const cfg = QUICK
       runRate: 5000,
       runS: 10,
       recValues: 2e6,
+      tcpuRateSeconds: 7,
+      tcpuWindowS: 2,
     }
   : {
       tpSeconds: 5,
@@ -53,6 +57,8 @@ const cfg = QUICK
       runRate: 5000,
       runS: 200,
       recValues: 1e7,
+      tcpuRateSeconds: 11,
+      tcpuWindowS: 5,
     };
 
 log(
@@ -80,16 +86,25 @@ log(
   `peers: wrk ${peers.wrk.path ?? 'missing'}, nginx ${peers.nginx.path ?? 'missing'}, vegeta ${peers.vegeta.path ?? 'missing'}`,
 );
 
-log('1/5 throughput ceiling');
+log('1/6 throughput ceiling');
 const tp = await throughputSection(peers, cfg.tpSeconds, cfg.rounds, log);
-log('2/5 rate accuracy');
+log('2/6 rate accuracy');
 const rate = await rateSection(peers, [1000, 5000, 20000], cfg.acRates, cfg.rateSeconds, cfg.windowS, log);
-log('3/5 latency truth');
+log('3/6 latency truth');
 const truth = await truthSection(peers, 1000, cfg.truthSeconds, log);
-log('4/5 scale');
+log('4/6 scale');
 const scale = await scaleSection(cfg.planM, cfg.runRate, cfg.runS, log);
-log('5/5 recording cost');
+log('5/6 recording cost');
 const record = await recordSection(cfg.recValues);
+log('6/6 http1 transport CPU against autocannon and wrk');
+const tcpu = await transportCpuSection(
+  peers,
+  cfg.tpSeconds,
+  cfg.tcpuRateSeconds,
+  cfg.tcpuWindowS,
+  cfg.rounds,
+  log,
+);
 
 const results = {
   date: new Date().toISOString(),
@@ -123,6 +138,12 @@ const results = {
     detail: scale,
   },
   record: { nsPerValue: record.nsPerValue, note: record.note },
+  transportCpu: {
+    cpuRatioVsAutocannon: round(tcpu.cpuRatioVsAutocannon, 3),
+    reqPerSRatioVsWrk: round(tcpu.reqPerSRatioVsWrk, 3),
+    rateErrorPct: round(tcpu.rateErrorPct, 3),
+    detail: tcpu,
+  },
   wallS: round((Date.now() - started) / 1000, 0),
 };
 writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
@@ -180,7 +201,8 @@ rows.push([
 ]);
 rows.push(['scale', 'run peak RSS MB (stampede process)', f(scale.peakRssMb), '< 400']);
 rows.push(['record', 'ns per recorded value', f(record.nsPerValue), '<= 100']);
+rows.push(...transportCpuRows(tcpu));
 process.stdout.write(renderTable(['section', 'measure', 'value', 'target'], rows));
-const notes = [...new Set([...tp.notes, ...rate.notes, ...truth.notes, ...scale.notes])];
+const notes = [...new Set([...tp.notes, ...rate.notes, ...truth.notes, ...scale.notes, ...tcpu.notes])];
 for (const n of notes) process.stdout.write(`note: ${n}\n`);
 process.stdout.write(`results: bench/results.json (${results.wallS} s)\n`);

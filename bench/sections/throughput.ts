@@ -88,7 +88,12 @@ export async function runGen(req: GenRequest, timeoutMs: number): Promise<GenRes
   }
 }
 
-async function stampede(origin: string, seconds: number, engine: 'undici' | 'autocannon'): Promise<GenRun> {
+/** stampede's driver in its own process (gen-stampede.ts) over `engine`: open model, 100k/s asked, cap 50. */
+export async function stampede(
+  origin: string,
+  seconds: number,
+  engine: 'undici' | 'http1' | 'autocannon',
+): Promise<GenRun> {
   const base: GenRequest = {
     profileYaml: floodProfile(seconds, 100_000),
     targetYaml: getTargetYaml(origin),
@@ -99,7 +104,7 @@ async function stampede(origin: string, seconds: number, engine: 'undici' | 'aut
     drainS: 2,
   };
   let r = await runGen(base, (seconds + 30) * 1000);
-  let note = engine === 'undici' ? '100k arrivals/s asked, cap 50 in flight' : 'flood';
+  let note = engine === 'autocannon' ? 'flood' : '100k arrivals/s asked, cap 50 in flight';
   if (engine === 'autocannon' && typeof r !== 'string' && r.aborted) {
     // Should the flood abort, its paced mode at 100k/s is a flood too; the note says which ran.
     note = `flood failed (${r.abortReason}); overallRate 100k/s instead`;
@@ -113,7 +118,8 @@ async function stampede(origin: string, seconds: number, engine: 'undici' | 'aut
 
 let autocannonStartupUs: number | null | undefined;
 
-async function autocannonCli(origin: string, seconds: number): Promise<GenRun> {
+/** autocannon's CLI at 50 connections for `seconds` on core 0, its start-up CPU subtracted. */
+export async function autocannonCli(origin: string, seconds: number): Promise<GenRun> {
   if (autocannonStartupUs === undefined) {
     const s = await runMeasured(AUTOCANNON, ['-c', '1', '-a', '1', '--json', `${origin}/`], {
       cpu: 0,
@@ -143,7 +149,13 @@ async function autocannonCli(origin: string, seconds: number): Promise<GenRun> {
   }
 }
 
-async function wrk(path: string | null, reason: string, origin: string, seconds: number): Promise<GenRun> {
+/** wrk -t1 -c50 for `seconds` on core 0 (null figures with `reason` when wrk is missing). */
+export async function wrk(
+  path: string | null,
+  reason: string,
+  origin: string,
+  seconds: number,
+): Promise<GenRun> {
   if (!path) return { reqPerS: null, cpuUsPerRequest: null, note: reason };
   const r = await runMeasured(path, ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, `${origin}/`], {
     cpu: 0,

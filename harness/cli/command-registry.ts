@@ -3,6 +3,7 @@
  * yargs CommandModule; add new ones here.
  */
 import type { CommandModule } from 'yargs';
+import { capacityCommand } from './commands/capacity.js';
 import { compareCommand } from './commands/compare.js';
 import { exportK6Command } from './commands/export-k6.js';
 import { gateCommand } from './commands/gate.js';
@@ -19,6 +20,7 @@ export const commands: CommandModule<any, any>[] = [
   planCommand,
   runCommand,
   simulateCommand,
+  capacityCommand,
   reportCommand,
   serveCommand,
   gateCommand,

@@ -24,6 +24,7 @@ import type { Alarm, Clock } from './clock.js';
 import { scrapeMetrics } from './metrics-scraper.js';
 import type { ProgressDisplay } from './progress-display.js';
 import { RealClock, takeT0 } from './real-clock.js';
+import type { RunObserver } from './run-observer.js';
 
 export interface SurgeOptions {
   readonly profile: Profile;
@@ -45,6 +46,8 @@ export interface SurgeOptions {
    * a rejection stops the target and fails the run before anything is fired or written.
    */
   readonly preflight?: (target: Target) => Promise<void>;
+  /** Watches the run live (telemetry); called as `RunObserver` documents. */
+  readonly observer?: RunObserver;
 }
 
 export interface SurgeResult {
@@ -114,6 +117,7 @@ export async function runSurge(opts: SurgeOptions): Promise<SurgeResult> {
     for (let i = 0; i < shards; i++) if (!finished[i]) through = Math.min(through, delivered[i]!);
     if (!Number.isFinite(through)) through = Math.max(...delivered);
     writer.closeThrough(through);
+    opts.observer?.intervalClosed(through);
     const last = writer.lastInterval();
     if (last) {
       const elapsedS = ((last.index + 1) * intervalMs) / 1000;
@@ -142,6 +146,12 @@ export async function runSurge(opts: SurgeOptions): Promise<SurgeResult> {
           return null;
         },
       );
+      opts.observer?.started({
+        meta,
+        outDir: opts.outDir,
+        metricsUrl: isMetricsSource(target) ? target.metricsUrl() : null,
+        event: (kind, detail) => withWriter((w) => w.addEvent({ atMs: Date.now(), kind, detail })),
+      });
       scheduleOutages(opts, clock, alarms, (kind, detail) =>
         withWriter((w) => w.addEvent({ atMs: Date.now(), kind, detail })),
       );
@@ -159,12 +169,14 @@ export async function runSurge(opts: SurgeOptions): Promise<SurgeResult> {
       }
       return t0;
     },
-    snapshot: (shard, s) =>
+    snapshot: (shard, s) => {
+      opts.observer?.snapshot(shard, s);
       withWriter((w) => {
         w.addSnapshot(s);
         delivered[shard] = Math.max(delivered[shard]!, s.index);
         closeReady();
-      }),
+      });
+    },
     shardDone: (shard, cancelled) =>
       withWriter((w) => {
         finished[shard] = true;
@@ -232,6 +244,7 @@ export async function runSurge(opts: SurgeOptions): Promise<SurgeResult> {
     );
   }
   if (engineError) abort(`engine failed: ${errorMessage(engineError)}`);
+  await opts.observer?.finished({ aborted: abortReason !== null });
   progress.clear();
   let summary: Summary | null = null;
   try {

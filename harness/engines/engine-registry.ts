@@ -8,6 +8,7 @@ import { openModelEngine } from './open-model-engine.js';
 
 const ENGINES: Readonly<Record<string, Engine>> = {
   undici: openModelEngine('undici'),
+  http1: openModelEngine('http1'),
   autocannon: autocannonEngine,
 };
 

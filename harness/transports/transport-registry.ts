@@ -3,6 +3,7 @@
  * driver. A worker builds its transports from the name, so the map holds plain factories.
  */
 import { StampedeError } from '../errors.js';
+import { createHttp1Transport } from './http1/http1-transport.js';
 import type { Transport } from './transport.js';
 import { UndiciTransport } from './undici-transport.js';
 
@@ -20,6 +21,7 @@ export type TransportFactory = (origin: string, opts: TransportOptions) => Trans
 
 const TRANSPORTS: Readonly<Record<string, TransportFactory>> = {
   undici: (origin, opts) => new UndiciTransport(origin, opts),
+  http1: (origin, opts) => createHttp1Transport(origin, opts),
 };
 
 /** Names of the wire transports. */

@@ -18,6 +18,8 @@ import { runSurge } from '../../driver/run-coordinator.js';
 import { ENGINE_NAMES, engineByName } from '../../engines/engine-registry.js';
 import { ExitCode, StampedeError } from '../../errors.js';
 import { loadProfile } from '../../profile/load-profile.js';
+import { parseMetricsListen, parseRemoteWrite } from '../../telemetry/telemetry-flags.js';
+import { DEFAULT_LINGER_MS, TelemetryObserver } from '../../telemetry/telemetry-observer.js';
 import { defaultOutDir, parseCapacity, parseDrain, parseShard, parseWorkers } from '../run-args.js';
 
 interface RunArgs {
@@ -35,6 +37,9 @@ interface RunArgs {
   flood: boolean;
   json: boolean;
   preflight: boolean;
+  'metrics-listen': string | undefined;
+  'remote-write': string | undefined;
+  'allow-remote': boolean;
 }
 
 /** The `run` subcommand. */
@@ -81,12 +86,27 @@ export const runCommand: CommandModule<object, RunArgs> = {
         type: 'boolean',
         default: true,
         describe: 'check the target accepts connections before firing (--no-preflight skips it)',
+      })
+      .option('metrics-listen', {
+        type: 'string',
+        describe: `serve live Prometheus metrics on HOST:PORT (loopback; kept up to ${DEFAULT_LINGER_MS / 1000} s after the run for a last scrape)`,
+      })
+      .option('remote-write', {
+        type: 'string',
+        describe: 'push the live metrics every interval to this Prometheus remote-write URL',
+      })
+      .option('allow-remote', {
+        type: 'boolean',
+        default: false,
+        describe: 'allow a --metrics-listen address that is not loopback',
       }),
   handler: async (argv) => {
     // yargs turns a repeated single-value flag into an array, which would reach fs calls as one.
     for (const flag of ['target', 'out', 'engine', 'workers', 'shard', 'drain'] as const) {
       if (Array.isArray(argv[flag])) throw new StampedeError('E_USAGE', `--${flag}: given more than once`);
     }
+    const listen = parseMetricsListen(argv['metrics-listen'], argv['allow-remote']);
+    const remoteWrite = parseRemoteWrite(argv['remote-write']);
     const profile = await loadProfile(argv.profile);
     // Every gate is parsed before the first request.
     const gates = [...parseGates(profile.gates, `${argv.profile} gates`), ...parseGates(argv.gate, '--gate')];
@@ -115,6 +135,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
         process.exit(ExitCode.interrupted);
       }
     };
+    // Listening before the run: a port that cannot be had is exit 2 before any load.
+    const telemetry = await TelemetryObserver.open({ listen, remoteWrite });
+    if (telemetry?.url) process.stderr.write(`stampede: metrics at ${telemetry.url}\n`);
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     let result: Awaited<ReturnType<typeof runSurge>>;
@@ -133,7 +156,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
         progress,
         signal: interrupt.signal,
         ...(argv.preflight ? { preflight: (t: Target) => checkReachable(t.origin()) } : {}),
+        ...(telemetry ? { observer: telemetry } : {}),
       });
+    } catch (err: unknown) {
+      await telemetry?.close();
+      throw err;
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
@@ -152,6 +179,12 @@ export const runCommand: CommandModule<object, RunArgs> = {
       process.stdout.write(renderText(result.writer.runData(summary)));
       process.stdout.write(`\nreport: ${relative(process.cwd(), outDir) || '.'}/report.html\n`);
     }
+    if (telemetry?.url) {
+      process.stderr.write(
+        `stampede: serving the final metrics until the next scrape (at most ${DEFAULT_LINGER_MS / 1000} s)\n`,
+      );
+    }
+    await telemetry?.close();
     if (summary.aborted && summary.abortReason === 'interrupted') process.exitCode = ExitCode.interrupted;
     else if (gateFailed || summary.aborted) process.exitCode = ExitCode.gateFailed;
     else process.exitCode = ExitCode.ok;

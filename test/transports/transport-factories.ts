@@ -1,0 +1,35 @@
+/**
+ * The transports the conformance suite runs on. Every case is written against the Transport
+ * interface only; a transport joins the suite by adding its factory here.
+ */
+import { createHttp1Transport } from '../../harness/transports/http1/http1-transport.js';
+import type { Transport } from '../../harness/transports/transport.js';
+import { UndiciTransport } from '../../harness/transports/undici-transport.js';
+
+/** What every case may ask of a transport. */
+export interface FactoryOptions {
+  readonly now: () => number;
+  readonly connections: number;
+  /** Requests in flight per connection (1: none pipelined). */
+  readonly pipelining: number;
+}
+
+export interface TransportFactory {
+  readonly name: string;
+  /**
+   * When a socket with pipelined requests fails: true, every request on it fails (`reset`); false,
+   * the transport re-sends the ones not yet answered on a new connection (undici does for GETs).
+   */
+  readonly failsPipelinedTogether: boolean;
+  create(origin: string, options: FactoryOptions): Transport;
+}
+
+export const TRANSPORT_FACTORIES: readonly TransportFactory[] = [
+  { name: 'http1', failsPipelinedTogether: true, create: (origin, o) => createHttp1Transport(origin, o) },
+  {
+    name: 'undici',
+    failsPipelinedTogether: false,
+    create: (origin, o) =>
+      new UndiciTransport(origin, { ...o, connectTimeoutMs: 10_000, requestTimeoutMs: 60_000 }),
+  },
+];
