@@ -1,6 +1,6 @@
 /**
  * The whole psn-relaunch day in virtual time: `stampede simulate profiles/psn-relaunch.yaml` as
- * the CLI runs it (no in-flight cap, the profile's capacity), timed. Prints wall time, CPU time,
+ * the CLI runs it (the profile's capacity and in-flight cap), timed. Prints wall time, CPU time,
  * peak RSS (the process's maxRSS), sessions, µs of CPU per session and the clock events fired.
  * The acceptance asks < 2 min wall and < 1 GB RSS on the 2-core machine.
  *
@@ -22,8 +22,7 @@ const arg = (name: string): string | undefined => {
 const file = arg('--profile') ?? 'profiles/psn-relaunch.yaml';
 const given = arg('--out');
 const out = given ?? mkdtempSync(join(tmpdir(), 'stampede-day-'));
-let profile = await loadProfile(file);
-profile = { ...profile, client: { ...profile.client, maxInFlight: Number.MAX_SAFE_INTEGER } };
+const profile = await loadProfile(file);
 const cpu0 = process.cpuUsage();
 const wall0 = performance.now();
 const r = await simulate({
@@ -32,7 +31,7 @@ const r = await simulate({
   outDir: out,
   drainS: parseDrain(undefined, profile),
   progress: (line) => process.stderr.write(`${line}\n`),
-  progressEveryS: 1800,
+  progressEveryS: 900,
 });
 const wallS = (performance.now() - wall0) / 1000;
 const cpu = process.cpuUsage(cpu0);
@@ -43,6 +42,8 @@ process.stdout.write(
     {
       profile: file,
       sessions: r.summary.arrivals,
+      started: r.summary.started,
+      dropped: r.summary.dropped,
       wallS: Math.round(wallS * 10) / 10,
       cpuS: Math.round(cpuS * 10) / 10,
       cpuUsPerSession: Math.round((cpuS / Math.max(1, r.summary.arrivals)) * 1e7) / 10,
