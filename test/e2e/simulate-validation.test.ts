@@ -8,18 +8,22 @@
  * - reset-request peak backlog (summary.fellBehind peakBacklog) within 25 %;
  * - each take-down's drain time (harness/simulate/take-downs.ts on the reset-request series)
  *   within max(25 %, 2 intervals).
- * The figures are printed side by side.
+ * The figures are printed side by side. A real run that did not keep its schedule (the capacity
+ * search's validity rule: dropped arrivals, send lateness p99 > 20 ms, aborted/degraded: the
+ * machine was too busy to fire the profile) validates nothing: the figures are printed with its
+ * problems and the comparison is skipped, never passed.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { probeValidity } from '../../harness/capacity/probe-validity.js';
 import { parseDrain } from '../../harness/cli/run-args.js';
 import { loadProfile } from '../../harness/profile/load-profile.js';
 import { simulate } from '../../harness/simulate/simulate-run.js';
 import { stepCounts } from '../../harness/simulate/step-health.js';
 import { takeDowns } from '../../harness/simulate/take-downs.js';
 import { simulateCapacity } from '../../harness/simulate/what-if.js';
-import type { RunData } from '../../reports/run-dir/run-data.js';
 import { readRunDir } from '../../reports/run-dir/read-run-dir.js';
+import type { RunData } from '../../reports/run-dir/run-data.js';
 import { measureSecondsPerIteration } from '../../targets/reference/model/cpu-calibration.js';
 import { relaunchRun } from '../support/relaunch-run.js';
 import { tempDir } from '../support/surge-fixture.js';
@@ -56,7 +60,7 @@ function figures(d: RunData): Figures {
 const rel = (a: number, b: number): number => (b === 0 ? (a === 0 ? 0 : 1) : Math.abs(a - b) / Math.abs(b));
 
 describe('stampede simulate against a real run of psn-relaunch-local', () => {
-  it('matches first attempts, retries, onset, peak backlog and drain times within the bounds', async () => {
+  it('matches first attempts, retries, onset, peak backlog and drain times within the bounds', async (ctx) => {
     const real = await relaunchRun();
     expect(real.exitCode, real.stderr).not.toBe(2);
     const realData = await readRunDir(real.dir);
@@ -85,9 +89,18 @@ describe('stampede simulate against a real run of psn-relaunch-local', () => {
       row(`drain ${o.name} s`, r.drainS[i] ?? null, s.drainS[i] ?? null);
     });
     console.log(lines.join('\n'));
+    const validity = probeValidity(realData.summary);
+    if (!validity.valid) {
+      console.log(
+        `real run did not keep its schedule, nothing to validate against: ${validity.problems.join('; ')}`,
+      );
+      ctx.skip();
+    }
 
-    for (const k of Object.keys(r.firsts)) expect(rel(s.firsts[k]!, r.firsts[k]!), `${k} first attempts`).toBeLessThanOrEqual(0.02);
-    for (const k of Object.keys(r.retries)) expect(rel(s.retries[k]!, r.retries[k]!), `${k} retries`).toBeLessThanOrEqual(0.1);
+    for (const k of Object.keys(r.firsts))
+      expect(rel(s.firsts[k]!, r.firsts[k]!), `${k} first attempts`).toBeLessThanOrEqual(0.02);
+    for (const k of Object.keys(r.retries))
+      expect(rel(s.retries[k]!, r.retries[k]!), `${k} retries`).toBeLessThanOrEqual(0.1);
     expect(r.onsetS).not.toBeNull();
     expect(s.onsetS).not.toBeNull();
     expect(rel(s.onsetS!, r.onsetS!), 'onset').toBeLessThanOrEqual(0.1);
@@ -96,7 +109,8 @@ describe('stampede simulate against a real run of psn-relaunch-local', () => {
       const a = r.drainS[i] ?? null;
       const b = s.drainS[i] ?? null;
       expect(b === null, `${o.name}: drained in one run only (real ${a}, simulated ${b})`).toBe(a === null);
-      if (a !== null && b !== null) expect(Math.abs(a - b), o.name).toBeLessThanOrEqual(Math.max(0.25 * a, 2 * intervalS));
+      if (a !== null && b !== null)
+        expect(Math.abs(a - b), o.name).toBeLessThanOrEqual(Math.max(0.25 * a, 2 * intervalS));
     });
   }, 300_000);
 });
