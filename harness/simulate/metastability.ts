@@ -15,7 +15,8 @@
  *   within 10 ms of it (the fall-behind thresholds), baseline the median p99 of the first five
  *   intervals that kept up;
  * - degraded below capacity: `HEALTH.window` or more consecutive behind intervals whose demand
- *   (offered minus retries, per second) was below the step's capacity, before it kept up again.
+ *   (offered minus retries, per second) was below the step's capacity, before it kept up again
+ *   and before the next event (a stretch is the latest event's).
  */
 import type { SeriesRow } from '../../reports/run-dir/series-row.js';
 import { behindSeries, firstSustained, HEALTH, stepCounts } from './step-health.js';
@@ -95,9 +96,10 @@ export function metastability(input: MetastabilityInput): RecoveryCheck[] {
   events.sort((a, b) => a.i - b.i);
   const at = (i: number): number | null => (i < 0 ? null : Math.round(i * intervalS * 1000) / 1000);
   const n = rows.length;
-  return events.map((e) => {
+  return events.map((e, k) => {
     const keptUp = firstSustained(n, e.i, (i) => !behind[i]);
-    const until = keptUp < 0 ? n : keptUp;
+    // A degraded stretch belongs to the latest event before it: scan up to the next event.
+    const until = Math.min(keptUp < 0 ? n : keptUp, events[k + 1]?.i ?? n);
     let run = 0;
     let degraded = -1;
     for (let i = e.i; i < until && degraded < 0; i++) {
