@@ -73,6 +73,8 @@ export class Scheduler implements SlotHost {
   readonly #timeoutNs: number;
   readonly #next: Arrival = emptyArrival();
   readonly #start: { -readonly [K in keyof SessionStart]: SessionStart[K] };
+  /** The default origin's transport (most requests go there: no map lookup for them). */
+  #main: Transport | null = null;
   /** The default transport when it knows mail arrivals (a model): polls are then skipped. */
   #oracle: MailArrivalOracle | null = null;
   #stream: ReturnType<typeof createArrivalStream> | null = null;
@@ -129,6 +131,7 @@ export class Scheduler implements SlotHost {
   /** Runs the shard; resolves once every session has ended and the last interval is shipped. */
   run(): Promise<SchedulerResult> {
     const main = this.transport();
+    this.#main = main;
     this.#oracle = isMailArrivalOracle(main) ? main : null;
     this.#stream = createArrivalStream(this.#cfg.profile, this.#cfg.shard);
     this.#haveNext = this.#stream.next(this.#next);
@@ -248,7 +251,8 @@ export class Scheduler implements SlotHost {
     slot.deadlineTicket = this.#deadlines.push(deadline, slot);
     this.#wakeBy(deadline);
     const req = s.request!;
-    this.transport(req.origin ?? this.#defaultOrigin).send(req, s.wantBody, slot);
+    const t = req.origin === undefined ? this.#main : null;
+    (t ?? this.transport(req.origin ?? this.#defaultOrigin)).send(req, s.wantBody, slot);
   }
 
   /** Carries out a session's answer to an event. */

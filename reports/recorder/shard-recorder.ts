@@ -54,6 +54,8 @@ interface Bank {
   readonly steps: StepSlot[];
   readonly flows: FlowSlot[];
   readonly lateness: Histogram;
+  /** Sends on time (lateness under 1 µs, recorded as 1 µs): counted, recorded once at the seal. */
+  onTime: number;
   arrivals: number;
   started: number;
   dropped: number;
@@ -95,6 +97,7 @@ function newBank(stepCount: number, flowCount: number): Bank {
     steps,
     flows,
     lateness: recordingHistogram(),
+    onTime: 0,
     arrivals: 0,
     started: 0,
     dropped: 0,
@@ -203,7 +206,9 @@ export class ShardRecorder {
   lateness(us: number): void {
     const b = this.#live;
     if (us > b.maxLatenessUs) b.maxLatenessUs = us;
-    b.lateness.recordValue(clampUs(us));
+    // Every send of a virtual-time run is on time: one count instead of a histogram call each.
+    if (us < 1) b.onTime++;
+    else b.lateness.recordValue(clampUs(us));
   }
 
   /**
@@ -238,6 +243,10 @@ export class ShardRecorder {
     if (!info) return null;
     this.#sealed = null;
     const b = this.#spare;
+    if (b.onTime > 0) {
+      b.lateness.recordValueWithCount(clampUs(0), b.onTime);
+      b.onTime = 0;
+    }
     const steps: StepInterval[] = [];
     for (let i = 0; i < b.steps.length; i++) {
       const s = b.steps[i]!;
