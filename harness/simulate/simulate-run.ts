@@ -32,6 +32,7 @@ const MODEL_ORIGIN = 'http://reference-model.invalid';
 /** Virtual time run between two turns of the event loop. */
 const SLICE_NS = 60e9;
 
+/** What to simulate and where to write it. */
 export interface SimulationOptions {
   /** The profile, what-ifs already applied (harness/simulate/what-if.ts). */
   readonly profile: Profile;
@@ -53,6 +54,7 @@ export interface SimulationOptions {
   readonly signal?: AbortSignal;
 }
 
+/** A finished simulation: its run data plus what only a simulation sees. */
 export interface SimulationResult {
   readonly summary: Summary;
   readonly data: RunData;

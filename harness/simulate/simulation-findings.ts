@@ -17,6 +17,7 @@ import { sumCounts, type TakeDown, takeDowns } from './take-downs.js';
 /** File name of the findings in the run directory. */
 export const FINDINGS_FILE = 'simulation.json';
 
+/** `simulation.json`. */
 export interface SimulationFindings {
   readonly regions: readonly RegionFallBehind[];
   readonly takeDowns: readonly TakeDown[];

@@ -38,6 +38,7 @@ export interface SweepResult {
   readonly smallestKeepingUp: number | null;
 }
 
+/** A sweep to run. */
 export interface SweepOptions {
   readonly profile: Profile;
   readonly capacity: Readonly<Record<string, number>>;
