@@ -37,9 +37,9 @@ export class SimulateProgress {
   /** A snapshot was shipped; `last` is the writer's figure of the latest closed interval. */
   snapshot(s: IntervalSnapshot, last: IntervalFigures | null): void {
     this.#sessions += s.arrivals;
-    if (this.#out === undefined) return;
     const endS = ((s.endMs - s.startMs) * (s.index + 1)) / 1000;
-    if (endS < this.#nextS) return;
+    if (endS > this.#endS) this.#endS = endS;
+    if (this.#out === undefined || endS < this.#nextS) return;
     this.#nextS += this.#everyS;
     const b = s.backlog;
     const backlog = b ? b.atTarget + b.inClient + b.inBackoff : 0;
