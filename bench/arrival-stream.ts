@@ -38,7 +38,7 @@ function surge(total: number): Profile {
     name: 'bench-surge',
     description: 'benchmark',
     file: 'bench',
-    population: { accounts: 300_000_000, seed: 1, mustResetShare: 0.8 },
+    population: { accounts: 300_000_000, seed: 1, mustResetShare: 0.8, domains: [] },
     flows: [
       flowOf('reset', 0.7, 'must-reset'),
       flowOf('login', 0.25, 'no-reset'),

@@ -28,9 +28,10 @@ const BUILDERS: Builders = {
       origin: spec.origin,
       seed: spec.seed,
       ...(spec.accounts !== undefined ? { accounts: spec.accounts } : {}),
+      ...(spec.mail !== undefined ? { mail: spec.mail } : {}),
     });
   },
-  http: async (spec) => (await import('./http/load-http-target.js')).loadHttpTarget(spec.file),
+  http: async (spec) => (await import('./http/load-http-target.js')).loadHttpTarget(spec.file, spec.mail),
   module: async (spec) => loadModuleTarget(spec.module, spec.options),
 };
 

@@ -13,7 +13,8 @@
  * - A target is created from a serializable `TargetSpec` (see `targets/registry.ts`), so every
  *   worker thread can rebuild it. Lifecycle (`Startable`) runs once, in the main thread only.
  */
-import type { StepKind } from '../harness/profile/profile.js';
+import type { MailDomain, StepKind } from '../harness/profile/profile.js';
+import type { MailStats } from './mail-sink/mail-stats.js';
 
 /** Per-session values the steps read and write. One object per session, reused across its steps. */
 export interface SessionState {
@@ -69,9 +70,24 @@ export interface Credentials {
 /** Serializable description of a target, enough to rebuild it in a worker thread. */
 export type TargetSpec =
   /** `accounts` sets the zero padding of account names (absent: 8 digits). */
-  | { readonly kind: 'reference'; readonly origin: string; readonly seed: number; readonly accounts?: number }
-  | { readonly kind: 'http'; readonly file: string }
+  | {
+      readonly kind: 'reference';
+      readonly origin: string;
+      readonly seed: number;
+      readonly accounts?: number;
+      /** The mail sink's API origin and the recipient domains (await-mail reads the sink). */
+      readonly mail?: MailSpec;
+    }
+  | { readonly kind: 'http'; readonly file: string; readonly mail?: MailSpec }
   | { readonly kind: 'module'; readonly module: string; readonly options?: unknown };
+
+/** Where a target reads mail: the sink's API origin, and how an account's address is derived. */
+export interface MailSpec {
+  readonly origin: string;
+  /** Recipient domains by share (population.domains); empty: every address at example.test. */
+  readonly domains: readonly { readonly name: string; readonly share: number }[];
+  readonly seed: number;
+}
 
 export interface Target {
   /** Short name for reports: `reference`, `http:<file>`, `module:<path>`. */
@@ -91,7 +107,13 @@ export interface Target {
 /** What a target learns about the run before it starts. */
 export interface StartContext {
   /** Population of the profile: the reference target derives which accounts must reset from it. */
-  readonly population: { readonly accounts: number; readonly seed: number; readonly mustResetShare: number };
+  readonly population: {
+    readonly accounts: number;
+    readonly seed: number;
+    readonly mustResetShare: number;
+    /** Recipient domains with their ISP limits; absent or empty: example.test, unthrottled. */
+    readonly domains?: readonly MailDomain[];
+  };
   /** Capacity options for embedded targets (profile `reference:` merged with CLI overrides). */
   readonly capacity: Readonly<Record<string, number>>;
   readonly signal?: AbortSignal;
@@ -112,6 +134,20 @@ export interface MetricsSource {
 export interface MaintenanceControl {
   /** Put the service (or the named regions; empty = all) down for `durationS` seconds. */
   maintenance(durationS: number, regions: readonly string[]): Promise<void>;
+}
+
+/**
+ * Targets that know the run's mail figures (the mail sink's per-domain stats, plus what the
+ * backend knows when it is the reference one). Called in the main thread after `stop()` (the
+ * figures of the whole run) or while running (the figures so far); must not be called before
+ * `start()`.
+ */
+export interface MailSource {
+  mailStats(): Promise<MailStats>;
+}
+
+export function isMailSource(t: Target): t is Target & MailSource {
+  return typeof (t as Partial<MailSource>).mailStats === 'function';
 }
 
 export function isStartable(t: Target): t is Target & Startable {

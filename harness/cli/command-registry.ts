@@ -8,6 +8,7 @@ import { compareCommand } from './commands/compare.js';
 import { exportK6Command } from './commands/export-k6.js';
 import { gateCommand } from './commands/gate.js';
 import { importK6Command } from './commands/import-k6.js';
+import { mailSinkCommand } from './commands/mail-sink.js';
 import { mergeCommand } from './commands/merge.js';
 import { planCommand } from './commands/plan.js';
 import { reportCommand } from './commands/report.js';
@@ -23,6 +24,7 @@ export const commands: CommandModule<any, any>[] = [
   capacityCommand,
   reportCommand,
   serveCommand,
+  mailSinkCommand,
   gateCommand,
   compareCommand,
   mergeCommand,

@@ -9,15 +9,21 @@
 import type { Gate } from '../../reports/gates/gate.js';
 import { gateFiguresOfRun } from '../../reports/gates/gate-figures.js';
 import { GateMonitor } from '../../reports/gates/gate-monitor.js';
+import { mailSummary } from '../../reports/run-dir/mail-summary.js';
 import type { RunMeta } from '../../reports/run-dir/run-meta.js';
 import { RunWriter } from '../../reports/run-dir/run-writer.js';
 import type { Summary } from '../../reports/run-dir/summary.js';
-import { hasMaintenanceControl, isMetricsSource, isStartable, type Target } from '../../targets/target.js';
+import {
+  hasMaintenanceControl,
+  isMailSource,
+  isMetricsSource,
+  isStartable,
+  type Target,
+} from '../../targets/target.js';
 import type { Shard } from '../arrivals/arrival.js';
-import { profileDurationS, rateAt } from '../arrivals/profile-rate.js';
+import { profileDurationS } from '../arrivals/profile-rate.js';
 import type { Engine, SnapshotSink } from '../engines/engine.js';
 import { errorMessage, StampedeError } from '../errors.js';
-import { profileHash } from '../profile/load-profile.js';
 import type { Profile } from '../profile/profile.js';
 import { buildStepIndex } from '../profile/step-index.js';
 import type { Alarm, Clock } from './clock.js';
@@ -25,6 +31,7 @@ import { scrapeMetrics } from './metrics-scraper.js';
 import type { ProgressDisplay } from './progress-display.js';
 import { RealClock, takeT0 } from './real-clock.js';
 import type { RunObserver } from './run-observer.js';
+import { phaseAt, runMeta, undrivenShare } from './run-plan.js';
 
 export interface SurgeOptions {
   readonly profile: Profile;
@@ -236,6 +243,8 @@ export async function runSurge(opts: SurgeOptions): Promise<SurgeResult> {
   const created = writer as RunWriter | null;
   const w = created ?? (pending ? await (pending as Promise<RunWriter | null>) : null);
   if (isStartable(target)) await target.stop().catch(() => undefined);
+  // The sink's figures are final once the target has stopped (its mail has been delivered or given up).
+  const mail = isMailSource(target) ? await target.mailStats().then(mailSummary, () => undefined) : undefined;
   if (!w && ioError !== null) throw notWritable(opts.outDir, ioError);
   if (!w) {
     if (engineError) throw engineError;
@@ -252,6 +261,7 @@ export async function runSurge(opts: SurgeOptions): Promise<SurgeResult> {
       aborted: abortReason !== null,
       abortReason,
       degraded,
+      ...(mail ? { mail } : {}),
       workersLost: lost.map((l) => ({
         worker: l.worker,
         reason: l.reason,
@@ -273,51 +283,6 @@ function notWritable(dir: string, err: unknown): StampedeError {
     'E_IO',
     `cannot write the run directory ${dir}: ${why}; the run was stopped, files written before the fault are kept (marked aborted)`,
   );
-}
-
-function runMeta(
-  opts: SurgeOptions,
-  steps: readonly string[],
-  t0Ms: number,
-  intervalMs: number,
-  durationS: number,
-): RunMeta {
-  const { profile } = opts;
-  const intervals = Math.ceil((durationS * 1000) / intervalMs);
-  const planned: number[] = [];
-  for (let i = 0; i < intervals; i++) planned.push(rateAt(profile, ((i + 0.5) * intervalMs) / 1000));
-  const settings: Record<string, string | number | boolean> = {
-    workers: opts.workers,
-    maxInFlight: profile.client.maxInFlight,
-    connections: profile.client.connections,
-    pipelining: profile.client.pipelining,
-    requestTimeoutS: profile.client.requestTimeoutS,
-    rateScale: profile.rateScale,
-    timeScale: profile.timeScale,
-  };
-  for (const [k, v] of Object.entries(opts.capacity)) settings[`target.${k}`] = v;
-  for (const [k, v] of Object.entries(opts.engineOptions)) settings[`engine.${k}`] = v;
-  return {
-    profile: { name: profile.name, file: profile.file, hash: profileHash(profile) },
-    target: opts.target.name,
-    engine: opts.engine.name,
-    latencyModel: opts.engine.latencyModel,
-    startedAt: new Date(t0Ms).toISOString(),
-    t0Ms,
-    intervalMs,
-    steps,
-    plannedDurationS: durationS,
-    ...(opts.shard ? { shard: opts.shard } : {}),
-    workers: opts.workers,
-    outages: profile.outages.map((o) => ({
-      name: o.name,
-      startS: o.startS,
-      durationS: o.durationS,
-      regions: o.regions,
-    })),
-    plannedRatePerS: planned,
-    settings,
-  };
 }
 
 /** Takes the service down at each outage window, through the target's maintenance ability. */
@@ -345,34 +310,4 @@ function scheduleOutages(
     up.set((o.startS + o.durationS) * 1e9);
     alarms.push(down, up);
   }
-}
-
-/**
- * Share of the whole arrival stream a lost worker left undriven: its slice (1/shards) of the
- * planned arrivals after the last interval it shipped.
- */
-export function undrivenShare(plannedPerS: readonly number[], lastInterval: number, shards: number): number {
-  let total = 0;
-  let after = 0;
-  for (let i = 0; i < plannedPerS.length; i++) {
-    total += plannedPerS[i]!;
-    if (i > lastInterval) after += plannedPerS[i]!;
-  }
-  return total > 0 ? after / total / shards : 0;
-}
-
-/** Name of the phase running at `tS` (the first region's, for the progress line). */
-function phaseAt(profile: Profile, tS: number): string {
-  const names: string[] = [];
-  for (const r of profile.regions) {
-    let t = r.startS;
-    for (const p of r.phases) {
-      if (tS >= t && tS < t + p.durationS) {
-        names.push(profile.regions.length > 1 ? `${r.name}:${p.name}` : p.name);
-        break;
-      }
-      t += p.durationS;
-    }
-  }
-  return names.length > 0 ? names.join(' ') : tS < 0 ? 'starting' : 'draining';
 }

@@ -85,6 +85,8 @@ export class Session {
   #writtenNs = -1;
   /** When the last "no mail yet" was answered. */
   #polledNs = 0;
+  /** Times this session went back to reset-request because the mail had not come (patience). */
+  #reRequests = 0;
 
   /** Index of the session's flow. */
   flowIndex = 0;
@@ -142,6 +144,7 @@ export class Session {
     // jitter whichever worker runs it, so --workers 1 and --workers 4 replay the same surge.
     this.#rand.reseed(init.seed, init.seq);
     this.#pos = 0;
+    this.#reRequests = 0;
     this.done = false;
     this.succeeded = false;
     this.request = null;
@@ -189,6 +192,8 @@ export class Session {
     if (verdict.verdict === 'pending') {
       this.#recorder.poll(stepId);
       this.#polledNs = atNs;
+      const again = this.#askAgain(atNs);
+      if (again !== null) return again;
       const next = nextPollNs(this.#stepStartNs, atNs, step.pollEveryS, step.timeoutS);
       if (next < 0) {
         // The mail never came within the step's deadline: the user's wait ends here, unserved.
@@ -235,7 +240,17 @@ export class Session {
   skipPolls(mailAtNs: number): void {
     if (this.waitKind !== WaitKind.Poll) return;
     const step = this.#step();
-    const u = usefulPollNs(this.#stepStartNs, this.#polledNs, step.pollEveryS, step.timeoutS, mailAtNs);
+    // With patience left, the poll at which the user asks again is a useful poll too.
+    const patience = this.#flow.reRequest;
+    const askAt =
+      patience && this.#reRequests < patience.max ? this.#stepStartNs + patience.afterS * 1e9 : Number.POSITIVE_INFINITY;
+    const u = usefulPollNs(
+      this.#stepStartNs,
+      this.#polledNs,
+      step.pollEveryS,
+      step.timeoutS,
+      Math.min(mailAtNs, askAt),
+    );
     if (u.nextNs < 0 || u.skipped === 0) return;
     this.#recorder.poll(this.stepId, u.skipped);
     this.wakeNs = u.nextNs;
@@ -243,6 +258,24 @@ export class Session {
 
   #step(): FlowStep {
     return this.#flow.steps[this.#pos]!;
+  }
+
+  /**
+   * The user's patience with the mail (`flow.reRequest`): waited `after` with no mail, and asked
+   * fewer than `max` times again, the user goes back to the flow's reset-request step at once.
+   * The wait so far ends unserved (the mail step is re-entered after the new request).
+   */
+  #askAgain(atNs: number): Act | null {
+    const patience = this.#flow.reRequest;
+    if (!patience || this.#reRequests >= patience.max) return null;
+    if (atNs - this.#stepStartNs < patience.afterS * 1e9) return null;
+    let back = this.#pos - 1;
+    while (back >= 0 && this.#flow.steps[back]!.kind !== 'reset-request') back--;
+    if (back < 0) return null;
+    this.#reRequests++;
+    this.#pos = back;
+    this.#recorder.reRequest(this.stepId);
+    return this.#beginStep(atNs, WaitKind.Think);
   }
 
   #beginStep(intendedNs: number, kind: WaitKind): Act {

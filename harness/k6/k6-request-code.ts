@@ -3,14 +3,18 @@
  * builders compiled from the target file's `{{placeholder}}` templates, expected statuses,
  * retry policy, think time, captures), the account pools and the maintenance call. Templates
  * become string concatenations of escaped literals and session values, encoded as the http
- * target does it (URL paths per `encodeURIComponent`, JSON bodies per JSON string escape).
+ * target does it (URL paths per `encodeURIComponent`, JSON bodies per JSON string escape). The
+ * await-mail step reads an HTTP mailbox (`mailbox:` request + token capture) or stampede's mail
+ * sink (`mailbox: { sink: { origin } }`, its Mailpit-shaped search API).
  */
 
 import {
   type CaptureDoc,
   DEFAULT_MAIL_CAPTURE,
   type HttpTargetDoc,
+  isSinkMailbox,
   type RequestDoc,
+  type SinkMailboxDoc,
 } from '../../targets/http/http-target-doc.js';
 import { parseJsonPointer } from '../../targets/http/json-pointer.js';
 import { parseTemplate, type TemplatePart } from '../../targets/http/template.js';
@@ -19,6 +23,7 @@ import { StampedeError } from '../errors.js';
 import type { Flow, FlowStep, Profile } from '../profile/profile.js';
 import { type CodeWriter, dataLiteral, lit } from './k6-emitter.js';
 import { flowFunctionName } from './k6-scenarios.js';
+import { k6MailDomainSource, k6SinkMailbox } from './k6-sink-mailbox.js';
 
 function parts(text: string, where: string): readonly TemplatePart[] {
   const p = parseTemplate(text);
@@ -83,13 +88,30 @@ function captureData(c: CaptureDoc, where: string): Record<string, unknown> {
   return out;
 }
 
-/** The step spec literal (without its builder) of one flow step against the target file. */
+/**
+ * The sink's Mailpit-shaped search for this session's address, newest message first (the
+ * request and origin from k6-sink-mailbox.ts); its name tag is the address template, so every
+ * session's search is one series.
+ */
+function sinkBuilder(mailbox: SinkMailboxDoc, file: string): { build: string; nameTag: string } {
+  const sink = k6SinkMailbox(mailbox, file);
+  return {
+    build: builderExpr(sink.req, sink.base, `${file} mailbox.sink`),
+    nameTag: `${sink.base}${sink.req.path}`,
+  };
+}
+
+/** The step spec literal of one flow step against the target file, its builder last. */
 function stepEntry(step: FlowStep, doc: HttpTargetDoc, base: string, file: string): string {
   const sd = doc.steps[step.kind];
-  let req: RequestDoc;
+  const sink =
+    step.kind === 'await-mail' && !sd && doc.mailbox && isSinkMailbox(doc.mailbox) ? doc.mailbox : undefined;
+  let req: RequestDoc | undefined;
   let captures: [string, Record<string, unknown>][];
   let success: unknown = null;
-  if (sd) {
+  if (sink) {
+    captures = [[sink.capture ?? DEFAULT_MAIL_CAPTURE, { sink: true }]];
+  } else if (sd) {
     req = sd;
     captures = Object.entries(sd.captures ?? {}).map(([n, c]) => [
       n,
@@ -99,7 +121,7 @@ function stepEntry(step: FlowStep, doc: HttpTargetDoc, base: string, file: strin
       const p = parseJsonPointer(sd.success.json) ?? [];
       success = { json: [...p], equals: sd.success.equals ?? null, hasEquals: 'equals' in sd.success };
     }
-  } else if (step.kind === 'await-mail' && doc.mailbox) {
+  } else if (step.kind === 'await-mail' && doc.mailbox && !isSinkMailbox(doc.mailbox)) {
     req = doc.mailbox;
     captures = [
       [doc.mailbox.capture ?? DEFAULT_MAIL_CAPTURE, captureData(doc.mailbox.token, `${file} mailbox.token`)],
@@ -110,6 +132,12 @@ function stepEntry(step: FlowStep, doc: HttpTargetDoc, base: string, file: strin
       `${file}: steps: no "${step.kind}" request (step ${step.name} of the profile needs it)`,
     );
   }
+  const built = sink
+    ? sinkBuilder(sink, file)
+    : {
+        build: builderExpr(req!, base, `${file} steps.${step.kind}`),
+        nameTag: `${base}${req!.path}`,
+      };
   const data = {
     name: step.name,
     kind: step.kind,
@@ -120,10 +148,11 @@ function stepEntry(step: FlowStep, doc: HttpTargetDoc, base: string, file: strin
     timeoutS: step.timeoutS,
     captures,
     success,
+    nameTag: built.nameTag,
   };
   const literal = dataLiteral(data, '  ');
   // Append the builder as the last property of the object literal.
-  return `${literal.slice(0, -1)}  build: ${builderExpr(req, base, `${file} steps.${step.kind}`)},\n  }`;
+  return `${literal.slice(0, -1)}  build: ${built.build},\n  }`;
 }
 
 /** A seeded stride/offset for a pool (SplitMix-style mixing of the seed): an affine permutation. */
@@ -146,6 +175,7 @@ export function emitFlows(w: CodeWriter, profile: Profile, doc: HttpTargetDoc, f
   const base = url.origin + url.pathname.replace(/\/+$/, '');
   const index = (name: string): string => (name === 'index' ? 'String(i)' : "''");
   w.line(`const SEED = ${profile.population.seed};`);
+  for (const line of k6MailDomainSource(profile).split('\n')) w.line(line);
   w.line(
     `const accountName = (i: number): string => ${templateExpr(parts(doc.accounts.name, `${file} accounts.name`), index)};`,
   );

@@ -1,8 +1,9 @@
 /**
- * The fixed part of every exported k6 script: session state, account synthesis, think times,
- * retries with backoff/jitter/Retry-After, outcome classes, captures and mailbox polling. It is
- * TypeScript source text (checked by the test suite with the real tsc against @types/k6); the
- * per-profile part (step tables, scenarios, thresholds) is generated around it.
+ * The fixed part of every exported k6 script, first half: session state, account synthesis, think
+ * times, retry delays with backoff/jitter/Retry-After, outcome classes and captures. The second
+ * half (k6-session-source.ts) runs steps and sessions and records them. Both are TypeScript
+ * source text (checked by the test suite with the real tsc against @types/k6, and run under
+ * plain Node with a fake k6 module surface); the per-profile part is generated around them.
  *
  * Kept free of backticks and `${` so it can live in a plain template literal here.
  */
@@ -11,6 +12,7 @@
 export const K6_RUNTIME_SOURCE = `
 type Outcome = 'ok' | '4xx' | '429' | '5xx' | '503' | 'timeout' | 'connect' | 'reset' | 'mail-timeout' | 'invalid';
 
+
 /** Per-session values, as the stampede driver keeps them. */
 interface Session {
   account: string;
@@ -18,6 +20,8 @@ interface Session {
   newPassword: string;
   region: string;
   captures: Record<string, string>;
+  /** Epoch ms of the latest reset request: a sink message older than it is a previous session's. */
+  mailAfterMs: number;
 }
 
 type Think =
@@ -42,6 +46,8 @@ interface Capture {
   regex?: string;
   group?: number;
   optional?: boolean;
+  /** Read the token of stampede's mail sink answer (Mailpit-shaped search, newest first). */
+  sink?: boolean;
 }
 
 interface Req {
@@ -61,6 +67,8 @@ interface StepSpec {
   timeoutS: number;
   captures: [string, Capture][];
   success: { json: string[]; equals: string | number | boolean | null; hasEquals: boolean } | null;
+  /** The URL template, as the request's name tag: one k6 time series per step, not per session. */
+  nameTag: string;
   build: (s: Session) => Req;
 }
 
@@ -72,9 +80,6 @@ interface Pool {
 }
 
 type Res = ReturnType<typeof http.request>;
-
-// Outcomes a request cannot show by itself (mail never came, unusable body), for stampede import.
-const stampedeOutcomes = new Counter('stampede_outcomes');
 
 /** (a * b) mod m without leaving 2^53 (m < 2^31): b is split into 15-bit halves. */
 function mulmod(a: number, b: number, m: number): number {
@@ -128,6 +133,7 @@ function retryAfterS(res: Res): number {
   return isFinite(at) ? Math.max(0, (at - Date.now()) / 1000) : NaN;
 }
 
+/** The driver's retry delay (harness/driver/retry-backoff.ts), Retry-After not capped. */
 function retryDelayS(p: RetryPolicy, nextAttempt: number, res: Res): number {
   const n = nextAttempt - 1;
   let base = p.backoff === 'none' ? p.baseS : p.backoff === 'linear' ? p.baseS * n : p.baseS * Math.pow(2, n - 1);
@@ -198,89 +204,5 @@ function readCapture(res: Res, c: Capture): string | undefined {
   const m = new RegExp(c.regex).exec(text);
   if (m === null) return undefined;
   return m[c.group ?? (m.length > 1 ? 1 : 0)] ?? undefined;
-}
-
-/** Sends one step's request with the retry policy; the last response, and whether it was ok. */
-function send(s: Session, step: StepSpec): { res: Res; ok: boolean } {
-  let attempt = 1;
-  for (;;) {
-    const r = step.build(s);
-    const res = http.request(r.method, r.url, r.body, {
-      headers: r.headers,
-      tags: { step: step.name, retry: attempt > 1 ? 'true' : 'false' },
-      timeout: REQUEST_TIMEOUT,
-      responseCallback: http.expectedStatuses(...step.expect),
-    });
-    const outcome = outcomeOf(res, step.expect);
-    if (outcome === 'ok') return { res, ok: true };
-    if (attempt >= step.retry.maxAttempts || step.retry.on.indexOf(outcome) < 0) return { res, ok: false };
-    attempt++;
-    sleep(retryDelayS(step.retry, attempt, res));
-  }
-}
-
-function flag(step: StepSpec, outcome: Outcome): void {
-  stampedeOutcomes.add(1, { step: step.name, outcome });
-}
-
-/** Runs one step (polling for await-mail); false ends the session, as in the driver. */
-function runStep(s: Session, step: StepSpec): boolean {
-  const started = Date.now();
-  for (;;) {
-    const { res, ok } = send(s, step);
-    if (!ok) return false;
-    if (step.success !== null) {
-      const v = pointer(bodyJson(res), step.success.json);
-      const pass = step.success.hasEquals ? v === step.success.equals : v !== undefined && v !== null;
-      if (!pass) {
-        flag(step, 'invalid');
-        return false;
-      }
-    }
-    let pending = false;
-    for (const [name, c] of step.captures) {
-      const v = readCapture(res, c);
-      if (v === undefined) {
-        if (c.optional === true) continue;
-        if (step.kind === 'await-mail') {
-          pending = true;
-          break;
-        }
-        flag(step, 'invalid');
-        return false;
-      }
-      s.captures[name] = v;
-    }
-    if (!pending) {
-      check(res, { [step.name + ' ok']: () => true });
-      if (step.kind === 'reset-confirm') s.password = s.newPassword;
-      return true;
-    }
-    // No mail yet: poll again unless the deadline would pass first.
-    if ((Date.now() - started) / 1000 + step.pollEveryS > step.timeoutS) {
-      flag(step, 'mail-timeout');
-      return false;
-    }
-    sleep(step.pollEveryS);
-  }
-}
-
-/** One session of a flow: the first step at arrival, think time before each later one. */
-function runFlow(pool: Pool, steps: StepSpec[], account: (i: number) => string, password: (i: number) => string): void {
-  const i = accountIndex(pool);
-  const seq = Number(__ENV.STAMPEDE_ACCOUNT_OFFSET ?? '0') + exec.scenario.iterationInTest;
-  const s: Session = {
-    account: account(i),
-    password: password(i),
-    newPassword: 'Np-' + SEED + '-' + seq,
-    region: __ENV.STAMPEDE_REGION ?? '',
-    captures: {},
-  };
-  for (let k = 0; k < steps.length; k++) {
-    const step = steps[k];
-    if (step === undefined) return;
-    if (k > 0) sleep(thinkS(step.think));
-    if (!runStep(s, step)) return;
-  }
 }
 `;

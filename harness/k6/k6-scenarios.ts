@@ -12,6 +12,7 @@ import { compileShares } from '../arrivals/flow-mix.js';
 import { RateCurve } from '../arrivals/rate-curve.js';
 import type { Flow, Profile } from '../profile/profile.js';
 import { k6Duration } from './k6-emitter.js';
+import { capVus, overrideVus, type RateShape, sizeScenario, stageSeconds, type VuSizing } from './k6-vus.js';
 
 /** One `stages` entry: ramp linearly to `target` iterations per `timeUnit` over `duration`. */
 export interface K6Stage {
@@ -123,45 +124,28 @@ function pickTimeUnit(ks: readonly Knot[]): number {
   return 3600;
 }
 
-/** Expected session length of a flow: think means plus a per-step latency guess, seconds. */
-export function sessionGuessS(flow: Flow, latencyGuessS = 0.25): number {
-  let s = 0;
-  flow.steps.forEach((step, i) => {
-    if (i > 0) s += thinkMeanS(step.think);
-    s += step.kind === 'await-mail' ? Math.min(step.timeoutS, step.pollEveryS * 4) : latencyGuessS;
-  });
-  return s;
-}
-
-function thinkMeanS(t: Flow['steps'][number]['think']): number {
-  switch (t.dist) {
-    case 'fixed':
-      return t.s;
-    case 'uniform':
-      return (t.minS + t.maxS) / 2;
-    case 'exponential':
-    case 'normal':
-      return t.meanS;
-  }
-}
-
 /** Options of `buildArrivalScenarios`. */
 export interface ScenarioOptions {
   /** First account-offset of each flow's scenarios, by flow name (see the account synthesis). */
   readonly accountOffsets?: (flow: number, region: number) => number;
+  /** k6 instances the run is split over (k6-operator `parallelism`); default 1. */
+  readonly pods?: number;
+  /** `--vus`: VUs per k6 instance instead of the Little's-law sizing. */
+  readonly vusPerInstance?: number;
 }
 
 /**
- * One scenario per flow × region with any arrivals; keyed by `scenarioName`. VUs: pre-allocated
- * for the peak rate × the expected session length (× 1.2), at most 4× that (k6 counts the rest
- * as `dropped_iterations`, which the importer turns into dropped arrivals).
+ * One scenario per flow × region with any arrivals; keyed by `scenarioName`. VUs by Little's law
+ * over the scenario's own rate curve (k6-vus.ts), or `vusPerInstance` spread by need.
  */
 export function buildArrivalScenarios(
   profile: Profile,
   opts: ScenarioOptions = {},
 ): Record<string, K6ArrivalScenario> {
   const shares = compileShares(profile);
+  const pods = Math.max(1, opts.pods ?? 1);
   const out: Record<string, K6ArrivalScenario> = {};
+  const sizings: VuSizing[] = [];
   profile.regions.forEach((region, ri) => {
     const curve = new RateCurve(region);
     profile.flows.forEach((flow, fi) => {
@@ -177,18 +161,26 @@ export function buildArrivalScenarios(
         if (ms <= 0) continue;
         stages.push({ target: Math.round(b.r * unit), duration: k6Duration(ms / 1000) });
       }
-      const pre = Math.max(1, Math.ceil(peak * sessionGuessS(flow) * 1.2));
+      const shape: RateShape = {
+        flow,
+        region: region.name,
+        startS: region.startS,
+        startRate: Math.round((ks[0]?.r ?? 0) * unit),
+        unitS: unit,
+        stages: stageSeconds(stages, parseK6DurationS),
+      };
+      const vus = sizeScenario(shape, profile, pods);
+      sizings.push(vus);
       out[scenarioName(flow.name, region.name)] = {
         executor: 'ramping-arrival-rate',
         exec: flowFunctionName(flow),
         startTime: k6Duration(region.startS),
         startRate: Math.round((ks[0]?.r ?? 0) * unit),
         timeUnit: k6Duration(unit),
-        preAllocatedVUs: pre,
-        maxVUs: Math.max(pre * 4, pre + 10),
-        gracefulStop: k6Duration(
-          Math.max(30, Math.ceil(sessionGuessS(flow, profile.client.requestTimeoutS))),
-        ),
+        preAllocatedVUs: vus.preAllocatedVUs,
+        maxVUs: vus.maxVUs,
+        // Sessions still running at the end finish (up to their quantile length) before k6 stops them.
+        gracefulStop: k6Duration(Math.max(30, Math.ceil(vus.sessionQuantileS))),
         stages,
         env: {
           STAMPEDE_REGION: region.name,
@@ -198,6 +190,16 @@ export function buildArrivalScenarios(
       };
     });
   });
+  {
+    const forced =
+      opts.vusPerInstance !== undefined
+        ? overrideVus(sizings, opts.vusPerInstance, pods)
+        : capVus(sizings, profile.client.maxInFlight, pods);
+    Object.keys(out).forEach((name, i) => {
+      const z = forced[i]!;
+      out[name] = { ...out[name]!, preAllocatedVUs: z.preAllocatedVUs, maxVUs: z.maxVUs };
+    });
+  }
   return out;
 }
 

@@ -23,7 +23,9 @@ import {
   type K6Scenario,
   scenarioArrivals,
 } from './k6-scenarios.js';
+import { K6_SESSION_SOURCE } from './k6-session-source.js';
 import { gatesToThresholds, type K6Threshold } from './k6-thresholds.js';
+import { SESSION_QUANTILE, VU_HEADROOM, VUS_PER_INSTANCE_CEILING } from './k6-vus.js';
 
 /** The script's `options`, as plain data. */
 export interface K6Options {
@@ -38,16 +40,28 @@ export interface K6Export {
   readonly options: K6Options;
   /** What the script does not reproduce (also in its header comment). */
   readonly notes: readonly string[];
+  /** Gates (or parts) with no k6 threshold, with the reason (also in the header; the CLI prints them). */
+  readonly untranslated: readonly string[];
+  /** VUs each k6 instance holds: preallocated and at most. */
+  readonly vusPerInstance: { readonly preAllocated: number; readonly max: number };
+}
+
+/** How the script is sized and split. */
+export interface K6ExportOptions {
+  /** k6 instances (k6-operator `parallelism`) the run is split over; default 1. */
+  readonly pods?: number;
+  /** `--vus`: VUs per instance instead of the Little's-law sizing. */
+  readonly vusPerInstance?: number;
 }
 
 /** What a script cannot reproduce of the profile, whatever the profile says. */
 function fixedNotes(profile: Profile): string[] {
   const notes = [
-    'latency: k6 measures from the actual send (service time); stampede import records it as latency model "service-time".',
+    'latency: http_req_duration runs from the actual send; stampede import records it as latency model "k6-import". await-mail latency is stampede_await_mail (step start -> mail found), as in native runs.',
     `client: maxInFlight ${profile.client.maxInFlight}, connections ${profile.client.connections}, pipelining ${profile.client.pipelining} and connect timeout have no k6 equivalent; k6 is bounded by maxVUs and counts the excess as dropped_iterations.`,
     "think times and retry jitter use Math.random (k6 has no seeded RNG per VU); the distributions are the profile's.",
     "accounts: the same pools, walked by a seeded permutation indexed by exec.scenario.iterationInTest (not the driver's exact order).",
-    'await-mail: every poll is an http request tagged with the step; a mailbox that never delivers is counted in the stampede_outcomes counter (outcome mail-timeout), as are unusable bodies (outcome invalid).',
+    'await-mail: mailbox requests are polls (tag poll=true), "no mail yet" answers count in stampede_mail_polls; a mailbox that never delivers is counted in stampede_outcomes (outcome mail-timeout), as are unusable bodies (outcome invalid).',
     `jumps (step/spike edges, phase boundaries) are ramps of at most ${JUMP_WIDTH_S}s centred on the jump, which keeps the arrival totals.`,
   ];
   if (profile.regions.some((r) => r.phases.some((p) => p.process === 'poisson'))) {
@@ -58,11 +72,50 @@ function fixedNotes(profile: Profile): string[] {
   return notes;
 }
 
+/** Step names with their kind, in the run's step order. */
+function stepKinds(profile: Profile): { name: string; kind: string }[] {
+  const kinds = new Map<string, string>();
+  for (const f of profile.flows)
+    for (const st of f.steps) if (!kinds.has(st.name)) kinds.set(st.name, st.kind);
+  return buildStepIndex(profile).names.map((name) => ({ name, kind: kinds.get(name) ?? '' }));
+}
+
+/** The VU sizing lines of the header: per scenario and per instance. */
+function vuNotes(scenarios: Record<string, K6Scenario>, pods: number, forced: boolean): string[] {
+  const lines: string[] = [];
+  let pre = 0;
+  let max = 0;
+  for (const [name, s] of Object.entries(scenarios)) {
+    if (s.executor !== 'ramping-arrival-rate') continue;
+    pre += s.preAllocatedVUs;
+    max += s.maxVUs;
+    lines.push(`  ${name}: preAllocatedVUs ${s.preAllocatedVUs}, maxVUs ${s.maxVUs}`);
+  }
+  const head = forced
+    ? `VUs: --vus, spread over the scenarios by their Little's-law need (totals; k6 gives each of ${pods} instance(s) its segment's share):`
+    : `VUs by Little's law (docs/distributed.md): peak busy VUs over the rate curve x ${VU_HEADROOM}, for sessions of their p${SESSION_QUANTILE * 100} length (think, retries, Retry-After, outages); totals over ${pods} instance(s):`;
+  const per = `  per instance: ${Math.ceil(pre / pods)} preallocated, ${Math.ceil(max / pods)} at most`;
+  return [head, ...lines, per];
+}
+
 /** Builds the script for `profile` against the target file `doc` (read from `targetFile`). */
-export function exportK6Script(profile: Profile, doc: HttpTargetDoc, targetFile: string): K6Export {
-  const steps = buildStepIndex(profile).names;
-  const gates = gatesToThresholds(profile.gates, steps, `${profile.file || profile.name} gates`);
-  const arrivals = buildArrivalScenarios(profile);
+export function exportK6Script(
+  profile: Profile,
+  doc: HttpTargetDoc,
+  targetFile: string,
+  opts: K6ExportOptions = {},
+): K6Export {
+  const pods = Math.max(1, Math.floor(opts.pods ?? 1));
+  const arrivals = buildArrivalScenarios(profile, {
+    pods,
+    ...(opts.vusPerInstance !== undefined ? { vusPerInstance: opts.vusPerInstance } : {}),
+  });
+  const planned = Object.values(arrivals).reduce((n, s) => n + scenarioArrivals(s), 0);
+  const gates = gatesToThresholds(
+    profile.gates,
+    { steps: stepKinds(profile), plannedArrivals: planned, pods },
+    `${profile.file || profile.name} gates`,
+  );
   // Scenarios sharing a pool start their walk where the previous ones are expected to end.
   const offsets = new Map<string, number>();
   const scenarios: Record<string, K6Scenario> = {};
@@ -84,17 +137,34 @@ export function exportK6Script(profile: Profile, doc: HttpTargetDoc, targetFile:
     }
   }
   notes.push(...gates.notes);
-  for (const u of gates.untranslated) notes.push(`gate not translated: ${u}`);
   const options: K6Options = {
     scenarios,
     thresholds: gates.thresholds,
-    summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(99)', 'p(99.9)'],
+    summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'p(99.9)'],
   };
+  let preTotal = 0;
+  let maxTotal = 0;
+  for (const s of Object.values(scenarios)) {
+    if (s.executor !== 'ramping-arrival-rate') continue;
+    preTotal += s.preAllocatedVUs;
+    maxTotal += s.maxVUs;
+  }
+  const vusPerInstance = { preAllocated: Math.ceil(preTotal / pods), max: Math.ceil(maxTotal / pods) };
+  if (vusPerInstance.max > VUS_PER_INSTANCE_CEILING) {
+    notes.push(
+      `each k6 instance would hold up to ${vusPerInstance.max} VUs (1-5 MB each; more than ${VUS_PER_INSTANCE_CEILING}): split the run, e.g. --pods ${Math.ceil(maxTotal / VUS_PER_INSTANCE_CEILING)} with k6-operator parallelism to match`,
+    );
+  }
 
   const w = new CodeWriter();
   w.comment([
     `k6 script exported by stampede from profile ${profile.name} (${basename(profile.file)}) and target ${basename(targetFile)}.`,
-    `Run: k6 run --out json=out.json ${'<this file>'}; then: stampede import k6 out.json --out <dir> --profile ${basename(profile.file)}`,
+    `Run: k6 run --out json=out.json --summary-export summary.json ${'<this file>'}; then: stampede import k6 out.json --summary-export summary.json --out <dir> --profile ${basename(profile.file)}`,
+    '',
+    ...vuNotes(scenarios, pods, opts.vusPerInstance !== undefined),
+    '',
+    'Gates not translated to thresholds (k6 cannot express them; stampede gate on the import can):',
+    ...(gates.untranslated.length > 0 ? gates.untranslated.map((u) => `- ${u}`) : ['- none']),
     '',
     'Not reproduced (k6 cannot express it, or does it differently):',
     ...notes.map((n) => `- ${n}`),
@@ -102,17 +172,22 @@ export function exportK6Script(profile: Profile, doc: HttpTargetDoc, targetFile:
   w.line("import http from 'k6/http';");
   w.line("import { sleep, check } from 'k6';");
   w.line("import exec from 'k6/execution';");
-  w.line("import { Counter } from 'k6/metrics';");
+  w.line("import { Counter, Rate, Trend } from 'k6/metrics';");
   w.line("import type { Options } from 'k6/options';");
   w.line(K6_RUNTIME_SOURCE);
   w.line(`const REQUEST_TIMEOUT = ${JSON.stringify(k6Duration(profile.client.requestTimeoutS))};`);
+  w.line("/** The script's own metrics the thresholds read (recorded only when a gate needs them). */");
+  w.line(`const RECORD_ATTEMPTS: boolean = ${gates.metrics.attempts};`);
+  w.line(`const RECORD_FAILED: boolean = ${gates.metrics.failed};`);
+  w.line(`const RATE_CLASSES: string[] = ${dataLiteral(gates.metrics.rateClasses)};`);
+  w.line(K6_SESSION_SOURCE);
   w.line();
   w.line('/** Arrival-rate scenarios (one per flow x region), outage calls and the gates as thresholds. */');
   w.line(`export const options: Options = ${dataLiteral(options)};`);
   w.line();
   emitFlows(w, profile, doc, targetFile);
   emitMaintenance(w, doc);
-  return { code: w.toString(), options, notes };
+  return { code: w.toString(), options, notes, untranslated: gates.untranslated, vusPerInstance };
 }
 
 /** Reads and checks the http target file, returning its plain document. */
@@ -127,8 +202,13 @@ export function readHttpTargetDoc(file: string): HttpTargetDoc {
 }
 
 /** Exports and writes the script to `out`; returns the export for the caller's message. */
-export async function writeK6Script(profile: Profile, targetFile: string, out: string): Promise<K6Export> {
-  const result = exportK6Script(profile, readHttpTargetDoc(targetFile), targetFile);
+export async function writeK6Script(
+  profile: Profile,
+  targetFile: string,
+  out: string,
+  opts: K6ExportOptions = {},
+): Promise<K6Export> {
+  const result = exportK6Script(profile, readHttpTargetDoc(targetFile), targetFile, opts);
   try {
     await writeFile(out, result.code);
   } catch (err: unknown) {

@@ -91,12 +91,39 @@ export interface FlowStep {
 /** Which part of the population a flow draws its accounts from. */
 export type AccountPool = 'must-reset' | 'no-reset' | 'all';
 
+/**
+ * A user's patience with the reset mail: after waiting `afterS` in await-mail with no mail, the
+ * session goes back to its reset-request step, at most `max` extra times per session.
+ */
+export interface ReRequestPolicy {
+  readonly afterS: number;
+  readonly max: number;
+}
+
 export interface Flow {
   readonly name: string;
   /** Normalized weight (all flows sum to 1). */
   readonly weight: number;
   readonly accounts: AccountPool;
   readonly steps: readonly FlowStep[];
+  /** Present only when the profile declares it: users of this flow ask again for the mail. */
+  readonly reRequest?: ReRequestPolicy;
+}
+
+/**
+ * A recipient mail domain: its share of the accounts and the limits its mail servers put on a
+ * sender (enforced by the mail sink, modelled by the reference model). 0 = unlimited for
+ * `perS`/`perConnection`; `greylistS` 0 = no greylisting.
+ */
+export interface MailDomain {
+  readonly name: string;
+  readonly share: number;
+  readonly perS: number;
+  /** Token-bucket size (default: one second's worth, at least 1). */
+  readonly burst: number;
+  readonly perConnection: number;
+  readonly greylistS: number;
+  readonly rejectShare: number;
 }
 
 export interface Population {
@@ -105,6 +132,11 @@ export interface Population {
   readonly seed: number;
   /** Accounts with index < floor(accounts * mustResetShare) must reset their password. */
   readonly mustResetShare: number;
+  /**
+   * Recipient domains in profile order (empty: every address at example.test, unthrottled);
+   * account i's domain is `accountDomainPicker(domains, seed)(i)` (harness/arrivals/account-domain.ts).
+   */
+  readonly domains: readonly MailDomain[];
 }
 
 /** Driver-side client settings. */
@@ -126,6 +158,10 @@ export interface ReferenceCapacity {
   readonly resetServiceMs?: number;
   readonly resetQueue?: number;
   readonly mailPerS?: number;
+  readonly mailConnections?: number;
+  readonly mailAttempts?: number;
+  readonly mailRetryBaseS?: number;
+  readonly mailRetryMaxS?: number;
   readonly hashCost?: number;
   readonly tokenTtlS?: number;
 }

@@ -11,6 +11,7 @@ import type {
   ClientOptions,
   Flow,
   FlowStep,
+  MailDomain,
   Outage,
   Phase,
   PhaseShape,
@@ -18,6 +19,7 @@ import type {
   Profile,
   ReferenceCapacity,
   Region,
+  ReRequestPolicy,
   RetryPolicy,
   StepKind,
   ThinkTime,
@@ -116,6 +118,22 @@ function population(p: Raw): Population {
     accounts: p['accounts'] as number,
     seed: (p['seed'] as number | undefined) ?? 1,
     mustResetShare: (p['mustResetShare'] as number | undefined) ?? 1,
+    domains: Object.entries(obj(p['domains'])).map(([name, d]) => mailDomain(name, obj(d))),
+  };
+}
+
+/** A domain with its limits filled in (see MailDomain for what 0 means). */
+function mailDomain(name: string, d: Raw): MailDomain {
+  const num = (k: string): number => (typeof d[k] === 'number' ? (d[k] as number) : 0);
+  const perS = num('perS');
+  return {
+    name: name.toLowerCase(),
+    share: num('share'),
+    perS,
+    burst: typeof d['burst'] === 'number' ? d['burst'] : Math.max(1, Math.ceil(perS)),
+    perConnection: num('perConnection'),
+    greylistS: num('greylistS'),
+    rejectShare: num('rejectShare'),
   };
 }
 
@@ -134,7 +152,18 @@ function client(c: Raw): ClientOptions {
 function reference(r: Raw): ReferenceCapacity {
   // Only the fields the profile names: the target owns the defaults of the rest.
   const out: Record<string, number> = {};
-  for (const key of ['adminWorkers', 'resetServiceMs', 'resetQueue', 'mailPerS', 'hashCost', 'tokenTtlS']) {
+  for (const key of [
+    'adminWorkers',
+    'resetServiceMs',
+    'resetQueue',
+    'mailPerS',
+    'mailConnections',
+    'mailAttempts',
+    'mailRetryBaseS',
+    'mailRetryMaxS',
+    'hashCost',
+    'tokenTtlS',
+  ]) {
     const v = r[key];
     if (typeof v === 'number') out[key] = v;
   }
@@ -188,12 +217,16 @@ function flow(name: string, f: Raw, defaultThink: ThinkTime, defaultRetry: Retry
       timeoutS: isMail ? secs(st['timeout'], AWAIT_MAIL_DEFAULTS.timeoutS) : 0,
     };
   });
-  return {
+  const base: Flow = {
     name,
     weight: (f['weight'] as number | undefined) ?? 1,
     accounts: (f['accounts'] as AccountPool | undefined) ?? 'all',
     steps,
   };
+  if (f['reRequest'] === undefined) return base;
+  const rr = obj(f['reRequest']);
+  const reRequest: ReRequestPolicy = { afterS: secs(rr['after'], 0), max: rr['max'] as number };
+  return { ...base, reRequest };
 }
 
 function region(r: Raw, process: ArrivalProcess, rateScale: number, timeScale: number): Region {

@@ -5,6 +5,7 @@
  * may also have schema errors, which are reported beside these, never instead of them.
  */
 import { parseDuration } from './duration.js';
+import { checkMail } from './mail-check.js';
 import type { PathSeg, ProblemList } from './problem-list.js';
 import { checkTimeline } from './timeline-check.js';
 import { locate, type TreeNode } from './yaml-tree.js';
@@ -52,6 +53,7 @@ export function checkSemantics(doc: unknown, ctx: CheckContext): void {
   checkFlows(doc, ctx);
   checkThink(doc['defaults'], ['defaults', 'think'], ctx);
   checkTimeline(doc, ctx);
+  checkMail(doc, ctx);
 }
 
 function checkFlows(doc: Record<string, unknown>, ctx: CheckContext): void {

@@ -1,28 +1,27 @@
 /**
  * A sliding window of open intervals for points that arrive roughly, not strictly, in time order
- * (k6 VUs flush their samples independently). Memory is the window's recorders, whatever the
+ * (k6 VUs flush their samples independently). Memory is the window's step slots, whatever the
  * file's size. Intervals are on absolute boundaries (`t0` is a multiple of the interval in epoch
  * ms), so imports of different k6-operator pods land on the same intervals and merge exactly.
  *
  * A point older than the window's oldest open interval is counted into that oldest interval
  * (never dropped) and reported as late; a point past the newest open interval slides the window,
  * closing and handing over the intervals that fall out of it, empty ones included.
+ *
+ * Times: an attempt completes at its point's time and was offered at point time - its duration
+ * (k6 sends when the session means to); a step's final outcome lands where it ended.
  */
-import { Outcome, type OutcomeIndex } from '../../harness/vocabulary/outcome.js';
-import type { IntervalSnapshot, StepInterval } from '../recorder/interval-snapshot.js';
-import { ShardRecorder } from '../recorder/shard-recorder.js';
+import type { StepInterval } from '../recorder/interval-snapshot.js';
+import { StepSlot } from './k6-step-slot.js';
 
-/** Receives closed intervals in index order. */
-export type IntervalSink = (snapshot: IntervalSnapshot) => void;
+/** Receives closed intervals in index order: the steps with any activity. */
+export type IntervalSink = (index: number, startMs: number, endMs: number, steps: StepInterval[]) => void;
 
 export class IntervalWindow {
   readonly #t0Ms: number;
   readonly #intervalMs: number;
   readonly #size: number;
-  readonly #stepCount: number;
-  readonly #recorders: ShardRecorder[] = [];
-  /** Per slot and step: ok outcomes to turn into `invalid` at the cut (k6 saw 2xx, body unusable). */
-  readonly #invalid: Int32Array[] = [];
+  readonly #slots: StepSlot[][] = [];
   readonly #sink: IntervalSink;
   #lo = 0;
   #maxSeen = -1;
@@ -34,16 +33,16 @@ export class IntervalWindow {
     this.#t0Ms = t0Ms;
     this.#intervalMs = intervalMs;
     this.#size = Math.max(1, Math.floor(size));
-    this.#stepCount = stepCount;
     this.#sink = sink;
     for (let i = 0; i < this.#size; i++) {
-      this.#recorders.push(new ShardRecorder(stepCount));
-      this.#invalid.push(new Int32Array(stepCount));
+      const row: StepSlot[] = [];
+      for (let s = 0; s < stepCount; s++) row.push(new StepSlot());
+      this.#slots.push(row);
     }
   }
 
-  /** The recorder of the interval holding `timeMs`, after sliding the window if needed. */
-  #slot(timeMs: number): number {
+  /** The slot of `step` in the interval holding `timeMs`, after sliding the window if needed. */
+  #slot(timeMs: number, step: number): StepSlot {
     let index = Math.floor((timeMs - this.#t0Ms) / this.#intervalMs);
     const hi = this.#lo + this.#size - 1;
     if (index > hi) this.#closeBelow(index - this.#size + 1);
@@ -52,34 +51,49 @@ export class IntervalWindow {
       index = this.#lo;
     }
     if (index > this.#maxSeen) this.#maxSeen = index;
-    return index % this.#size;
+    return this.#slots[index % this.#size]![step]!;
   }
 
-  /** One request of `step` that took `ms` (k6 measures from the actual send: both histograms). */
-  request(timeMs: number, step: number, outcome: OutcomeIndex, ms: number, retry: boolean): void {
-    const r = this.#recorders[this.#slot(timeMs)]!;
+  /**
+   * One http request of `step` ending at `timeMs` after `ms` (k6's http_req_duration: both the
+   * latency and the service time). `counted`: it is one of the step's attempts (an ok mailbox
+   * poll is not: the mail wait is); `offered`: its send is one of the step's offered attempts.
+   */
+  request(
+    timeMs: number,
+    step: number,
+    outcome: string,
+    ms: number,
+    retry: boolean,
+    counted: boolean,
+    offered: boolean,
+  ): void {
     const us = ms * 1000;
-    r.offered(step, retry);
-    r.request(step, outcome, us, us);
+    if (counted) this.#slot(timeMs, step).attempt(outcome, us, us);
+    // An answered poll: k6 cannot tell which one carried the mail, so every one is a service time.
+    else this.#slot(timeMs, step).serviceOnly(us);
+    if (offered) this.#slot(timeMs - ms, step).offered(retry);
   }
 
-  /** A stampede_outcomes point: a mail that never came, or a body the flow could not use. */
-  outcomeOnly(timeMs: number, step: number, outcome: OutcomeIndex): void {
-    const slot = this.#slot(timeMs);
-    this.#recorders[slot]!.outcomeOnly(step, outcome);
-    if (outcome === Outcome.invalid) this.#invalid[slot]![step]!++;
+  /** The await-mail step found its mail after `ms` from the step's start: its one ok attempt. */
+  mailFound(timeMs: number, step: number, ms: number): void {
+    this.#slot(timeMs, step).attempt('ok', ms * 1000, null);
   }
 
-  /** An iteration (k6 emits it when the iteration ends): arrived, started and completed. */
-  iteration(timeMs: number): void {
-    const r = this.#recorders[this.#slot(timeMs)]!;
-    r.arrival(true);
-    r.sessionDone();
+  /** A step ended with `outcome` after a user wait of `ms`; `offered`: count its start as offered. */
+  final(timeMs: number, step: number, outcome: string, ms: number, offered: boolean): void {
+    this.#slot(timeMs, step).final(outcome, ms * 1000);
+    if (offered) this.#slot(timeMs - ms, step).offered(false);
   }
 
-  /** An arrival k6 could not start (no free VU). */
-  dropped(timeMs: number): void {
-    this.#recorders[this.#slot(timeMs)]!.arrival(false);
+  /** `n` "no mail yet" answers. */
+  polls(timeMs: number, step: number, n: number): void {
+    this.#slot(timeMs, step).polls(n);
+  }
+
+  /** A stampede_outcomes point; `fromOk`: the request was recorded ok and the body was unusable. */
+  outcomeOnly(timeMs: number, step: number, outcome: string, fromOk: boolean): void {
+    this.#slot(timeMs, step).outcomeOnly(outcome, fromOk);
   }
 
   /** Closes every interval with index < `lo` that is still open. */
@@ -90,34 +104,25 @@ export class IntervalWindow {
   }
 
   #emit(index: number): void {
-    const slot = index % this.#size;
+    const row = this.#slots[index % this.#size]!;
     const start = this.#t0Ms + index * this.#intervalMs;
-    const snap = this.#recorders[slot]!.cut(index, start, start + this.#intervalMs, 0);
-    const adjust = this.#invalid[slot]!;
-    let steps: readonly StepInterval[] = snap.steps;
-    if (adjust.some((n) => n > 0)) {
-      // The request itself was recorded ok; the flow then found its body unusable.
-      steps = snap.steps.map((s) => {
-        const n = Math.min(adjust[s.step] ?? 0, s.outcomes[Outcome.ok] ?? 0);
-        if (n === 0) return s;
-        const outcomes = [...s.outcomes];
-        outcomes[Outcome.ok] = (outcomes[Outcome.ok] ?? 0) - n;
-        return { ...s, outcomes };
-      });
-      adjust.fill(0);
-    }
-    this.#sink({ ...snap, steps });
+    const end = start + this.#intervalMs;
+    const steps: StepInterval[] = [];
+    row.forEach((slot, step) => {
+      if (slot.touched) steps.push(slot.cut(step, start, end));
+    });
+    this.#sink(index, start, end, steps);
   }
 
-  /** Closes every open interval up to the last one that received a point, and frees the recorders. */
-  finish(): void {
-    for (let i = this.#lo; i <= this.#maxSeen; i++) this.#emit(i);
-    this.#lo = this.#maxSeen + 1;
-    for (const r of this.#recorders) r.destroy();
-  }
-
-  /** Steps in the run (for callers that validate indices). */
-  get stepCount(): number {
-    return this.#stepCount;
+  /**
+   * Closes every open interval through `throughIndex` (at least the last one that received a
+   * point), then frees the slots.
+   */
+  finish(throughIndex = -1): void {
+    const last = Math.max(this.#maxSeen, throughIndex);
+    // Past the newest open interval a slot is one already cut in this loop: empty.
+    for (let i = this.#lo; i <= last; i++) this.#emit(i);
+    this.#lo = last + 1;
+    for (const row of this.#slots) for (const s of row) s.destroy();
   }
 }

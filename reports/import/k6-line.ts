@@ -10,10 +10,21 @@ import { Outcome, type OutcomeIndex, outcomeOfStatus } from '../../harness/vocab
 /** Metrics the importer reads; every other metric's points are ignored (they repeat these). */
 export const READ_METRICS = [
   'http_req_duration',
-  'iterations',
+  'iteration_duration',
   'dropped_iterations',
   'stampede_outcomes',
+  'stampede_await_mail',
+  'stampede_mail_polls',
+  'stampede_step',
+  'stampede_sessions',
 ] as const;
+
+/** Metrics the session timeline reads (the pre-scan); the rest are the window's. */
+export const SESSION_METRICS: ReadonlySet<string> = new Set([
+  'iteration_duration',
+  'dropped_iterations',
+  'stampede_sessions',
+]);
 
 /** A metric the importer reads. */
 export type ReadMetric = (typeof READ_METRICS)[number];

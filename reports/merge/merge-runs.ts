@@ -1,8 +1,10 @@
 /**
  * `stampede merge`: shard runs of one profile become one run directory, exactly. Every input
- * interval is turned back into an `IntervalSnapshot` (counts from timeseries.csv, histograms
- * re-encoded from histograms.hlog) and fed to a `RunWriter`, which adds them as it adds the
- * snapshots of worker threads; so the merged directory is written the same way as any run.
+ * interval is turned back into an `IntervalSnapshot` (counts by outcome class name, gauges and
+ * flows from timeseries.csv, histograms re-encoded from histograms.hlog) and fed to a
+ * `RunWriter`, which adds them as it adds the snapshots of worker threads; so the merged
+ * directory is written the same way as any run. Version-1 inputs give version-1 snapshots (no
+ * finals, no ok latency, no gauges): the merge holds what they recorded, no more.
  *
  * Intervals are aligned by absolute time: the shards' t0 may differ slightly, so interval i of a
  * run lands at round((t0 + i * interval - earliest t0) / interval) of the merged run.
@@ -11,20 +13,27 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Histogram } from 'hdr-histogram-js';
 import { errorMessage, StampedeError } from '../../harness/errors.js';
-import { OUTCOME_CLASSES } from '../../harness/vocabulary/outcome.js';
+import { addCounts } from '../../harness/vocabulary/outcome.js';
 import { aggregateHistogram, encodeHistogram } from '../recorder/histogram-factory.js';
 import type { IntervalSnapshot, StepInterval } from '../recorder/interval-snapshot.js';
-import { hlogTag, LATENESS_TAG, parseHlog } from '../run-dir/hlog-file.js';
+import {
+  HLOG_KINDS,
+  type HlogKind,
+  hlogKindOf,
+  hlogTag,
+  LATENESS_TAG,
+  parseHlog,
+} from '../run-dir/hlog-file.js';
 import { RUN_FILES } from '../run-dir/run-data.js';
 import type { RunMeta } from '../run-dir/run-meta.js';
 import { RunWriter } from '../run-dir/run-writer.js';
-import type { Summary } from '../run-dir/summary.js';
+import type { LostWorker, Summary } from '../run-dir/summary.js';
 import { checkMergeable, type MergeInput, type ShardCoverage } from './merge-checks.js';
 
 interface StepAccumulator {
-  latency: Histogram | null;
-  service: Histogram | null;
-  outcomes: number[];
+  readonly histograms: Partial<Record<HlogKind, Histogram>>;
+  readonly outcomes: Record<string, number>;
+  finals: Record<string, number> | null;
   offered: number;
   retries: number;
 }
@@ -110,13 +119,7 @@ async function snapshotsOf(
     const steps = slot(index).steps;
     let a = steps.get(step);
     if (a === undefined) {
-      a = {
-        latency: null,
-        service: null,
-        outcomes: new Array(OUTCOME_CLASSES.length).fill(0),
-        offered: 0,
-        retries: 0,
-      };
+      a = { histograms: {}, outcomes: {}, finals: null, offered: 0, retries: 0 };
       steps.set(step, a);
     }
     return a;
@@ -125,18 +128,25 @@ async function snapshotsOf(
     const index = own(row.index);
     slot(index).row = row;
     row.steps.forEach((sr, i) => {
-      const idle = sr.offered === 0 && sr.retries === 0 && sr.outcomes.every((c) => c === 0);
+      const idle =
+        sr.offered === 0 &&
+        sr.retries === 0 &&
+        Object.values(sr.outcomes).every((c) => c === 0) &&
+        (sr.finals === null || Object.values(sr.finals).every((c) => c === 0));
       if (idle) return;
       const a = acc(index, stepIndex.get(run.meta.steps[i]!)!);
-      for (let k = 0; k < a.outcomes.length; k++) a.outcomes[k]! += sr.outcomes[k] ?? 0;
+      addCounts(a.outcomes, sr.outcomes);
+      if (sr.finals !== null) {
+        a.finals ??= {};
+        addCounts(a.finals, sr.finals);
+      }
       a.offered += sr.offered;
       a.retries += sr.retries;
     });
   }
-  const tags = new Map<string, { step: number; kind: 'latency' | 'service' }>();
+  const tags = new Map<string, { step: number; kind: HlogKind }>();
   for (const name of run.meta.steps) {
-    tags.set(hlogTag(name, 'latency'), { step: stepIndex.get(name)!, kind: 'latency' });
-    tags.set(hlogTag(name, 'service'), { step: stepIndex.get(name)!, kind: 'service' });
+    for (const kind of HLOG_KINDS) tags.set(hlogTag(name, kind), { step: stepIndex.get(name)!, kind });
   }
   let lines: ReturnType<typeof parseHlog>;
   try {
@@ -152,27 +162,40 @@ async function snapshotsOf(
       continue;
     }
     const tag = tags.get(line.tag);
-    if (tag === undefined)
+    if (tag === undefined) {
+      // A later version's kind of histogram: not ours to merge.
+      if (hlogKindOf(line.tag) === null) continue;
       throw new StampedeError('E_RUN_DIR', `${hlogPath}: tag "${line.tag}" names no step of meta.json`);
+    }
     const a = acc(at(line.startMs), tag.step);
-    const h = a[tag.kind] ?? aggregateHistogram();
-    a[tag.kind] = h;
+    const h = a.histograms[tag.kind] ?? aggregateHistogram();
+    a.histograms[tag.kind] = h;
     h.add(line.histogram);
   }
+  // Target-error messages live in the summary only (not in the series): carry them over once.
+  let targetErrors: Record<string, number> | null = null;
+  for (const p of run.summary.validity.problems)
+    if (p.kind === 'target-errors') targetErrors = { ...p.messages };
   const out: IntervalSnapshot[] = [];
   for (const [index, { row, steps, lateness }] of byIndex) {
     const stepIntervals: StepInterval[] = [];
     for (const [step, a] of steps) {
+      const h = a.histograms;
       stepIntervals.push({
         step,
-        latency: encodeHistogram(a.latency ?? aggregateHistogram()),
-        service: encodeHistogram(a.service ?? aggregateHistogram()),
+        latency: encodeHistogram(h.latency ?? aggregateHistogram()),
+        ...(h['latency-ok'] ? { latencyOk: encodeHistogram(h['latency-ok']) } : {}),
+        service: encodeHistogram(h.service ?? aggregateHistogram()),
+        ...(h['user-wait'] ? { userWait: encodeHistogram(h['user-wait']) } : {}),
         outcomes: a.outcomes,
+        ...(a.finals !== null ? { finals: a.finals } : {}),
         offered: a.offered,
         retries: a.retries,
       });
     }
     const startMs = t0Ms + index * intervalMs;
+    const snapshotErrors = targetErrors;
+    targetErrors = null;
     out.push({
       index,
       startMs,
@@ -181,9 +204,14 @@ async function snapshotsOf(
       started: row?.started ?? 0,
       dropped: row?.dropped ?? 0,
       completed: row?.completed ?? 0,
+      ...(row?.succeeded != null ? { succeeded: row.succeeded } : {}),
       inFlight: row?.inFlight ?? 0,
+      ...(row?.backlog ? { backlog: row.backlog } : {}),
       maxLatenessUs: Math.round((row?.maxLatenessMs ?? 0) * 1000),
       ...(lateness !== null ? { lateness: encodeHistogram(lateness) } : {}),
+      ...(row?.health ? { health: row.health } : {}),
+      ...(row?.flows ? { flows: row.flows } : {}),
+      ...(snapshotErrors !== null ? { targetErrors: snapshotErrors } : {}),
       steps: stepIntervals,
     });
   }
@@ -224,7 +252,16 @@ export async function mergeRuns(inputs: readonly MergeInput[], out: string): Pro
       `merged shards ${coverage.indices.map((i) => i + 1).join(',')} of ${coverage.count}: part of the arrival stream is missing`,
     );
   }
+  // Each shard's lost share is of its own slice of the stream, 1/count of the whole.
+  const workersLost: LostWorker[] = [];
+  for (const { run } of inputs) {
+    for (const p of run.summary.validity.problems) {
+      if (p.kind !== 'worker-lost') continue;
+      for (const w of p.workers) workersLost.push({ ...w, lostShare: w.lostShare / coverage.count });
+    }
+  }
   return writer.finish({
+    ...(workersLost.length > 0 ? { workersLost } : {}),
     aborted: aborted.length > 0,
     abortReason:
       aborted.length > 0

@@ -37,6 +37,8 @@ export interface StepInterval {
   readonly retries: number;
   /** await-mail: mailbox polls answered "no mail yet" in this interval (not attempts). */
   readonly polls?: number;
+  /** reset-request: users who asked again because their mail had not come (flow patience). */
+  readonly reRequests?: number;
 }
 
 /** One flow's session counts over one interval. */

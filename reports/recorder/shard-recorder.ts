@@ -39,6 +39,7 @@ interface StepSlot {
   offered: number;
   retries: number;
   polls: number;
+  reRequests: number;
   touched: boolean;
 }
 
@@ -88,6 +89,7 @@ function newBank(stepCount: number, flowCount: number): Bank {
       offered: 0,
       retries: 0,
       polls: 0,
+      reRequests: 0,
       touched: false,
     });
   }
@@ -160,6 +162,13 @@ export class ShardRecorder {
   poll(step: number, n = 1): void {
     const s = this.#live.steps[step]!;
     s.polls += n;
+    s.touched = true;
+  }
+
+  /** A user asked again (reset-request) because the mail had not come: the step's re-requests. */
+  reRequest(step: number): void {
+    const s = this.#live.steps[step]!;
+    s.reRequests++;
     s.touched = true;
   }
 
@@ -262,12 +271,14 @@ export class ShardRecorder {
         offered: s.offered,
         retries: s.retries,
         ...(s.polls > 0 ? { polls: s.polls } : {}),
+        ...(s.reRequests > 0 ? { reRequests: s.reRequests } : {}),
       });
       s.attempts.fill(0);
       s.finals.fill(0);
       s.offered = 0;
       s.retries = 0;
       s.polls = 0;
+      s.reRequests = 0;
       s.touched = false;
     }
     const flows: Record<string, FlowInterval> = {};

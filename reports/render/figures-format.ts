@@ -3,7 +3,7 @@
  * the same thing the same way. Locale-independent (a golden file must not depend on the machine).
  */
 import type { LatencyModel } from '../run-dir/run-meta.js';
-import type { FellBehind, GateResult, Summary } from '../run-dir/summary.js';
+import type { FellBehind, GateResult, MetastableHint, Summary, TakeDown } from '../run-dir/summary.js';
 
 /** 1234567 -> "1,234,567" (fractions rounded). */
 export function fmtCount(n: number): string {
@@ -39,14 +39,85 @@ export function clockOf(iso: string): string {
   return iso.slice(11, 19);
 }
 
+/** A share 0..1 as a percentage with up to 3 significant digits, "-" when unknown. */
+export function fmtShare(x: number | null): string {
+  return x === null ? '-' : `${sig3(x * 100)}%`;
+}
+
 /** One sentence per fall-behind finding. */
 export function fallBehindSentence(f: FellBehind): string {
-  const recovered = f.recoveredAtS === null ? 'never recovered' : `recovered at ${fmtOffset(f.recoveredAtS)}`;
+  const recovered =
+    f.recoveredAtS === null
+      ? 'never recovered'
+      : `backlog and latency back to baseline at ${fmtOffset(f.recoveredAtS)}`;
   const why = f.reason === 'throughput' ? 'ok/s trailed offered/s' : 'p99 left its baseline';
   return (
-    `${f.step} fell behind at ${clockOf(f.at)} (${fmtOffset(f.atS)}) at ${fmtPerS(f.offeredRatePerS)} offered/s ` +
-    `(achieved ${fmtPerS(f.achievedRatePerS)}/s; ${why}); p99 ${fmtMs(f.p99BeforeMs)} → ${fmtMs(f.p99AfterMs)}; ` +
-    `peak backlog ${fmtCount(f.peakBacklog)}; ${recovered}`
+    `${f.step} fell behind at ${clockOf(f.at)} (${fmtOffset(f.atS)}) at ${fmtPerS(f.offeredRatePerS)} new requests/s ` +
+    `(achieved ${fmtPerS(f.achievedRatePerS)}/s; ${why}); p99 ${fmtMs(f.p99BeforeMs)} → ${fmtMs(f.p99AfterMs)} ` +
+    `(peak ${fmtMs(f.p99PeakMs)}); backlog grew ${fmtPerS(Math.max(0, f.backlogGrowthPerS))}/s to a peak of ` +
+    `${fmtCount(f.peakBacklog)}; ${recovered}`
+  );
+}
+
+/** One sentence per take-down. */
+export function takeDownSentence(t: TakeDown): string {
+  const drain = t.drainS === null ? 'not drained' : `drained ${fmtCount(t.drainS)} s after its end`;
+  const herd =
+    t.inBackoffAtEnd === null ? '' : `, ${fmtCount(t.inBackoffAtEnd)} session(s) in backoff at its end`;
+  return (
+    `${t.name} ${fmtOffset(t.startS)} to ${fmtOffset(t.endS)}: backlog ${fmtCount(t.backlogAtStart)} at its start, ` +
+    `${fmtCount(t.responses503)} 503s during it${herd}; ${drain}`
+  );
+}
+
+/** Cells of the take-downs table (same columns in every renderer). */
+export const TAKEDOWN_HEAD: readonly string[] = [
+  'take-down',
+  'start',
+  'end',
+  'backlog at start',
+  '503s',
+  'in backoff at end',
+  'drain',
+];
+
+/** One row of the take-downs table. */
+export function takeDownRow(t: TakeDown): string[] {
+  return [
+    t.name,
+    fmtOffset(t.startS),
+    fmtOffset(t.endS),
+    fmtCount(t.backlogAtStart),
+    fmtCount(t.responses503),
+    t.inBackoffAtEnd === null ? '-' : fmtCount(t.inBackoffAtEnd),
+    t.drainS === null ? 'not drained' : `${t.drainS} s`,
+  ];
+}
+
+/** One sentence per metastability hint. */
+export function metastableSentence(m: MetastableHint): string {
+  const after = m.after === 'take-down' ? 'after a take-down' : 'after its load dropped';
+  return (
+    `${m.step} stayed degraded ${after} from ${fmtOffset(m.atS)} at ${fmtPerS(m.offeredRatePerS)} new requests/s, ` +
+    `below the ${fmtPerS(m.sustainedRatePerS)}/s it had sustained: a metastable state (retry storm, cold cache?)`
+  );
+}
+
+/** The validity lines shown at the top of every report (empty when the run is valid). */
+export function validityLines(s: Summary): string[] {
+  return s.validity.problems.map((p) => `INVALID (${p.kind}): ${p.message}`);
+}
+
+/** Where the backlog figures come from, in words. */
+export function backlogText(s: Summary): string {
+  const b = s.backlog;
+  if (b.source === 'cumulative-estimate')
+    return `peak backlog ${fmtCount(b.peakTotal)} (cumulative estimate: offered − answered; no gauges in this run)`;
+  return (
+    `peak backlog ${fmtCount(b.peakTotal)}` +
+    (b.peakAtS === null ? '' : ` at ${fmtOffset(b.peakAtS)}`) +
+    ` (at target ${fmtCount(b.peakAtTarget ?? 0)}, in client ${fmtCount(b.peakInClient ?? 0)}; ` +
+    `in backoff ${fmtCount(b.peakInBackoff ?? 0)})`
   );
 }
 
@@ -64,11 +135,16 @@ export function gateLine(g: GateResult): string {
 
 /** What the latency figures mean, in words. */
 export function latencyModelText(m: LatencyModel): string {
-  if (m === 'intended-time') return 'latency from the intended send time (coordinated-omission free)';
-  if (m === 'simulated')
-    return 'simulated in virtual time against the reference model (latency from the intended send time)';
-  if (m === 'k6-import') return "latency is k6's http_req_duration (from the actual send)";
-  return 'latency from the actual send (closed model: a stalled target hides behind a slowed client)';
+  switch (m) {
+    case 'intended-time':
+      return 'latency from the intended send time (coordinated-omission free)';
+    case 'simulated':
+      return 'latency from the intended send time, simulated against the reference model in virtual time';
+    case 'k6-import':
+      return "latency from k6's actual send (http_req_duration, arrival-rate scenarios)";
+    default:
+      return 'latency from the actual send (closed model: a stalled target hides behind a slowed client)';
+  }
 }
 
 /** "503 12, timeout 3" or "-" when a step had no errors. */

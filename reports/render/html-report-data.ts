@@ -4,6 +4,7 @@
  * as uPlot wants them; null is a gap.
  */
 import { OUTCOME_CLASSES } from '../../harness/vocabulary/outcome.js';
+import { backlogSeries } from '../analysis/backlog-series.js';
 import type { RunData } from '../run-dir/run-data.js';
 
 /** One step's timeline chart: latency percentiles against offered and achieved rate. */
@@ -14,6 +15,9 @@ export interface StepChart {
   readonly max: (number | null)[];
   readonly offeredPerS: number[];
   readonly achievedPerS: number[];
+  /** User wait p50/p99 per interval (first attempt's intended send -> final outcome), ms. */
+  readonly userWaitP50: (number | null)[];
+  readonly userWaitP99: (number | null)[];
   /** Fall-behind marker (s from t0) and recovery, when the step fell behind. */
   readonly fell: { readonly atS: number; readonly recoveredAtS: number | null } | null;
 }
@@ -25,6 +29,14 @@ export interface ReportChartData {
   readonly plannedPerS: number[];
   readonly outages: { readonly name: string; readonly startS: number; readonly endS: number }[];
   readonly steps: StepChart[];
+  /**
+   * The backlog series (docs/measurement.md#backlog): gauges at target / in client / in backoff,
+   * or the one cumulative estimate of a run without gauges.
+   */
+  readonly backlog: {
+    readonly source: 'gauges' | 'cumulative-estimate';
+    readonly series: { readonly name: string; readonly values: number[] }[];
+  };
   /** Percentile distribution: x is 1/(1-p) (1 = p0 .. 1e5 = p99.999), one latency curve per step, ms. */
   readonly distribution: { readonly x: number[]; readonly steps: { name: string; latency: number[] }[] };
   /** Outcome classes that occurred, per second, all steps together. */
@@ -77,7 +89,9 @@ export function reportChartData(run: RunData): ReportChartData {
       p99: series.map((r) => r.steps[i]?.latencyMs?.p99 ?? null),
       max: series.map((r) => r.steps[i]?.latencyMs?.max ?? null),
       offeredPerS: series.map((r) => perS(r.steps[i]?.offered ?? 0, intervalS)),
-      achievedPerS: series.map((r) => perS(r.steps[i]?.outcomes[0] ?? 0, intervalS)),
+      achievedPerS: series.map((r) => perS(r.steps[i]?.outcomes['ok'] ?? 0, intervalS)),
+      userWaitP50: series.map((r) => r.steps[i]?.userWaitMs?.p50 ?? null),
+      userWaitP99: series.map((r) => r.steps[i]?.userWaitMs?.p99 ?? null),
       fell: fb === null ? null : { atS: fb.atS, recoveredAtS: fb.recoveredAtS },
     };
   });
@@ -93,21 +107,43 @@ export function reportChartData(run: RunData): ReportChartData {
       latency: x.map((v) => Math.max(0.001, h.latency.getValueAtPercentile(100 * (1 - 1 / v)) / 1000)),
     }));
 
-  const outcomes = OUTCOME_CLASSES.map((name, k) => ({
-    name,
-    perS: series.map((r) =>
-      perS(
-        r.steps.reduce((acc, st) => acc + (st.outcomes[k] ?? 0), 0),
-        intervalS,
+  // Known classes in their usual order, then any class a newer producer added, by name.
+  const names: string[] = [...OUTCOME_CLASSES];
+  for (const r of series)
+    for (const st of r.steps) for (const k in st.outcomes) if (!names.includes(k)) names.push(k);
+  const outcomes = names
+    .map((name) => ({
+      name,
+      perS: series.map((r) =>
+        perS(
+          r.steps.reduce((acc, st) => acc + (st.outcomes[name] ?? 0), 0),
+          intervalS,
+        ),
       ),
-    ),
-  })).filter((o) => o.perS.some((v) => v > 0));
+    }))
+    .filter((o) => o.perS.some((v) => v > 0));
+  const b = backlogSeries(series);
+  const backlog: ReportChartData['backlog'] =
+    b.source === 'gauges'
+      ? {
+          source: b.source,
+          series: [
+            { name: 'at target', values: [...b.atTarget!] },
+            { name: 'in client', values: [...b.inClient!] },
+            { name: 'in backoff', values: [...b.inBackoff!] },
+          ],
+        }
+      : {
+          source: b.source,
+          series: [{ name: 'cumulative estimate (offered − answered)', values: [...b.total] }],
+        };
 
   return {
     t: series.map((r) => r.tS),
     plannedPerS: series.map((r) => r.plannedPerS),
     outages: meta.outages.map((o) => ({ name: o.name, startS: o.startS, endS: o.startS + o.durationS })),
     steps: steps.filter((s) => s.p99.some((v) => v !== null) || s.offeredPerS.some((v) => v > 0)),
+    backlog,
     distribution: { x: x.map((v) => Math.round(v * 1000) / 1000), steps: distSteps },
     outcomes,
     metrics: metricSeries(run),

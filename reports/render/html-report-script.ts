@@ -137,6 +137,47 @@ export const REPORT_SCRIPT = String.raw`
     drawn++;
   }
 
+  function backlogChart(el) {
+    var series = [{ label: 't (s)' }];
+    var cols = [data.t];
+    data.backlog.series.forEach(function (b, i) {
+      series.push({ label: b.name, stroke: PALETTE[i % PALETTE.length], width: 1.5 });
+      cols.push(b.values);
+    });
+    new uPlot({
+      title: data.backlog.source === 'gauges'
+        ? 'Backlog: requests at the target, queued in the client, sessions in backoff (end of each interval)'
+        : 'Backlog: cumulative estimate, offered minus answered (this run has no gauges)',
+      width: width(el), height: 260,
+      scales: { x: { time: false } },
+      axes: [{ label: 's from start' }, { label: 'requests', size: 60 }],
+      series: series,
+      hooks: timelineHooks(null)
+    }, cols, el);
+    drawn++;
+  }
+
+  function userWaitChart(el) {
+    var series = [{ label: 't (s)' }];
+    var cols = [data.t];
+    data.steps.forEach(function (s, i) {
+      if (!s.userWaitP99.some(function (v) { return v != null; })) return;
+      series.push({ label: s.name + ' p99', stroke: PALETTE[i % PALETTE.length], width: 2, value: function (u, v) { return fmtMs(v); } });
+      cols.push(s.userWaitP99);
+      series.push({ label: s.name + ' p50', stroke: PALETTE[i % PALETTE.length], width: 1, dash: [4, 3], value: function (u, v) { return fmtMs(v); } });
+      cols.push(s.userWaitP50);
+    });
+    new uPlot({
+      title: 'User wait per step: first attempt to final outcome, across retries',
+      width: width(el), height: 280,
+      scales: { x: { time: false }, y: { distr: 3 } },
+      axes: [{ label: 's from start' }, { label: 'user wait', values: function (u, vals) { return vals.map(fmtMs); }, size: 70 }],
+      series: series,
+      hooks: timelineHooks(null)
+    }, cols, el);
+    drawn++;
+  }
+
   var timelines = document.getElementById('timelines');
   data.steps.forEach(function (s) {
     var el = document.createElement('div');
@@ -148,6 +189,9 @@ export const REPORT_SCRIPT = String.raw`
   if (data.distribution.steps.length > 0) distributionChart(document.getElementById('distribution'));
   if (data.outcomes.length > 0) outcomeChart(document.getElementById('outcomes'));
   if (data.metrics) metricsChart(document.getElementById('metrics'));
+  if (data.backlog.series.length > 0) backlogChart(document.getElementById('backlog'));
+  if (data.steps.some(function (s) { return s.userWaitP99.some(function (v) { return v != null; }); }))
+    userWaitChart(document.getElementById('user-wait'));
   document.body.setAttribute('data-charts', String(drawn));
 })();
 `;

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { RunData } from '../run-dir/run-data.js';
 import {
+  backlogText,
   clockOf,
   fallBehindSentence,
   fmtCount,
@@ -14,10 +15,15 @@ import {
   gateLine,
   latencyModelText,
   latenessText,
+  metastableSentence,
+  TAKEDOWN_HEAD,
+  takeDownRow,
+  validityLines,
 } from './figures-format.js';
 import { reportChartData } from './html-report-data.js';
 import { REPORT_SCRIPT } from './html-report-script.js';
-import { STEP_TABLE_HEAD, stepTableRows } from './step-table.js';
+import { mailSectionHtml } from './mail-section.js';
+import { STEP_TABLE_HEAD, STEP_TABLE_NOTE, stepTableRows } from './step-table.js';
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export function escapeHtml(s: string): string {
@@ -67,17 +73,25 @@ function row(cells: readonly string[], head = false): string {
 
 function stepTable(run: RunData): string {
   const body = stepTableRows(run).map((cells) => row(cells.map(escapeHtml)));
-  return `<table>${row(STEP_TABLE_HEAD, true)}${body.join('')}</table>`;
+  return `<table>${row(STEP_TABLE_HEAD, true)}${body.join('')}</table><p class="note">${escapeHtml(STEP_TABLE_NOTE)}</p>`;
+}
+
+function takeDownTable(run: RunData): string {
+  const t = run.summary.takedowns;
+  if (t.length === 0) return '';
+  const body = t.map((x) => row(takeDownRow(x).map(escapeHtml)));
+  return `<h2>Take-downs</h2><p class="note">Planned outages: reported here, never as falling behind. Drain: time after the end until every step's backlog and latency were back to baseline.</p><table>${row(TAKEDOWN_HEAD, true)}${body.join('')}</table>`;
 }
 
 function overview(run: RunData): string {
   const s = run.summary;
   const parts = [
+    ...validityLines(s).map((l) => `<p class="aborted"><b>${escapeHtml(l)}</b></p>`),
     `<h1>stampede: ${escapeHtml(s.profile.name)}</h1>`,
     `<p class="sub">target ${escapeHtml(s.target)}, engine ${escapeHtml(s.engine)}; ${escapeHtml(latencyModelText(s.latencyModel))}<br>` +
       `started ${escapeHtml(s.startedAt)}, ${escapeHtml(fmtCount(s.durationS))} s in ${s.intervalS} s intervals; ` +
       `sessions ${fmtCount(s.arrivals)} arrived, ${fmtCount(s.started)} started, ${fmtCount(s.dropped)} dropped, ` +
-      `${fmtCount(s.completed)} completed; ${escapeHtml(latenessText(s))}</p>`,
+      `${fmtCount(s.completed)} completed${s.succeeded === null ? '' : `, ${fmtCount(s.succeeded)} succeeded`}; ${escapeHtml(latenessText(s))}<br>${escapeHtml(backlogText(s))}</p>`,
   ];
   if (s.aborted) {
     parts.push(
@@ -115,7 +129,13 @@ function findings(run: RunData): string {
             ),
           )
           .join('')}</table>`;
-  return `<h2>Fall-behind</h2>${fall}${gateHtml}${events}`;
+  const meta = run.summary.metastable;
+  const metaHtml =
+    meta === null
+      ? ''
+      : `<h2>Metastability</h2><ul>${meta.map((m) => `<li class="behind">${escapeHtml(metastableSentence(m))}</li>`).join('')}</ul>`;
+  const mail = run.summary.mail ? mailSectionHtml(run.summary.mail) : '';
+  return `${takeDownTable(run)}${mail}<h2>Fall-behind</h2>${fall}${metaHtml}${gateHtml}${events}`;
 }
 
 function settingsTable(run: RunData): string {
@@ -170,6 +190,12 @@ ${findings(run)}
 <div id="timelines"></div>
 ${chartBlock('Percentile distribution', 'distribution', data.distribution.steps.length > 0)}
 ${chartBlock('Outcomes over time', 'outcomes', data.outcomes.length > 0)}
+${chartBlock('Backlog', 'backlog', data.backlog.series.length > 0)}
+${chartBlock(
+  'User wait',
+  'user-wait',
+  data.steps.some((st) => st.userWaitP99.some((v) => v !== null)),
+)}
 ${chartBlock('Target metrics', 'metrics', data.metrics !== null)}
 ${settingsTable(run)}
 <script type="application/json" id="stampede-data">${scriptSafeJson(data)}</script>

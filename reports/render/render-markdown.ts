@@ -4,14 +4,20 @@
  */
 import type { RunData } from '../run-dir/run-data.js';
 import {
+  backlogText,
   fallBehindSentence,
   fmtCount,
   fmtOffset,
   gateLine,
   latencyModelText,
   latenessText,
+  metastableSentence,
+  TAKEDOWN_HEAD,
+  takeDownRow,
+  validityLines,
 } from './figures-format.js';
-import { STEP_TABLE_HEAD, STEP_TABLE_NUMERIC, stepTableRows } from './step-table.js';
+import { mailSectionMarkdown } from './mail-section.js';
+import { STEP_TABLE_HEAD, STEP_TABLE_NOTE, STEP_TABLE_NUMERIC, stepTableRows } from './step-table.js';
 
 /** Escapes what Markdown tables and inline text would otherwise interpret. */
 export function mdEscape(s: string): string {
@@ -33,15 +39,20 @@ function table(
 
 function overview(run: RunData): string[] {
   const s = run.summary;
+  const invalid = validityLines(s).map((l) => `> **${mdEscape(l)}**`);
   const lines = [
     `## stampede run: ${mdEscape(s.profile.name)}`,
     '',
+    ...(invalid.length > 0 ? [...invalid, ''] : []),
     `- profile: \`${s.profile.file.replaceAll('`', "'")}\` (hash \`${s.profile.hash.replaceAll('`', "'")}\`)`,
     `- target ${mdEscape(s.target)}, engine ${mdEscape(s.engine)}; ${latencyModelText(s.latencyModel)}`,
     `- started ${s.startedAt}, ${fmtCount(s.durationS)} s in ${s.intervalS} s intervals` +
       (s.shard ? `, shard ${s.shard.index + 1}/${s.shard.count}` : ''),
     `- sessions: ${fmtCount(s.arrivals)} arrived, ${fmtCount(s.started)} started, ${fmtCount(s.dropped)} dropped, ` +
-      `${fmtCount(s.completed)} completed; ${latenessText(s)}`,
+      `${fmtCount(s.completed)} completed` +
+      (s.succeeded === null ? '' : `, ${fmtCount(s.succeeded)} succeeded`) +
+      `; ${latenessText(s)}`,
+    `- ${backlogText(s)}`,
   ];
   if (s.aborted)
     lines.push(`- **ABORTED**: ${mdEscape(s.abortReason ?? 'no reason given')} (partial results)`);
@@ -51,7 +62,33 @@ function overview(run: RunData): string[] {
 
 function steps(run: RunData): string[] {
   const rows = stepTableRows(run).map((cells) => cells.map(mdEscape));
-  return ['### Steps', '', ...table(STEP_TABLE_HEAD, rows, STEP_TABLE_NUMERIC)];
+  return [
+    '### Steps',
+    '',
+    ...table(STEP_TABLE_HEAD, rows, STEP_TABLE_NUMERIC),
+    '',
+    `_${mdEscape(STEP_TABLE_NOTE)}_`,
+  ];
+}
+
+function takeDowns(run: RunData): string[] {
+  const t = run.summary.takedowns;
+  if (t.length === 0) return [];
+  const rows = t.map((x) => takeDownRow(x).map(mdEscape));
+  return [
+    '### Take-downs',
+    '',
+    ...table(
+      TAKEDOWN_HEAD,
+      rows,
+      TAKEDOWN_HEAD.map((_, i) => i > 0),
+    ),
+  ];
+}
+
+function metastable(run: RunData): string[] {
+  const m = run.summary.metastable;
+  return m === null ? [] : ['### Metastability', '', ...m.map((x) => `- ${mdEscape(metastableSentence(x))}`)];
 }
 
 function fallBehind(run: RunData): string[] {
@@ -88,7 +125,17 @@ function settings(run: RunData): string[] {
 
 /** The whole Markdown report, ending with a newline. */
 export function renderMarkdown(run: RunData): string {
-  const sections = [overview(run), steps(run), fallBehind(run), gates(run), events(run), settings(run)];
+  const sections = [
+    overview(run),
+    steps(run),
+    takeDowns(run),
+    run.summary.mail ? mailSectionMarkdown(run.summary.mail) : [],
+    fallBehind(run),
+    metastable(run),
+    gates(run),
+    events(run),
+    settings(run),
+  ];
   return `${sections
     .filter((s) => s.length > 0)
     .map((s) => s.join('\n'))

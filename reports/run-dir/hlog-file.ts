@@ -2,15 +2,28 @@
  * `histograms.hlog`: every interval histogram of the run in the HdrHistogram interval log format
  * (version 1.3), written with hdr-histogram-js's `HistogramLogWriter` so the standard tools
  * (HistogramLogProcessor, HistogramLogAnalyzer, `HistogramLogReader`) read it. Timestamps are
- * relative to a `BaseTime` equal to the run's t0; values are µs; tags are `<step>.latency` and
- * `<step>.service`.
+ * relative to a `BaseTime` equal to the run's t0; values are µs; tags are `<step>.<kind>` for the
+ * kinds of `HLOG_KINDS`, plus `schedule.lateness`. Version-1 logs hold `latency` and `service`
+ * only; a reader skips tags whose kind it does not know (a later version's figures).
  */
 import type { Histogram } from 'hdr-histogram-js';
 import * as hdr from 'hdr-histogram-js';
 import { aggregateHistogram, decodeHistogram } from '../recorder/histogram-factory.js';
 
-/** The two histograms kept per step and interval. */
-export type HlogKind = 'latency' | 'service';
+/**
+ * The histograms kept per step and interval: latency of the backend's answers, latency of the ok
+ * answers, service time, user wait (docs/measurement.md defines each).
+ */
+export const HLOG_KINDS = ['latency', 'latency-ok', 'service', 'user-wait'] as const;
+
+/** One of `HLOG_KINDS`. */
+export type HlogKind = (typeof HLOG_KINDS)[number];
+
+/** The kind part of a tag (after the last dot), if it is one this build knows. */
+export function hlogKindOf(tag: string): HlogKind | null {
+  const kind = tag.slice(tag.lastIndexOf('.') + 1);
+  return (HLOG_KINDS as readonly string[]).includes(kind) ? (kind as HlogKind) : null;
+}
 
 /**
  * The log's tag for the send lateness of arrivals (how far behind schedule the driver started

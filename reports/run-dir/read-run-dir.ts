@@ -5,23 +5,31 @@
  *
  * A directory whose writer died (summary aborted, "run did not finish") is valid: its hlog and
  * time series may end in a half-written line, which is dropped, and its summary (written at most
- * every few seconds) is rebuilt from them.
+ * every few seconds) is rebuilt from them. A version-1 directory is read through
+ * `summary-v1-adapter.ts` into the same shape; hlog tags and CSV columns this version does not
+ * know are skipped (a later version's figures).
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StampedeError } from '../../harness/errors.js';
 import { aggregateHistogram } from '../recorder/histogram-factory.js';
-import { HlogFormatError, hlogTag, LATENESS_TAG, parseHlog, totalsByTag } from './hlog-file.js';
+import {
+  HLOG_KINDS,
+  HlogFormatError,
+  hlogKindOf,
+  hlogTag,
+  LATENESS_TAG,
+  parseHlog,
+  totalsByTag,
+} from './hlog-file.js';
 import { RUN_FILES, type RunData, type RunEvent, UNFINISHED_REASON } from './run-data.js';
 import type { RunMeta, TargetMetricsSample } from './run-meta.js';
-import { summarize, totalsFromSeries } from './summarize.js';
+import { totalsFromSeries } from './run-totals.js';
+import { summarize } from './summarize.js';
 import { SUMMARY_SCHEMA_VERSION, type Summary } from './summary.js';
-
-import { summaryProblem } from './summary-validator.js';
+import { type SummaryV1, summaryFromV1 } from './summary-v1-adapter.js';
+import { summaryProblem, summaryV1Problem } from './summary-validator.js';
 import { parseTimeseries, TimeseriesFormatError } from './timeseries-csv.js';
-
-/** Every latency model run-meta.ts names: a simulated or k6-imported run is read like any other. */
-const LATENCY_MODELS = ['intended-time', 'service-time', 'k6-import', 'simulated'] as const;
 
 function fail(path: string, what: string): never {
   throw new StampedeError('E_RUN_DIR', `${path}: ${what}`);
@@ -61,7 +69,8 @@ function metaProblem(m: unknown): string | null {
   for (const f of ['target', 'engine', 'startedAt'] as const) {
     if (typeof m[f] !== 'string') return `${f} missing or not a string`;
   }
-  if (!(LATENCY_MODELS as readonly unknown[]).includes(m['latencyModel'])) return 'latencyModel invalid';
+  if (!['intended-time', 'service-time', 'k6-import', 'simulated'].includes(m['latencyModel'] as string))
+    return 'latencyModel invalid';
   for (const f of ['t0Ms', 'intervalMs', 'plannedDurationS', 'workers'] as const) {
     if (typeof m[f] !== 'number' || !Number.isFinite(m[f])) return `${f} missing or not a number`;
   }
@@ -102,15 +111,16 @@ export async function readRunDir(dir: string): Promise<RunData> {
 
   const summaryPath = join(dir, RUN_FILES.summary);
   const summary = await readJson(summaryPath, false);
-  if (isRecord(summary) && summary['schemaVersion'] !== SUMMARY_SCHEMA_VERSION) {
+  const version = isRecord(summary) ? summary['schemaVersion'] : undefined;
+  if (isRecord(summary) && version !== SUMMARY_SCHEMA_VERSION && version !== 1) {
     fail(
       summaryPath,
-      `schemaVersion ${JSON.stringify(summary['schemaVersion'])} is not supported (this stampede reads ${SUMMARY_SCHEMA_VERSION})`,
+      `schemaVersion ${JSON.stringify(version)} is not supported (this stampede reads 1 and ${SUMMARY_SCHEMA_VERSION})`,
     );
   }
-  const sp = summaryProblem(summary);
+  const sp = version === 1 ? summaryV1Problem(summary) : summaryProblem(summary);
   if (sp !== null) fail(summaryPath, sp);
-  const s = summary as Summary;
+  const s = summary as Summary | SummaryV1;
 
   const seriesPath = join(dir, RUN_FILES.timeseries);
   const seriesText = (await readText(seriesPath, false))!;
@@ -127,9 +137,10 @@ export async function readRunDir(dir: string): Promise<RunData> {
   let totals: ReturnType<typeof totalsByTag>;
   try {
     const intervals = parseHlog(hlogText, s.aborted);
-    const known = new Set(m.steps.flatMap((n) => [hlogTag(n, 'latency'), hlogTag(n, 'service')]));
+    const known = new Set(m.steps.flatMap((n) => HLOG_KINDS.map((k) => hlogTag(n, k))));
     known.add(LATENESS_TAG);
-    const stray = intervals.find((iv) => !known.has(iv.tag));
+    // A tag of a kind this version knows must name a step; other kinds are a later version's.
+    const stray = intervals.find((iv) => !known.has(iv.tag) && hlogKindOf(iv.tag) !== null);
     if (stray !== undefined) fail(hlogPath, `tag "${stray.tag}" names no step of meta.json`);
     totals = totalsByTag(intervals);
   } catch (err: unknown) {
@@ -140,7 +151,9 @@ export async function readRunDir(dir: string): Promise<RunData> {
   const histograms = m.steps.map((step) => ({
     step,
     latency: totals.get(hlogTag(step, 'latency')) ?? aggregateHistogram(),
+    latencyOk: totals.get(hlogTag(step, 'latency-ok')) ?? aggregateHistogram(),
     service: totals.get(hlogTag(step, 'service')) ?? aggregateHistogram(),
+    userWait: totals.get(hlogTag(step, 'user-wait')) ?? aggregateHistogram(),
   }));
 
   // Optional files: a target without metrics, or a directory made by an importer, may lack them.
@@ -153,21 +166,22 @@ export async function readRunDir(dir: string): Promise<RunData> {
 
   // The writer died between checkpoints: its summary.json lags what the hlog and the series hold.
   // Rebuild it from them so nothing measured is missing from the reports.
-  const summaryNow =
-    s.aborted && s.abortReason === UNFINISHED_REASON
-      ? summarize({
-          meta: m,
-          totals: totalsFromSeries(series, histograms, lateness),
-          series,
-          end: {
-            aborted: true,
-            abortReason: UNFINISHED_REASON,
-            degraded: [
-              ...s.degraded,
-              'summary rebuilt from histograms.hlog and timeseries.csv (the run did not finish)',
-            ],
-          },
-        })
-      : s;
+  let summaryNow: Summary;
+  if (s.schemaVersion === 1) summaryNow = summaryFromV1(s, m, series, histograms, lateness);
+  else if (s.aborted && s.abortReason === UNFINISHED_REASON) {
+    summaryNow = summarize({
+      meta: m,
+      totals: totalsFromSeries(series, histograms, lateness),
+      series,
+      end: {
+        aborted: true,
+        abortReason: UNFINISHED_REASON,
+        degraded: [
+          ...s.degraded,
+          'summary rebuilt from histograms.hlog and timeseries.csv (the run did not finish)',
+        ],
+      },
+    });
+  } else summaryNow = s;
   return { meta: m, summary: summaryNow, series, histograms, lateness, targetMetrics: tm, events: ev };
 }

@@ -16,13 +16,17 @@ export interface RunEvent {
   readonly detail: string;
 }
 
-/** Whole-run histograms of one step, µs. */
+/** Whole-run histograms of one step, µs (docs/measurement.md defines each). */
 export interface StepHistograms {
   readonly step: string;
-  /** Latency from the intended send time. */
+  /** Latency of the backend's answers, from the intended send time. */
   readonly latency: Histogram;
-  /** Service time from the actual send. */
+  /** Latency of the ok answers only (empty in version-1 directories). */
+  readonly latencyOk: Histogram;
+  /** Service time: written to the socket -> last byte. */
   readonly service: Histogram;
+  /** User wait: first attempt's intended send -> final outcome (empty in version 1). */
+  readonly userWait: Histogram;
 }
 
 /** A run directory's content. */

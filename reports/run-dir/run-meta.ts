@@ -1,3 +1,5 @@
+import type { MailSummary } from './mail-summary.js';
+
 /**
  * What a run directory knows about the run before the first interval: written by the driver at
  * the start (`RunWriter.create`), read by every renderer, gate, compare and merge.
@@ -14,6 +16,7 @@ export type LatencyModel =
   /** `stampede simulate`: intended-time latency against the reference model in virtual time. */
   | 'simulated';
 
+/** meta.json: what a run directory knows before its first interval. */
 export interface RunMeta {
   readonly profile: { readonly name: string; readonly file: string; readonly hash: string };
   /** Target name (`reference`, `http:<file>`, `module:<path>`, `k6-import`). */
@@ -28,6 +31,11 @@ export interface RunMeta {
   readonly intervalMs: number;
   /** Step names, the index space of `StepInterval.step`. */
   readonly steps: readonly string[];
+  /**
+   * The profile's flows and their steps in order (names of `steps`): how dropped arrivals are
+   * attributed to a flow's first step. Absent in version-1 directories and imports.
+   */
+  readonly flows?: readonly { readonly name: string; readonly steps: readonly string[] }[];
   /** Planned duration of the arrival stream, seconds. */
   readonly plannedDurationS: number;
   /** Shard of the arrival stream this run covers; absent = the whole stream. */
@@ -54,8 +62,14 @@ export interface RunEnd {
   readonly abortReason: string | null;
   /** Problems that make results incomplete without stopping the run (a worker died...). */
   readonly degraded: readonly string[];
+  /** What the mail sink saw (targets that are a MailSource), for summary.json's `mail`. */
+  readonly mail?: MailSummary;
   /** Workers that died, each with the share of the whole arrival stream it left undriven. */
-  readonly workersLost?: readonly { readonly worker: number; readonly reason: string; readonly lostShare: number }[];
+  readonly workersLost?: readonly {
+    readonly worker: number;
+    readonly reason: string;
+    readonly lostShare: number;
+  }[];
 }
 
 /** A server-side figure scraped from the target's metrics endpoint. */

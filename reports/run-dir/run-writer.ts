@@ -15,21 +15,22 @@ import { aggregateHistogram } from '../recorder/histogram-factory.js';
 import type { IntervalSnapshot } from '../recorder/interval-snapshot.js';
 import { renderHtml } from '../render/render-html.js';
 import { jsonText, writeFileAtomic, writeFileAtomicSync } from './atomic-write.js';
-import { HlogFormatter, hlogTag, LATENESS_TAG } from './hlog-file.js';
-import { IntervalMerger, type MergedInterval } from './interval-merger.js';
+import { HlogFormatter, type HlogKind, hlogTag, LATENESS_TAG } from './hlog-file.js';
+import { IntervalMerger, type MergedInterval, type MergedStep } from './interval-merger.js';
 import { RUN_FILES, type RunData, type RunEvent, UNFINISHED_REASON } from './run-data.js';
 import type { RunEnd, RunMeta, TargetMetricsSample } from './run-meta.js';
+import { addIntervalCounts, addStep, emptyTotals, type RunTotals } from './run-totals.js';
 import {
+  countSum,
   emptyStepRow,
   intervalLatency,
-  intervalService,
   type SeriesRow,
   type StepRow,
   usToMs,
 } from './series-row.js';
-import { emptyTotals, type RunTotals, summarize } from './summarize.js';
+import { summarize } from './summarize.js';
 import type { Summary } from './summary.js';
-import { timeseriesHeader, timeseriesLine } from './timeseries-csv.js';
+import { TimeseriesLayout } from './timeseries-csv.js';
 
 /** The run's state until `finish`: what a crash would leave behind. */
 const UNFINISHED: RunEnd = { aborted: true, abortReason: UNFINISHED_REASON, degraded: [] };
@@ -52,6 +53,7 @@ export interface IntervalFigures {
   readonly dropped: number;
 }
 
+/** Writes one run directory as the run goes (see the file comment). */
 export class RunWriter {
   readonly #dir: string;
   readonly #meta: RunMeta;
@@ -61,6 +63,7 @@ export class RunWriter {
   readonly #events: RunEvent[] = [];
   readonly #targetMetrics: TargetMetricsSample[] = [];
   readonly #hlog: HlogFormatter;
+  readonly #csv: TimeseriesLayout;
   readonly #allSteps: Histogram = aggregateHistogram();
   #hlogFd: number;
   #csvFd: number;
@@ -76,6 +79,10 @@ export class RunWriter {
     this.#meta = meta;
     this.#totals = emptyTotals(meta.steps.length);
     this.#hlog = new HlogFormatter(meta.t0Ms);
+    this.#csv = new TimeseriesLayout(
+      meta.steps,
+      (meta.flows ?? []).map((f) => f.name),
+    );
     this.#hlogFd = hlogFd;
     this.#csvFd = csvFd;
   }
@@ -94,7 +101,7 @@ export class RunWriter {
       hlogFd,
       w.#hlog.header(meta.t0Ms, `stampede ${meta.profile.name} on ${meta.target}; values in µs`),
     );
-    writeSync(csvFd, timeseriesHeader(meta.steps));
+    writeSync(csvFd, w.#csv.header());
     await writeFileAtomic(join(dir, RUN_FILES.events), jsonText([]));
     await writeFileAtomic(join(dir, RUN_FILES.targetMetrics), jsonText([]));
     await writeFileAtomic(join(dir, RUN_FILES.summary), jsonText(w.#summary(UNFINISHED)));
@@ -128,7 +135,7 @@ export class RunWriter {
     let csv = '';
     for (const m of closing) {
       const row = this.#close(m);
-      if (row !== null) csv += timeseriesLine(row);
+      if (row !== null) csv += this.#csv.line(row);
     }
     writeSync(this.#hlogFd, this.#hlog.take());
     if (csv !== '') writeSync(this.#csvFd, csv);
@@ -199,7 +206,9 @@ export class RunWriter {
       histograms: this.#meta.steps.map((step, i) => ({
         step,
         latency: this.#totals.steps[i]!.latency,
+        latencyOk: this.#totals.steps[i]!.latencyOk,
         service: this.#totals.steps[i]!.service,
+        userWait: this.#totals.steps[i]!.userWait,
       })),
       lateness: this.#totals.lateness,
       targetMetrics: this.#targetMetrics,
@@ -211,19 +220,33 @@ export class RunWriter {
     return summarize({ meta: this.#meta, totals: this.#totals, series: this.#series, end });
   }
 
+  /** Appends a merged step's histograms to the hlog (interval lines, empty ones left out). */
+  #logStep(name: string, st: MergedStep, m: MergedInterval): void {
+    const kinds: [Histogram, HlogKind][] = [
+      [st.latency, 'latency'],
+      [st.latencyOk, 'latency-ok'],
+      [st.service, 'service'],
+      [st.userWait, 'user-wait'],
+    ];
+    for (const [h, kind] of kinds) {
+      if (h.totalCount === 0) continue;
+      h.startTimeStampMsec = m.startMs;
+      h.endTimeStampMsec = m.endMs;
+      this.#hlog.interval(h, hlogTag(name, kind));
+    }
+  }
+
   /** Adds a merged interval to the hlog and totals; returns its series row (null if late). */
   #close(m: MergedInterval): SeriesRow | null {
     const t = this.#totals;
-    t.arrivals += m.arrivals;
-    t.started += m.started;
-    t.dropped += m.dropped;
-    t.completed += m.completed;
-    if (m.maxLatenessUs > t.maxLatenessUs) t.maxLatenessUs = m.maxLatenessUs;
+    addIntervalCounts(t, m);
+    let latenessP99Ms: number | null = null;
     if (m.lateness !== null && m.lateness.totalCount > 0) {
       m.lateness.startTimeStampMsec = m.startMs;
       m.lateness.endTimeStampMsec = m.endMs;
       this.#hlog.interval(m.lateness, LATENESS_TAG);
       t.lateness.add(m.lateness);
+      latenessP99Ms = usToMs(m.lateness.getValueAtPercentile(99));
     }
     const late = m.index <= this.#lastClosed;
     if (late) this.#lateSnapshots += m.shards;
@@ -235,31 +258,22 @@ export class RunWriter {
     const steps: StepRow[] = this.#meta.steps.map((name, i) => {
       const st = m.steps.get(i);
       if (st === undefined) return emptyStepRow();
-      const tot = t.steps[i]!;
-      for (const [h, kind] of [
-        [st.latency, 'latency'],
-        [st.service, 'service'],
-      ] as const) {
-        if (h.totalCount === 0) continue;
-        h.startTimeStampMsec = m.startMs;
-        h.endTimeStampMsec = m.endMs;
-        this.#hlog.interval(h, hlogTag(name, kind));
-      }
-      tot.latency.add(st.latency);
-      tot.service.add(st.service);
-      for (let k = 0; k < tot.outcomes.length; k++) tot.outcomes[k]! += st.outcomes[k]!;
-      tot.offered += st.offered;
-      tot.retries += st.retries;
+      this.#logStep(name, st, m);
+      addStep(t.steps[i]!, st);
       all.add(st.latency);
       offered += st.offered;
-      ok += st.outcomes[0]!;
-      for (let k = 1; k < st.outcomes.length; k++) errors += st.outcomes[k]!;
+      const stepOk = st.outcomes['ok'] ?? 0;
+      ok += stepOk;
+      errors += countSum(st.outcomes) - stepOk;
       return {
         offered: st.offered,
-        outcomes: st.outcomes,
         retries: st.retries,
+        outcomes: st.outcomes,
+        finals: st.finals,
         latencyMs: intervalLatency(st.latency),
-        serviceMs: intervalService(st.service),
+        latencyOkMs: intervalLatency(st.latencyOk),
+        serviceMs: intervalLatency(st.service),
+        userWaitMs: intervalLatency(st.userWait),
       };
     });
     if (late) return null;
@@ -273,8 +287,13 @@ export class RunWriter {
       started: m.started,
       dropped: m.dropped,
       completed: m.completed,
+      succeeded: m.succeeded,
       inFlight: m.inFlight,
       maxLatenessMs: usToMs(m.maxLatenessUs),
+      latenessP99Ms,
+      backlog: m.backlog === null ? null : { ...m.backlog },
+      health: m.health === null ? null : { ...m.health },
+      flows: m.flows === null ? null : structuredClone(m.flows),
       steps,
     };
     this.#series.push(row);

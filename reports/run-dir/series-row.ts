@@ -1,34 +1,40 @@
 /**
  * One row of the run's time series: the merged figures of one interval, as kept in
  * `timeseries.csv` and handed to the analysis and the renderers. Percentiles are milliseconds with
- * microsecond precision; null where the step completed nothing in the interval.
+ * microsecond precision; null where the step recorded nothing of that kind in the interval.
+ * Figures a version-1 run directory never recorded (finals, ok latency, user wait, gauges, flows,
+ * generator health) are null there: readers of both versions see this one shape.
  */
 import type { Histogram } from 'hdr-histogram-js';
-import { OUTCOME_CLASSES } from '../../harness/vocabulary/outcome.js';
+import type { BacklogGauges, FlowInterval, GeneratorHealth } from '../recorder/interval-snapshot.js';
 
-/** Latency percentiles of one step over one interval, ms. */
+/** Percentiles of one step's histogram over one interval, ms. */
 export interface IntervalLatency {
   readonly p50: number;
-  readonly p90: number;
+  /** Null only for the service time of version-1 files, which kept p50 and p99 alone. */
+  readonly p90: number | null;
   readonly p99: number;
-  readonly max: number;
-}
-
-/** Service-time percentiles of one step over one interval, ms. */
-export interface IntervalService {
-  readonly p50: number;
-  readonly p99: number;
+  /** Null only for the service time of version-1 files. */
+  readonly max: number | null;
 }
 
 /** One step's figures over one interval. */
 export interface StepRow {
-  /** Requests whose intended send time fell in the interval (retries included). */
+  /** Attempts whose intended send time fell in the interval (retries included). */
   readonly offered: number;
-  /** Counts per outcome class, indexed as `OUTCOME_CLASSES` (index 0 is ok, the achieved count). */
-  readonly outcomes: readonly number[];
+  /** Of those, retries. */
   readonly retries: number;
+  /** Attempts completed in the interval, by outcome class name (zero counts may be left out). */
+  readonly outcomes: Readonly<Record<string, number>>;
+  /** Final outcomes (after retries) of the step by class name; null in version-1 data. */
+  readonly finals: Readonly<Record<string, number>> | null;
+  /** Latency of the backend's answers (every class but target-error and cancelled). */
   readonly latencyMs: IntervalLatency | null;
-  readonly serviceMs: IntervalService | null;
+  /** Latency of the `ok` attempts only; null when none, or in version-1 data. */
+  readonly latencyOkMs: IntervalLatency | null;
+  readonly serviceMs: IntervalLatency | null;
+  /** User wait: first attempt's intended send -> final outcome; null when none or version 1. */
+  readonly userWaitMs: IntervalLatency | null;
 }
 
 /** One interval of the run, every step present (zeros when idle), indexed as `RunMeta.steps`. */
@@ -42,8 +48,18 @@ export interface SeriesRow {
   readonly started: number;
   readonly dropped: number;
   readonly completed: number;
+  /** Sessions that ended with every step ok; null in version-1 data. */
+  readonly succeeded: number | null;
   readonly inFlight: number;
   readonly maxLatenessMs: number;
+  /** Send lateness p99 of the interval, ms; null without a schedule or in version-1 data. */
+  readonly latenessP99Ms: number | null;
+  /** Waiting-state gauges at the interval's end; null when the producer could not see them. */
+  readonly backlog: BacklogGauges | null;
+  /** The generator's own health over the interval (worst shard); null when not measured. */
+  readonly health: GeneratorHealth | null;
+  /** Per flow name; null in version-1 data. */
+  readonly flows: Readonly<Record<string, FlowInterval>> | null;
   readonly steps: readonly StepRow[];
 }
 
@@ -51,10 +67,13 @@ export interface SeriesRow {
 export function emptyStepRow(): StepRow {
   return {
     offered: 0,
-    outcomes: new Array<number>(OUTCOME_CLASSES.length).fill(0),
     retries: 0,
+    outcomes: {},
+    finals: null,
     latencyMs: null,
+    latencyOkMs: null,
     serviceMs: null,
+    userWaitMs: null,
   };
 }
 
@@ -63,9 +82,9 @@ export function usToMs(us: number): number {
   return Math.round(us) / 1000;
 }
 
-/** Interval latency percentiles of a µs histogram, or null when it holds nothing. */
-export function intervalLatency(h: Histogram): IntervalLatency | null {
-  if (h.totalCount === 0) return null;
+/** Interval percentiles of a µs histogram, or null when it holds nothing. */
+export function intervalLatency(h: Histogram | null | undefined): IntervalLatency | null {
+  if (h === null || h === undefined || h.totalCount === 0) return null;
   return {
     p50: usToMs(h.getValueAtPercentile(50)),
     p90: usToMs(h.getValueAtPercentile(90)),
@@ -74,15 +93,9 @@ export function intervalLatency(h: Histogram): IntervalLatency | null {
   };
 }
 
-/** Interval service-time percentiles of a µs histogram, or null when it holds nothing. */
-export function intervalService(h: Histogram): IntervalService | null {
-  if (h.totalCount === 0) return null;
-  return { p50: usToMs(h.getValueAtPercentile(50)), p99: usToMs(h.getValueAtPercentile(99)) };
-}
-
-/** Requests completed by a step in a row (every outcome class). */
-export function stepCompleted(row: StepRow): number {
+/** Sum of the counts of a by-name record. */
+export function countSum(counts: Readonly<Record<string, number>> | null | undefined): number {
   let n = 0;
-  for (const c of row.outcomes) n += c;
+  if (counts) for (const k in counts) n += counts[k] ?? 0;
   return n;
 }

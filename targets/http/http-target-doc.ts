@@ -3,6 +3,7 @@
  * placeholder vocabulary the checks and the compiler share.
  */
 import type { StepKind } from '../../harness/profile/profile.js';
+import type { DomainLimitsInput } from '../mail-sink/sink-options.js';
 
 /** An HTTP method a target file may use. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
@@ -32,10 +33,41 @@ export interface StepDoc extends RequestDoc {
 }
 
 /** The await-mail step against a mail API. */
-export interface MailboxDoc extends RequestDoc {
+export interface HttpMailboxDoc extends RequestDoc {
   readonly token: CaptureDoc;
   readonly capture?: string;
 }
+
+/** stampede's mail sink: started by the run (no `url`) or already running at `url`. */
+export interface SinkDoc {
+  readonly url?: string;
+  readonly smtpPort?: number;
+  readonly apiPort?: number;
+  /** Template over account, index, domain; default `{{account}}@{{domain}}`. */
+  readonly address?: string;
+  readonly tokenPattern?: string;
+  readonly domains?: Readonly<Record<string, DomainLimitsInput>>;
+}
+
+/** The await-mail step against stampede's sink. */
+export interface SinkMailboxDoc {
+  readonly sink: SinkDoc;
+  readonly capture?: string;
+}
+
+/** Where await-mail reads mail. */
+export type MailboxDoc = HttpMailboxDoc | SinkMailboxDoc;
+
+/** Whether the mailbox is stampede's sink. */
+export function isSinkMailbox(m: MailboxDoc): m is SinkMailboxDoc {
+  return 'sink' in m;
+}
+
+/** Values a sink's `address` template may use. */
+export const ADDRESS_PLACEHOLDERS = ['account', 'index', 'domain'] as const;
+
+/** SMTP port of a sink the run starts unless the file says otherwise. */
+export const DEFAULT_SINK_SMTP_PORT = 2525;
 
 /** A whole target file. */
 export interface HttpTargetDoc {

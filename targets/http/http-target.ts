@@ -7,11 +7,14 @@ import { request } from 'undici';
 import { STEP_KINDS, type StepKind } from '../../harness/profile/profile.js';
 import type {
   Credentials,
+  MailSource,
+  MailSpec,
   MaintenanceControl,
   MetricsSource,
   RequestSpec,
   ResponseView,
   SessionState,
+  Startable,
   StepVerdict,
   Target,
   TargetSpec,
@@ -20,9 +23,11 @@ import {
   DEFAULT_MAIL_CAPTURE,
   type HttpMethod,
   type HttpTargetDoc,
+  isSinkMailbox,
   type RequestDoc,
 } from './http-target-doc.js';
 import { compileCapture, compileSuccess, type Extractor, ParsedResponse } from './response-reader.js';
+import { SinkMailbox } from './sink-mailbox.js';
 import {
   compileTemplate,
   jsonStringEscape,
@@ -49,7 +54,10 @@ interface CompiledStep {
 const OK: StepVerdict = { verdict: 'ok' };
 const PENDING: StepVerdict = { verdict: 'pending' };
 
-/** A checked target file turned into a Target (plus MetricsSource/MaintenanceControl when the file says so). */
+/** The abilities a target file may declare, attached by `createHttpTarget`. */
+export type HttpAbilities = Partial<MetricsSource & MaintenanceControl & Startable & MailSource>;
+
+/** A checked target file turned into a Target (plus the abilities the file declares). */
 export class HttpTarget implements Target {
   readonly name: string;
   readonly #file: string;
@@ -59,9 +67,13 @@ export class HttpTarget implements Target {
   readonly #steps = new Map<StepKind, CompiledStep>();
   readonly #accountName: Render<number>;
   readonly #accountPassword: Render<number>;
+  readonly #sink: SinkMailbox | undefined;
 
-  /** `doc` must have passed `checkTargetSchema` and `checkTargetSemantics`. */
-  constructor(doc: HttpTargetDoc, file: string) {
+  /**
+   * `doc` must have passed `checkTargetSchema` and `checkTargetSemantics`; `mail` is the mail
+   * sink a worker thread reads (from the spec the main thread's target gave after start()).
+   */
+  constructor(doc: HttpTargetDoc, file: string, mail?: MailSpec) {
     this.#doc = doc;
     this.#file = file;
     this.name = `http:${doc.name ?? file}`;
@@ -72,6 +84,8 @@ export class HttpTarget implements Target {
       compileTemplate(parts(text), () => (i: number) => String(i));
     this.#accountName = indexTemplate(doc.accounts.name);
     this.#accountPassword = indexTemplate(doc.accounts.password);
+    this.#sink =
+      doc.mailbox && isSinkMailbox(doc.mailbox) ? new SinkMailbox(doc.mailbox, file, mail) : undefined;
     for (const kind of STEP_KINDS) {
       const step = doc.steps[kind];
       if (step) {
@@ -92,7 +106,9 @@ export class HttpTarget implements Target {
             success !== undefined ||
             Object.values(step.captures ?? {}).some((c) => c.header === undefined),
         });
-      } else if (kind === 'await-mail' && doc.mailbox) {
+      } else if (kind === 'await-mail' && doc.mailbox && isSinkMailbox(doc.mailbox)) {
+        // Read through #sink below (its request needs the sink's origin, known after start()).
+      } else if (kind === 'await-mail' && doc.mailbox && !isSinkMailbox(doc.mailbox)) {
         const token = compileCapture(doc.mailbox.token);
         this.#steps.set(kind, {
           request: this.#compileRequest(doc.mailbox),
@@ -105,9 +121,16 @@ export class HttpTarget implements Target {
     }
   }
 
+  /** SMTP address of the mail sink this target started (after start()), for the backend's relay. */
+  mailSinkSmtp(): { readonly host: string; readonly port: number } | undefined {
+    return this.#sink?.smtpAddress();
+  }
+
   /** Step kinds the file describes; a flow using another one cannot run against it. */
   supportedKinds(): StepKind[] {
-    return [...this.#steps.keys()];
+    const kinds = [...this.#steps.keys()];
+    if (this.#sink) kinds.push('await-mail');
+    return STEP_KINDS.filter((k) => kinds.includes(k));
   }
 
   origin(): string {
@@ -115,7 +138,8 @@ export class HttpTarget implements Target {
   }
 
   spec(): TargetSpec {
-    return { kind: 'http', file: this.#file };
+    const mail = this.#sink?.spec();
+    return mail ? { kind: 'http', file: this.#file, mail } : { kind: 'http', file: this.#file };
   }
 
   credentials(index: number): Credentials {
@@ -123,6 +147,7 @@ export class HttpTarget implements Target {
   }
 
   buildRequest(kind: StepKind, session: SessionState): RequestSpec {
+    if (kind === 'await-mail' && this.#sink) return this.#sink.request(session);
     const step = this.#steps.get(kind);
     // The driver checks supportedKinds() before a run; reaching this is a programming error.
     if (!step) throw new Error(`${this.name}: the target file has no step "${kind}"`);
@@ -136,10 +161,12 @@ export class HttpTarget implements Target {
   }
 
   needsBody(kind: StepKind): boolean {
+    if (kind === 'await-mail' && this.#sink) return true;
     return this.#steps.get(kind)?.needsBody ?? false;
   }
 
   interpret(kind: StepKind, response: ResponseView, session: SessionState): StepVerdict {
+    if (kind === 'await-mail' && this.#sink) return this.#sink.interpret(response.body);
     const step = this.#steps.get(kind);
     if (!step) return { verdict: 'invalid', reason: `no step "${kind}" in the target file` };
     if (step.expect && !step.expect.has(response.status)) {
@@ -164,8 +191,14 @@ export class HttpTarget implements Target {
   }
 
   /** The extra abilities the file declares, for `createHttpTarget` to attach. */
-  abilities(): Partial<MetricsSource & MaintenanceControl> {
-    const out: Partial<MetricsSource & MaintenanceControl> = {};
+  abilities(): HttpAbilities {
+    const out: HttpAbilities = {};
+    const sink = this.#sink;
+    if (sink) {
+      out.start = (ctx) => sink.start(ctx);
+      out.stop = () => sink.stop();
+      out.mailStats = () => sink.mailStats();
+    }
     const metrics = this.#doc.metrics;
     if (metrics) out.metricsUrl = () => metrics.url;
     const m = this.#doc.maintenance;

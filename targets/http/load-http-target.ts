@@ -7,15 +7,18 @@ import { readFileSync } from 'node:fs';
 import { StampedeError } from '../../harness/errors.js';
 import { formatProblem, ProblemList } from '../../harness/profile/problem-list.js';
 import { parseYamlTree, toPlain } from '../../harness/profile/yaml-tree.js';
-import type { MaintenanceControl, MetricsSource, Target } from '../target.js';
-import { HttpTarget } from './http-target.js';
+import type { MailSpec, Target } from '../target.js';
+import { type HttpAbilities, HttpTarget } from './http-target.js';
 import { checkTargetSchema, checkTargetSemantics } from './target-file-check.js';
 
 /** An http target with whatever optional abilities its file declares. */
-export type LoadedHttpTarget = HttpTarget & Partial<MetricsSource & MaintenanceControl>;
+export type LoadedHttpTarget = HttpTarget & HttpAbilities;
 
-/** Reads, checks and compiles the target file at `file` (absolute or relative to the cwd). */
-export function loadHttpTarget(file: string): LoadedHttpTarget {
+/**
+ * Reads, checks and compiles the target file at `file` (absolute or relative to the cwd); `mail`
+ * is the mail sink a worker reads (from the main thread's spec).
+ */
+export function loadHttpTarget(file: string, mail?: MailSpec): LoadedHttpTarget {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -23,11 +26,11 @@ export function loadHttpTarget(file: string): LoadedHttpTarget {
     const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
     throw new StampedeError('E_TARGET_FILE', `${file}: cannot read the target file (${code})`);
   }
-  return parseHttpTarget(text, file);
+  return parseHttpTarget(text, file, mail);
 }
 
 /** Checks and compiles target-file text; `file` is used for locations and the spec. */
-export function parseHttpTarget(text: string, file: string): LoadedHttpTarget {
+export function parseHttpTarget(text: string, file: string, mail?: MailSpec): LoadedHttpTarget {
   if (text.trim() === '') {
     throw new StampedeError(
       'E_TARGET_FILE',
@@ -41,7 +44,7 @@ export function parseHttpTarget(text: string, file: string): LoadedHttpTarget {
     if (checkTargetSchema(doc, tree, problems)) {
       checkTargetSemantics(doc, tree, problems);
       if (problems.size === 0) {
-        const target = new HttpTarget(doc, file);
+        const target = new HttpTarget(doc, file, mail);
         return Object.assign(target, target.abilities());
       }
     }

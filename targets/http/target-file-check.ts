@@ -7,17 +7,21 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { MAIL_DOMAIN_NAME } from '../../harness/profile/mail-check.js';
 import type { PathSeg, ProblemList } from '../../harness/profile/problem-list.js';
 import { STEP_KINDS } from '../../harness/profile/profile.js';
 import { locate, type TreeNode } from '../../harness/profile/yaml-tree.js';
 import {
   ACCOUNT_PLACEHOLDERS,
+  ADDRESS_PLACEHOLDERS,
   type CaptureDoc,
   DEFAULT_MAIL_CAPTURE,
   type HttpTargetDoc,
+  isSinkMailbox,
   MAINTENANCE_PLACEHOLDERS,
   type RequestDoc,
   SESSION_PLACEHOLDERS,
+  type SinkDoc,
 } from './http-target-doc.js';
 import { parseJsonPointer } from './json-pointer.js';
 import { hostRefusal } from './loopback.js';
@@ -131,7 +135,10 @@ export function checkTargetSemantics(doc: HttpTargetDoc, tree: TreeNode, problem
       }
       for (const name of Object.keys(step.captures ?? {})) known.add(name);
     }
-    if (kind === 'await-mail' && doc.mailbox) {
+    if (kind === 'await-mail' && doc.mailbox && isSinkMailbox(doc.mailbox)) {
+      checkSinkMailbox(doc.mailbox.sink, allow, at);
+      known.add(doc.mailbox.capture ?? DEFAULT_MAIL_CAPTURE);
+    } else if (kind === 'await-mail' && doc.mailbox && !isSinkMailbox(doc.mailbox)) {
       checkRequest(doc.mailbox, ['mailbox'], known, 'mailbox', at);
       checkCapture(doc.mailbox.token, ['mailbox', 'token'], at);
       known.add(doc.mailbox.capture ?? DEFAULT_MAIL_CAPTURE);
@@ -143,6 +150,31 @@ export function checkTargetSemantics(doc: HttpTargetDoc, tree: TreeNode, problem
 }
 
 type At = (path: readonly PathSeg[], what: string) => void;
+
+function checkSinkMailbox(sink: SinkDoc, allow: readonly string[], at: At): void {
+  const path: PathSeg[] = ['mailbox', 'sink'];
+  if (sink.url !== undefined) {
+    checkUrl(sink.url, [...path, 'url'], allow, at);
+    for (const key of ['smtpPort', 'apiPort', 'tokenPattern', 'domains'] as const) {
+      if (sink[key] !== undefined) at([...path, key], `only a sink the run starts (no url) takes "${key}"`);
+    }
+  }
+  if (sink.address !== undefined) {
+    checkTemplate(sink.address, [...path, 'address'], ADDRESS_PLACEHOLDERS, 'mailbox.sink.address', at);
+  }
+  if (sink.tokenPattern !== undefined) {
+    try {
+      new RegExp(sink.tokenPattern);
+    } catch (err: unknown) {
+      at([...path, 'tokenPattern'], `bad regex: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  for (const name of Object.keys(sink.domains ?? {})) {
+    if (!MAIL_DOMAIN_NAME.test(name)) {
+      at([...path, 'domains', name], `"${name}" is not a lower-case domain name (e.g. gmail.test)`);
+    }
+  }
+}
 
 function checkUrl(text: string, path: PathSeg[], allow: readonly string[], at: At): void {
   let url: URL;

@@ -9,7 +9,15 @@ export interface ReferenceConfig {
   readonly adminWorkers: number;
   readonly resetServiceMs: number;
   readonly resetQueue: number;
+  /** SMTP send attempts per second (first attempts and retries share it). */
   readonly mailPerS: number;
+  /** Pooled SMTP connections to the relay. */
+  readonly mailConnections: number;
+  /** SMTP attempts per mail including the first (1 = no retry on 4xx). */
+  readonly mailAttempts: number;
+  /** Backoff before retry n: min(mailRetryMaxS, mailRetryBaseS * 2^(n-1)). */
+  readonly mailRetryBaseS: number;
+  readonly mailRetryMaxS: number;
   readonly hashCost: number;
   readonly tokenTtlS: number;
   readonly accounts: number;
@@ -23,6 +31,10 @@ export const REFERENCE_DEFAULTS: ReferenceConfig = {
   resetServiceMs: 20,
   resetQueue: 200,
   mailPerS: 500,
+  mailConnections: 4,
+  mailAttempts: 8,
+  mailRetryBaseS: 1,
+  mailRetryMaxS: 30,
   hashCost: 1,
   tokenTtlS: 900,
   accounts: 1_000_000,
@@ -41,6 +53,10 @@ const RULES: Record<keyof ReferenceConfig, Rule> = {
   resetServiceMs: { min: 0, max: 3_600_000, integer: false },
   resetQueue: { min: 0, max: 100_000_000, integer: true },
   mailPerS: { min: 0.001, max: 10_000_000, integer: false },
+  mailConnections: { min: 1, max: 1000, integer: true },
+  mailAttempts: { min: 1, max: 1000, integer: true },
+  mailRetryBaseS: { min: 0.001, max: 86_400, integer: false },
+  mailRetryMaxS: { min: 0.001, max: 86_400, integer: false },
   hashCost: { min: 0, max: 1000, integer: false },
   tokenTtlS: { min: 0.001, max: 31_536_000, integer: false },
   accounts: { min: 1, max: 1e12, integer: true },
@@ -76,4 +92,13 @@ export function resolveReferenceConfig(
     out[key] = v;
   }
   return out as unknown as ReferenceConfig;
+}
+
+/** Where the reference service relays its reset mail, and to which recipient domains. */
+export interface ReferenceMailRoute {
+  /** SMTP relay (stampede's mail sink by default). */
+  readonly host: string;
+  readonly port: number;
+  /** Recipient domains by share (the profile's population.domains); empty: example.test. */
+  readonly domains: readonly { readonly name: string; readonly share: number }[];
 }

@@ -1,15 +1,23 @@
 /**
  * The client side of the reference service: the Target the driver talks through, plus its
- * lifecycle (start() forks `server-main` as a child process and waits for its port; stop() kills
- * it and waits for the exit), its /metrics URL and its maintenance switch.
+ * lifecycle (start() forks the mail sink and `server-main` as child processes and waits for their
+ * ports, pointing the server's SMTP relay at the sink; stop() reads the mail figures, then kills
+ * both and waits for their exit), its /metrics URL, its maintenance switch and its mail figures.
+ * await-mail reads the sink's API (its own origin in the RequestSpec).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { request } from 'undici';
 import { errorMessage, StampedeError } from '../../harness/errors.js';
 import type { StepKind } from '../../harness/profile/profile.js';
 import { entryPoint } from '../../harness/runtime/entry-point.js';
+import type { MailStats } from '../mail-sink/mail-stats.js';
+import { sinkDomains } from '../mail-sink/sink-options.js';
+import { type SinkProcess, startSinkProcess } from '../mail-sink/sink-process.js';
+import { readSinkAnswer, SinkReader } from '../mail-sink/sink-reader.js';
 import type {
   Credentials,
+  MailSource,
+  MailSpec,
   MaintenanceControl,
   MetricsSource,
   RequestSpec,
@@ -23,6 +31,7 @@ import type {
 } from '../target.js';
 import { accountName, accountNameWidth, initialPassword } from './accounts.js';
 import { resolveReferenceConfig } from './reference-config.js';
+import { MAILBOX_PREFIX } from './rules/endpoint.js';
 import { REGION_HEADER } from './server.js';
 import type { ServerMainArgs, ServerMainMessage } from './server-main.js';
 
@@ -34,13 +43,15 @@ export interface ReferenceTargetOptions {
   /** Where start() listens (default 127.0.0.1, any port). */
   readonly host?: string;
   readonly port?: number;
+  /** The mail sink to read (set when rebuilt from a spec; start() starts its own). */
+  readonly mail?: MailSpec;
 }
 
 const START_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 5_000;
 
 /** The embedded default target: the relaunched service in its own process on loopback. */
-export class ReferenceTarget implements Target, Startable, MetricsSource, MaintenanceControl {
+export class ReferenceTarget implements Target, Startable, MetricsSource, MaintenanceControl, MailSource {
   readonly name = 'reference';
   #origin: string | undefined;
   #seed: number;
@@ -49,6 +60,11 @@ export class ReferenceTarget implements Target, Startable, MetricsSource, Mainte
   readonly #host: string;
   readonly #port: number;
   #child: ChildProcess | undefined;
+  #sink: SinkProcess | undefined;
+  #mail: MailSpec | undefined;
+  #reader: SinkReader | undefined;
+  /** The figures read at stop(), kept for mailStats() afterwards. */
+  #finalStats: MailStats | undefined;
 
   constructor(opts: ReferenceTargetOptions = {}) {
     this.#origin = opts.origin;
@@ -57,6 +73,12 @@ export class ReferenceTarget implements Target, Startable, MetricsSource, Mainte
     this.#width = accountNameWidth(opts.accounts ?? 1);
     this.#host = opts.host ?? '127.0.0.1';
     this.#port = opts.port ?? 0;
+    if (opts.mail) this.#useMail(opts.mail);
+  }
+
+  #useMail(mail: MailSpec): void {
+    this.#mail = mail;
+    this.#reader = new SinkReader(mail);
   }
 
   origin(): string {
@@ -65,7 +87,12 @@ export class ReferenceTarget implements Target, Startable, MetricsSource, Mainte
   }
 
   spec(): TargetSpec {
-    const base = { kind: 'reference', origin: this.origin(), seed: this.#seed } as const;
+    const base = {
+      kind: 'reference',
+      origin: this.origin(),
+      seed: this.#seed,
+      ...(this.#mail ? { mail: this.#mail } : {}),
+    } as const;
     return this.#accounts === undefined ? base : { ...base, accounts: this.#accounts };
   }
 
@@ -92,7 +119,12 @@ export class ReferenceTarget implements Target, Startable, MetricsSource, Mainte
           body: JSON.stringify({ account: s.account }),
         };
       case 'await-mail':
-        return { method: 'GET', path: `/v1/mailbox/${encodeURIComponent(s.account)}`, headers };
+        // Without a mail sink (the discrete-event model, which keeps its own inboxes) the
+        // mailbox API of the model is read instead.
+        if (!this.#reader) {
+          return { method: 'GET', path: `${MAILBOX_PREFIX}${encodeURIComponent(s.account)}`, headers };
+        }
+        return this.#reader.request(s);
       case 'reset-confirm':
         return {
           method: 'POST',
@@ -131,7 +163,7 @@ export class ReferenceTarget implements Target, Startable, MetricsSource, Mainte
         return requestId ? { verdict: 'ok', captures: { requestId } } : OK;
       }
       case 'await-mail':
-        return readMailbox(r.body);
+        return this.#reader ? readSinkAnswer(r.body) : readModelMailbox(r.body);
       case 'reset-confirm':
         if (r.status >= 200 && r.status < 300) s.password = s.newPassword;
         return OK;
@@ -154,14 +186,25 @@ export class ReferenceTarget implements Target, Startable, MetricsSource, Mainte
 
   async start(ctx: StartContext): Promise<void> {
     if (this.#child) throw new Error('reference target: already started');
-    const config = resolveReferenceConfig({ ...ctx.capacity, ...ctx.population }, (k) =>
+    const { domains = [], ...population } = ctx.population;
+    const config = resolveReferenceConfig({ ...ctx.capacity, ...population }, (k) =>
       k in ctx.capacity ? `reference.${k}` : `population.${k}`,
     );
     this.#seed = config.seed;
     this.#accounts = config.accounts;
     this.#width = accountNameWidth(config.accounts);
+    this.#finalStats = undefined;
+    const sink = await startSinkProcess({ host: this.#host, domains: sinkDomains(domains) }, ctx.signal);
+    this.#sink = sink;
+    const shares = domains.map((d) => ({ name: d.name, share: d.share }));
+    this.#useMail({ origin: sink.apiOrigin, domains: shares, seed: config.seed });
     const entry = entryPoint(import.meta.url, './server-main');
-    const args: ServerMainArgs = { config, host: this.#host, port: this.#port };
+    const args: ServerMainArgs = {
+      config,
+      host: this.#host,
+      port: this.#port,
+      mail: { host: sink.host, port: sink.smtpPort, domains: shares },
+    };
     const child = fork(entry.file, [JSON.stringify(args)], {
       execArgv: entry.execArgv,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -173,13 +216,39 @@ export class ReferenceTarget implements Target, Startable, MetricsSource, Mainte
     } catch (err: unknown) {
       this.#child = undefined;
       child.kill('SIGKILL');
+      this.#sink = undefined;
+      await sink.stop();
       throw new StampedeError('E_TARGET_UNREACHABLE', `reference server did not start: ${errorMessage(err)}`);
     }
   }
 
+  /** The sink's per-domain figures plus the backend's (live while running, final after stop()). */
+  async mailStats(): Promise<MailStats> {
+    if (this.#finalStats) return this.#finalStats;
+    const sink = this.#sink;
+    if (!sink) throw new Error('reference target: mailStats() before start()');
+    const [sinkStats, backendRes] = await Promise.all([
+      sink.stats(),
+      request(`${this.origin()}/admin/mail-stats`),
+    ]);
+    const backend = (await backendRes.body.json()) as MailStats['backend'];
+    return backend ? { ...sinkStats, backend } : sinkStats;
+  }
+
   async stop(): Promise<void> {
+    if (this.#sink && this.#child) {
+      // Read the figures while both still run: mail lost to a stopped sender is still counted.
+      try {
+        this.#finalStats = await this.mailStats();
+      } catch {
+        this.#finalStats = undefined;
+      }
+    }
+    const sink = this.#sink;
+    this.#sink = undefined;
     const child = this.#child;
     this.#child = undefined;
+    await sink?.stop();
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGTERM');
@@ -195,7 +264,6 @@ export class ReferenceTarget implements Target, Startable, MetricsSource, Mainte
 }
 
 const OK: StepVerdict = { verdict: 'ok' };
-const PENDING: StepVerdict = { verdict: 'pending' };
 
 function invalid(reason: string): StepVerdict {
   return { verdict: 'invalid', reason };
@@ -217,11 +285,11 @@ function parseObject(body: string | undefined): Record<string, unknown> | undefi
   }
 }
 
-/** The newest delivered token, `pending` while the mailbox is empty. */
-function readMailbox(body: string | undefined): StepVerdict {
+/** The model's mailbox answer `{ messages: [{ token }] }` (oldest first): newest token, or pending. */
+function readModelMailbox(body: string | undefined): StepVerdict {
   const messages = parseObject(body)?.['messages'];
   if (!Array.isArray(messages)) return invalid('mailbox answer without messages');
-  if (messages.length === 0) return PENDING;
+  if (messages.length === 0) return { verdict: 'pending' };
   const last: unknown = messages[messages.length - 1];
   const token =
     typeof last === 'object' && last !== null ? (last as Record<string, unknown>)['token'] : undefined;

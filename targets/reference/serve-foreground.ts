@@ -1,10 +1,13 @@
 /**
  * `stampede serve reference`: the reference service in the foreground of this process (nothing
- * else runs here, so it needs no child process) until SIGINT/SIGTERM. Refuses a non-loopback
- * host unless the user opts in, so it is never exposed by accident.
+ * else runs here, so it needs no child process) until SIGINT/SIGTERM. Its reset mail goes over
+ * SMTP to `--smtp host:port` (e.g. the sink an http target file starts), or else to a mail sink
+ * started here beside it. Refuses a non-loopback host unless the user opts in, so it is never
+ * exposed by accident.
  */
 import { StampedeError } from '../../harness/errors.js';
 import { isLoopbackHost } from '../http/loopback.js';
+import { listenSink, type RunningSink } from '../mail-sink/listen-sink.js';
 import { type ReferenceConfig, resolveReferenceConfig } from './reference-config.js';
 import { listenReference } from './server.js';
 
@@ -15,6 +18,10 @@ export interface ServeOptions {
   readonly allowRemote: boolean;
   /** Capacity and population values, keyed like ReferenceConfig; undefined = default. */
   readonly values: Readonly<Partial<Record<keyof ReferenceConfig, number | undefined>>>;
+  /** SMTP relay for the reset mail; absent: a sink started here (API on `mailApiPort`). */
+  readonly smtp?: { readonly host: string; readonly port: number };
+  /** API port of the sink started here (0 = any). */
+  readonly mailApiPort?: number;
   /** Where the banner goes (stdout by default). */
   readonly out?: (line: string) => void;
   /** Stops the server when aborted (tests); otherwise SIGINT/SIGTERM do. */
@@ -39,10 +46,21 @@ export async function serveReference(opts: ServeOptions): Promise<void> {
   }
   const config = resolveReferenceConfig(opts.values, flagOf);
   const out = opts.out ?? ((line: string) => process.stdout.write(`${line}\n`));
+  let sink: RunningSink | undefined;
+  if (!opts.smtp) {
+    try {
+      sink = await listenSink({ host: '127.0.0.1', apiPort: opts.mailApiPort ?? 0 });
+    } catch (err: unknown) {
+      const code = (err as NodeJS.ErrnoException).code ?? String(err);
+      throw new StampedeError('E_USAGE', `--mail-api-port: cannot listen on ${opts.mailApiPort} (${code})`);
+    }
+  }
+  const relay = opts.smtp ?? { host: '127.0.0.1', port: sink?.smtpPort ?? 0 };
   let server: Awaited<ReturnType<typeof listenReference>>;
   try {
-    server = await listenReference(config, { host: opts.host, port: opts.port });
+    server = await listenReference(config, { host: opts.host, port: opts.port }, { ...relay, domains: [] });
   } catch (err: unknown) {
+    await sink?.close();
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
     throw new StampedeError('E_USAGE', `--port: cannot listen on ${opts.host}:${opts.port} (${code})`);
   }
@@ -54,6 +72,11 @@ export async function serveReference(opts: ServeOptions): Promise<void> {
   out(
     `  accounts ${config.accounts} (seed ${config.seed}, must reset ${config.mustResetShare * 100}%), ` +
       `metrics ${server.url}/metrics; Ctrl-C to stop`,
+  );
+  out(
+    sink
+      ? `  reset mail -> mail sink smtp 127.0.0.1:${sink.smtpPort}, API ${sink.apiOrigin}/api/v1/search`
+      : `  reset mail -> smtp ${relay.host}:${relay.port}`,
   );
   await new Promise<void>((resolve) => {
     const stop = (): void => {
@@ -68,4 +91,5 @@ export async function serveReference(opts: ServeOptions): Promise<void> {
     if (opts.signal?.aborted) stop();
   });
   await server.close();
+  await sink?.close();
 }

@@ -6,7 +6,7 @@
  * the run that started it.
  */
 import { errorMessage } from '../../harness/errors.js';
-import type { ReferenceConfig } from './reference-config.js';
+import type { ReferenceConfig, ReferenceMailRoute } from './reference-config.js';
 import { listenReference } from './server.js';
 
 /** The argv[2] payload. */
@@ -14,6 +14,8 @@ export interface ServerMainArgs {
   readonly config: ReferenceConfig;
   readonly host: string;
   readonly port: number;
+  /** Where reset mail goes (the run's mail sink). */
+  readonly mail: ReferenceMailRoute;
 }
 
 /** Messages the child sends its parent. */
@@ -27,7 +29,7 @@ function tell(msg: ServerMainMessage): void {
 
 async function main(): Promise<void> {
   const args = JSON.parse(process.argv[2] ?? '{}') as ServerMainArgs;
-  const server = await listenReference(args.config, { host: args.host, port: args.port });
+  const server = await listenReference(args.config, { host: args.host, port: args.port }, args.mail);
   let closing = false;
   const shutdown = (): void => {
     if (closing) return;

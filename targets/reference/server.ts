@@ -7,8 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { AuthService, type Reply } from './auth-service.js';
 import { Maintenance } from './maintenance.js';
 import { ServerMetrics } from './metrics.js';
-import type { ReferenceConfig } from './reference-config.js';
-import { endpointOf, MAILBOX_PREFIX } from './rules/endpoint.js';
+import type { ReferenceConfig, ReferenceMailRoute } from './reference-config.js';
+import { endpointOf } from './rules/endpoint.js';
 
 /** Where to listen. */
 export interface ListenOptions {
@@ -30,9 +30,13 @@ export const REGION_HEADER = 'x-stampede-region';
 
 const MAX_BODY = 64 * 1024;
 
-/** Starts the reference service on `host:port` and resolves once it listens. */
-export async function listenReference(config: ReferenceConfig, at: ListenOptions): Promise<ReferenceServer> {
-  const service = new AuthService(config);
+/** Starts the reference service on `host:port`, relaying mail by `route`; resolves once it listens. */
+export async function listenReference(
+  config: ReferenceConfig,
+  at: ListenOptions,
+  mailRoute: ReferenceMailRoute,
+): Promise<ReferenceServer> {
+  const service = new AuthService(config, mailRoute);
   const maintenance = new Maintenance();
   const metrics = new ServerMetrics();
   let inFlight = 0;
@@ -60,8 +64,8 @@ export async function listenReference(config: ReferenceConfig, at: ListenOptions
         adminBusyWorkers: service.admin.busy,
         adminWorkers: config.adminWorkers,
         adminCompleted: service.admin.completed,
-        mailOutboxDepth: service.outbox.depth,
-        mailDelivered: service.outbox.delivered,
+        mailOutboxDepth: service.mail.depth,
+        mailDelivered: service.mail.counts().sent,
         inFlight,
         maintenance: maintenance.active,
         touchedAccounts: service.accounts.touchedCount,
@@ -75,7 +79,7 @@ export async function listenReference(config: ReferenceConfig, at: ListenOptions
       metrics.observe(endpoint, 200, (performance.now() - started) / 1000);
       return;
     }
-    if (endpoint !== 'maintenance') {
+    if (endpoint !== 'maintenance' && endpoint !== 'mail-stats') {
       const region = req.headers[REGION_HEADER];
       const retryAfterS = maintenance.retryAfterS(typeof region === 'string' ? region : undefined);
       if (retryAfterS > 0) {
@@ -86,7 +90,7 @@ export async function listenReference(config: ReferenceConfig, at: ListenOptions
       }
     }
     readJson(req, (body) => {
-      const reply = route(endpoint, req, body, service, maintenance);
+      const reply = route(endpoint, body, service, maintenance);
       if (reply.status === 503) metrics.reject(endpoint, 'queue_full');
       send(reply);
     });
@@ -120,7 +124,6 @@ export async function listenReference(config: ReferenceConfig, at: ListenOptions
 /** Dispatches a parsed request; `body` is undefined when it was not a JSON object. */
 function route(
   endpoint: string,
-  req: IncomingMessage,
   body: Record<string, unknown> | undefined,
   service: AuthService,
   maintenance: Maintenance,
@@ -146,10 +149,8 @@ function route(
       }
       return service.confirm(account, token, newPassword);
     }
-    case 'mailbox': {
-      const path = (req.url ?? '').split('?', 1)[0] ?? '';
-      return service.mailbox(decodeURIComponent(path.slice(MAILBOX_PREFIX.length)));
-    }
+    case 'mail-stats':
+      return { status: 200, body: service.mailStats() };
     case 'maintenance': {
       const durationS = body?.['durationS'];
       const regions = body?.['regions'] ?? [];

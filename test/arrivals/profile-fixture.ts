@@ -84,7 +84,7 @@ export function buildProfile(opts: FixtureOptions = {}): Profile {
     name: 'fixture',
     description: 'test fixture',
     file: '/fixture.yaml',
-    population: { accounts: 1_000_000, seed: 42, mustResetShare: 0.5, ...opts.population },
+    population: { accounts: 1_000_000, seed: 42, mustResetShare: 0.5, domains: [], ...opts.population },
     flows: opts.flows ?? [flow('login', 1, 'all')],
     regions: opts.regions ?? [region('eu', 0, [constant('steady', 10, 100)])],
     outages: opts.outages ?? [],

@@ -45,6 +45,7 @@ function bucketRun(probe: ProbeRequest): ProbeRun {
     durationS: T,
     latenessMs: { p50: 0.1, p90: 0.2, p99: 0.5, p999: 1, max: 1, mean: 0.1 },
     settings: {},
+    validity: { valid: true, problems: [] },
     steps: { login: { count: arrivals, ok, errors: { '429': arrivals - ok }, offered: arrivals } },
   } as unknown as Summary;
   const run = {

@@ -22,7 +22,8 @@ const retryAll: RetryPolicy = {
 
 function latencyCount(run: Awaited<ReturnType<typeof runVirtual>>, step: number): number {
   let n = 0;
-  for (const s of run.snapshots) for (const st of s.steps) if (st.step === step) n += decodeHistogram(st.latency).totalCount;
+  for (const s of run.snapshots)
+    for (const st of s.steps) if (st.step === step) n += decodeHistogram(st.latency).totalCount;
   return n;
 }
 
@@ -48,7 +49,8 @@ describe('target code that throws', () => {
     // No latency figure holds a target error: only the 1,440 answered attempts are recorded.
     expect(latencyCount(run, 0)).toBe(1440);
     const messages: Record<string, number> = {};
-    for (const s of run.snapshots) for (const [m, c] of Object.entries(s.targetErrors ?? {})) messages[m] = (messages[m] ?? 0) + c;
+    for (const s of run.snapshots)
+      for (const [m, c] of Object.entries(s.targetErrors ?? {})) messages[m] = (messages[m] ?? 0) + c;
     expect(Object.values(messages).reduce((a, b) => a + b, 0)).toBe(160);
     expect(Object.keys(messages).length).toBe(3);
   });

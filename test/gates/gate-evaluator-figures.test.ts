@@ -1,10 +1,10 @@
 import type { Histogram } from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
+import { OUTCOME_CLASSES, type OutcomeClass } from '../../harness/vocabulary/outcome.js';
 import { evaluateGates } from '../../reports/gates/gate-evaluator.js';
 import type { GateFigures, StepFigures } from '../../reports/gates/gate-figures.js';
 import { GateMonitor } from '../../reports/gates/gate-monitor.js';
 import { parseGate, parseGates } from '../../reports/gates/gate-parser.js';
-import { OUTCOME_CLASSES, type OutcomeClass } from '../../harness/vocabulary/outcome.js';
 import { aggregateHistogram } from '../../reports/recorder/histogram-factory.js';
 
 /** A histogram holding `n` values of `us` each, for each [us, n] pair. */

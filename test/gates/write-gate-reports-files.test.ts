@@ -8,7 +8,7 @@ import { writeGateReports } from '../../reports/gates/write-gate-reports.js';
 import type { GateResult, Summary } from '../../reports/run-dir/summary.js';
 
 const summary: Summary = {
-  schemaVersion: 1,
+  schemaVersion: 2,
   profile: { name: 'relaunch <"&">', file: 'profiles/x.yaml', hash: 'abc' },
   target: 'reference',
   engine: 'undici',
@@ -20,14 +20,27 @@ const summary: Summary = {
   abortReason: null,
   degraded: [],
   shard: null,
+  validity: { valid: true, problems: [] },
   arrivals: 10,
   started: 10,
   dropped: 0,
   completed: 10,
+  succeeded: null,
   maxLatenessMs: 0,
   latenessMs: null,
   steps: {},
+  flows: null,
+  backlog: {
+    source: 'cumulative-estimate',
+    peakAtTarget: null,
+    peakInClient: null,
+    peakInBackoff: null,
+    peakTotal: 0,
+    peakAtS: null,
+  },
+  takedowns: [],
   fellBehind: null,
+  metastable: null,
   gates: null,
   settings: {},
 };

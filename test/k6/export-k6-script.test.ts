@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -114,7 +114,48 @@ describe('export k6', () => {
     const maint = Object.values(options.scenarios).filter((x) => x.executor === 'per-vu-iterations');
     expect(maint.length).toBe(profile.outages.length);
     expect(options.thresholds['http_req_duration{step:reset-confirm}']).toEqual(['p(99)<2000']);
-    expect(code).toContain('tags: { step: step.name');
-    expect(notes.some((n) => n.includes('service time'))).toBe(true);
+    // `* error-rate` is the script's own non-ok share, one threshold per step, and no data fails.
+    expect(options.thresholds['stampede_failed{step:login}']).toEqual(['rate<0.05']);
+    expect(options.thresholds['stampede_attempts{step:login}']).toEqual(['count>0']);
+    expect(code).toContain('const RECORD_FAILED: boolean = true;');
+    expect(notes.some((n) => n.includes('actual send'))).toBe(true);
+  });
+
+  it('translates each gate by its meaning, or lists it with the reason', async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'gates.yaml');
+    const src = await readFile('profiles/smoke.yaml', 'utf8');
+    await writeFile(
+      file,
+      src.replace(/\ngates:[\s\S]*$/, '') +
+        [
+          '\ngates:',
+          '  - "await-mail count(mail-timeout) == 0"',
+          '  - "reset-request rate(503) < 20%"',
+          '  - "* dropped < 1%"',
+          '  - "await-mail p99 < 3s"',
+          '  - "login-new p99 < 2s abort-on-fail after 5s"',
+          '  - "login rps >= 1/s abort-on-fail"',
+        ].join('\n'),
+    );
+    const profile = await loadProfile(file);
+    const out = exportK6Script(profile, readHttpTargetDoc(TARGET), TARGET, { pods: 2 });
+    const t = out.options.thresholds;
+    expect(t['stampede_attempts{step:await-mail,outcome:mail-timeout}']).toEqual(['count==0']);
+    expect(t['stampede_rate_503{step:reset-request}']).toEqual(['rate<0.2']);
+    expect(t['stampede_await_mail{step:await-mail}']).toEqual(['p(99)<3000']);
+    expect(t['stampede_attempts{step:login,outcome:ok}']).toEqual([
+      { threshold: 'rate>=1', abortOnFail: true },
+    ]);
+    // after 5s: the threshold is kept without the abort, and the abort is listed with the reason.
+    expect(t['http_req_duration{step:login-new}']).toEqual(['p(99)<2000']);
+    expect(out.untranslated).toHaveLength(1);
+    expect(out.untranslated[0]).toMatch(/after 5s.*delayAbortEval/);
+    expect(out.code).toContain(out.untranslated[0]!);
+    // dropped < 1%: 1 % of each instance's planned arrivals (half of the plan per pod).
+    const planned = Object.values(planProfile(profile).flows).reduce((n, f) => n + f.arrivals, 0);
+    const limit = Number(String(t['dropped_iterations']?.[0]).replace('count<', ''));
+    expect(Math.abs(limit - (0.01 * planned) / 2)).toBeLessThanOrEqual(0.01 * planned * 0.01 + 0.01);
+    expect(out.code).toContain('const RATE_CLASSES: string[] = ["503"];');
   });
 });

@@ -29,7 +29,7 @@ describe('import k6: generated NDJSON', () => {
     const run = await readRunDir(join(dir, 'run'));
 
     expect(run.meta.engine).toBe('k6');
-    expect(run.meta.latencyModel).toBe('service-time');
+    expect(run.meta.latencyModel).toBe('k6-import');
     expect(run.meta.t0Ms).toBe(1715256000000);
     expect(res.skipped).toBe(0);
     expect(run.summary.arrivals).toBe(truth.iterations + truth.dropped);

@@ -2,10 +2,10 @@
  * A seeded generator of k6 `--out json` NDJSON, as k6 writes it: a `Metric` line before a metric's
  * first point; per request the `http_reqs`, `http_req_duration`, `http_req_waiting` and
  * `http_req_failed` points with tags step/status/method/name/url/expected_response/scenario/group/
- * proto (status 0 with `error_code` for transport failures); `iterations` at each session's end;
+ * proto (status 0 with `error_code` for transport failures), stamped with the request's end as
+ * k6 does; `iteration_duration` and `iterations` at each session's end (nothing at its start);
  * `dropped_iterations`; times in RFC 3339 with nanoseconds and a zone offset. Points are written
- * in completion order while stamped with their start time, so they are slightly out of order, as
- * k6's VUs make them. Also returns the truth the importer should find.
+ * in completion order, so they are slightly out of order, as k6's VUs make them. Also returns the truth the importer should find.
  */
 
 /** What to generate. */
@@ -75,6 +75,7 @@ const METRICS: Record<string, [string, string]> = {
   http_req_waiting: ['trend', 'time'],
   http_req_failed: ['rate', 'default'],
   iterations: ['counter', 'default'],
+  iteration_duration: ['trend', 'time'],
   dropped_iterations: ['counter', 'default'],
 };
 
@@ -137,11 +138,12 @@ export function* generateK6Lines(opts: K6GenOptions, truth: K6Truth): Generator<
             url: `http://127.0.0.1:8080/v1/${step}`,
           };
           if (fail?.error) tags['error_code'] = fail.error;
+          // k6 stamps a request's points with its end time (lib/netext/httpext/tracer.go).
           const lines = [
-            point('http_reqs', at, 1, tags),
-            point('http_req_duration', at, ms, tags),
-            point('http_req_waiting', at, ms * 0.9, tags),
-            point('http_req_failed', at, fail ? 1 : 0, tags),
+            point('http_reqs', at + ms, 1, tags),
+            point('http_req_duration', at + ms, ms, tags),
+            point('http_req_waiting', at + ms, ms * 0.9, tags),
+            point('http_req_failed', at + ms, fail ? 1 : 0, tags),
           ].join('\n');
           pending.push({ at: at + ms, text: lines });
           const st = truth.steps.get(step)!;
@@ -153,7 +155,12 @@ export function* generateK6Lines(opts: K6GenOptions, truth: K6Truth): Generator<
           if (opts.keepLatencies) st.latenciesMs.push(ms);
           at += ms + 1;
         }
-        pending.push({ at, text: point('iterations', at, 1, { scenario }) });
+        // As k6: iteration_duration and iterations at the session's end, none at its start.
+        const iter = [
+          point('iteration_duration', at, at - t, { scenario, flow: 'forced-reset' }),
+          point('iterations', at, 1, { scenario, flow: 'forced-reset' }),
+        ].join('\n');
+        pending.push({ at, text: iter });
         truth.iterations++;
       }
       t += (-Math.log(1 - rnd()) * 1000) / opts.ratePerS;

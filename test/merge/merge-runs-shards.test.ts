@@ -7,6 +7,7 @@ import type { MergeInput } from '../../reports/merge/merge-checks.js';
 import { mergeRuns } from '../../reports/merge/merge-runs.js';
 import { aggregateHistogram } from '../../reports/recorder/histogram-factory.js';
 import { readRunDir } from '../../reports/run-dir/read-run-dir.js';
+import { countSum } from '../../reports/run-dir/series-row.js';
 import { type FixtureRun, seededRequests, writeFixtureRun } from './run-dir-fixture.js';
 
 let root: string;
@@ -85,7 +86,7 @@ describe('mergeRuns', () => {
       // Per interval too: each merged row holds both shards' requests of that interval.
       for (const row of merged.series) {
         const n = [...a, ...b].filter((r) => r.step === i && r.interval === row.index).length;
-        expect(row.steps[i]!.outcomes.reduce((x, y) => x + y, 0)).toBe(n);
+        expect(countSum(row.steps[i]!.outcomes)).toBe(n);
       }
     }
   });

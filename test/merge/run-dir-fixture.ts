@@ -75,6 +75,7 @@ export async function writeFixtureRun(f: FixtureRun): Promise<Summary> {
     t0Ms: f.t0Ms,
     intervalMs,
     steps: [...STEPS],
+    flows: [{ name: 'fixture', steps: [...STEPS] }],
     plannedDurationS: (f.intervals * intervalMs) / 1000,
     ...(f.shard ? { shard: f.shard } : {}),
     workers: 1,
@@ -83,19 +84,22 @@ export async function writeFixtureRun(f: FixtureRun): Promise<Summary> {
     settings: {},
   };
   const writer = await RunWriter.create(f.dir, meta);
-  const rec = new ShardRecorder(STEPS.length);
+  const rec = new ShardRecorder(STEPS.length, ['fixture']);
   try {
     for (let i = 0; i < f.intervals; i++) {
       for (const r of f.requests) {
         if (r.interval !== i) continue;
-        rec.arrival(true);
+        const outcome = r.ok ? Outcome.ok : Outcome.c503;
+        rec.arrival(0, true);
         rec.offered(r.step, false);
-        rec.request(r.step, r.ok ? Outcome.ok : Outcome.c503, r.latencyUs, r.latencyUs / 2);
-        rec.sessionDone();
+        rec.attempt(r.step, outcome, r.latencyUs, r.latencyUs / 2);
+        rec.final(r.step, outcome, r.latencyUs);
+        rec.sessionDone(0, r.ok);
       }
-      if (i === 0) for (let d = 0; d < (f.dropped ?? 0); d++) rec.arrival(false);
+      if (i === 0) for (let d = 0; d < (f.dropped ?? 0); d++) rec.arrival(0, false);
       const start = f.t0Ms + i * intervalMs;
-      writer.addSnapshot(rec.cut(i, start, start + intervalMs, 0));
+      rec.cut(i, start, start + intervalMs, 0);
+      writer.addSnapshot(rec.seal()!);
       writer.closeThrough(i);
     }
   } finally {

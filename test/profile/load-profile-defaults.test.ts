@@ -15,7 +15,7 @@ describe('loadProfile defaults', () => {
     expect(p.name).toBe('minimal-one');
     expect(p.description).toBe('');
     expect(p.file).toBe(`${files.dir}/minimal-one.yaml`);
-    expect(p.population).toEqual({ accounts: 1000, seed: 1, mustResetShare: 0.5 });
+    expect(p.population).toEqual({ accounts: 1000, seed: 1, mustResetShare: 0.5, domains: [] });
     expect(p.client).toEqual({
       maxInFlight: 10_000,
       connections: 64,

@@ -52,7 +52,7 @@ flows:
     expect(p.description).toBe('the parent');
     expect(p.rateScale).toBeCloseTo(0.02, 12);
     expect(p.timeScale).toBeCloseTo(0.001, 12);
-    expect(p.population).toEqual({ accounts: 5000, seed: 9, mustResetShare: 0.5 });
+    expect(p.population).toEqual({ accounts: 5000, seed: 9, mustResetShare: 0.5, domains: [] });
     // Mappings merge key by key.
     expect(p.client).toMatchObject({ connections: 4, requestTimeoutS: 20, maxInFlight: 10_000 });
     const [reset, plain] = p.flows;

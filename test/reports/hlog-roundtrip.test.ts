@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as hdr from 'hdr-histogram-js';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hlogTag, LATENESS_TAG } from '../../reports/run-dir/hlog-file.js';
+import { HLOG_KINDS, hlogTag, LATENESS_TAG } from '../../reports/run-dir/hlog-file.js';
+import { countSum } from '../../reports/run-dir/series-row.js';
 import { buildSyntheticRun } from './synthetic-run.js';
 
 const root = await mkdtemp(join(tmpdir(), 'stampede-hlog-'));
@@ -27,14 +28,19 @@ describe('histograms.hlog', () => {
     for (const row of series) {
       meta.steps.forEach((step, i) => {
         const st = row.steps[i]!;
-        const count = st.outcomes.reduce((a, b) => a + b, 0);
+        const count = countSum(st.outcomes);
         const lat = seen.get(`${row.index}/${hlogTag(step, 'latency')}`);
         const svc = seen.get(`${row.index}/${hlogTag(step, 'service')}`);
         if (count === 0) {
           expect(lat).toBeUndefined();
           return;
         }
-        expected += 2;
+        // latency and service always; ok latency when an attempt was ok; user wait when a step ended.
+        const ok = st.outcomes['ok'] ?? 0;
+        const finals = countSum(st.finals);
+        expected += 2 + (ok > 0 ? 1 : 0) + (finals > 0 ? 1 : 0);
+        expect(seen.get(`${row.index}/${hlogTag(step, 'latency-ok')}`)?.totalCount ?? 0).toBe(ok);
+        expect(seen.get(`${row.index}/${hlogTag(step, 'user-wait')}`)?.totalCount ?? 0).toBe(finals);
         expect(lat?.totalCount).toBe(count);
         expect(svc?.totalCount).toBe(count);
         expect(lat!.getValueAtPercentile(50) / 1000).toBe(st.latencyMs!.p50);
@@ -65,7 +71,7 @@ describe('histograms.hlog', () => {
     expect(text).toContain(`#[BaseTime: ${(meta.t0Ms / 1000).toFixed(3)} (seconds since epoch)]`);
     expect(text).toContain('#[Histogram log format version 1.3]');
     expect(hdr.listTags(text).sort()).toEqual(
-      [...meta.steps.flatMap((s) => [`${s}.latency`, `${s}.service`]), LATENESS_TAG].sort(),
+      [...meta.steps.flatMap((s) => HLOG_KINDS.map((k) => `${s}.${k}`)), LATENESS_TAG].sort(),
     );
     expect(hlogTag('a step, odd', 'latency')).toBe('a_step__odd.latency');
   });

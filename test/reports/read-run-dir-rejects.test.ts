@@ -63,8 +63,8 @@ describe('readRunDir rejects bad run directories with one line naming the file',
     ],
     [
       'summary.json',
-      (t: string) => t.replace('"schemaVersion": 1', '"schemaVersion": 2'),
-      /schemaVersion 2 is not supported/,
+      (t: string) => t.replace('"schemaVersion": 2', '"schemaVersion": 3'),
+      /schemaVersion 3 is not supported/,
     ],
     [
       'summary.json',
@@ -105,7 +105,7 @@ describe('readRunDir rejects bad run directories with one line naming the file',
   });
 
   it('the report command exits 2 with the one line on stderr', async () => {
-    const dir = await broken('summary.json', (t) => t.replace('"schemaVersion": 1', '"schemaVersion": 9'));
+    const dir = await broken('summary.json', (t) => t.replace('"schemaVersion": 2', '"schemaVersion": 9'));
     const main = new URL('../../harness/cli/main.ts', import.meta.url).pathname;
     const res = await promisify(execFile)(process.execPath, ['--import', 'tsx', main, 'report', dir]).then(
       () => ({ code: 0, stderr: '' }),

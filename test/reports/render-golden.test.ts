@@ -7,6 +7,7 @@ import { renderMarkdown } from '../../reports/render/render-markdown.js';
 import { renderText } from '../../reports/render/render-text.js';
 import { readRunDir } from '../../reports/run-dir/read-run-dir.js';
 import type { RunData } from '../../reports/run-dir/run-data.js';
+import { writeHandBuiltV2 } from './hand-built-v2.js';
 import { buildSyntheticRun } from './synthetic-run.js';
 
 const root = await mkdtemp(join(tmpdir(), 'stampede-golden-'));
@@ -48,6 +49,16 @@ describe('renderers against golden files (seeded run, fixed t0)', async () => {
   it('renderJson is the summary.json content', async () => {
     const file = await readFile(join(root, 'run', 'summary.json'), 'utf8');
     expect(JSON.parse(renderJson(run))).toEqual(JSON.parse(file));
+  });
+
+  it('a version-2 run: validity at the top, take-downs, user wait, final and per-attempt rates', async () => {
+    await writeHandBuiltV2(join(root, 'v2'));
+    const v2 = await readRunDir(join(root, 'v2'));
+    const text = renderText(v2);
+    await golden('hand-built-v2.txt', text);
+    await golden('hand-built-v2.md', renderMarkdown(v2));
+    expect(text.split('\n')[0]).toMatch(/^INVALID \(target-errors\)/);
+    expect(text).toContain('eu-maintenance');
   });
 
   it('says "never recovered" and "ABORTED" when that is what happened', async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readRunDir } from '../../reports/run-dir/read-run-dir.js';
+import { countSum } from '../../reports/run-dir/series-row.js';
 import { buildSyntheticRun } from './synthetic-run.js';
 
 const root = await mkdtemp(join(tmpdir(), 'stampede-crash-'));
@@ -19,8 +20,8 @@ describe('RunWriter crash safety', () => {
     expect(summary.aborted).toBe(true);
     expect(summary.abortReason).toBe('run did not finish');
     const hlog = await readFile(join(writer.dir, 'histograms.hlog'), 'utf8');
-    // 3 steps, latency + service, every interval (login runs every interval).
-    expect(intervalLines(hlog).filter((l) => l.startsWith('Tag=login.latency'))).toHaveLength(10);
+    // Every interval has a login latency line (login runs every interval).
+    expect(intervalLines(hlog).filter((l) => l.startsWith('Tag=login.latency,'))).toHaveLength(10);
     const csv = await readFile(join(writer.dir, 'timeseries.csv'), 'utf8');
     expect(csv.trimEnd().split('\n')).toHaveLength(11);
 
@@ -28,7 +29,7 @@ describe('RunWriter crash safety', () => {
     expect(run.summary.aborted).toBe(true);
     expect(run.series).toHaveLength(10);
     expect(run.events).toEqual([]);
-    const loginCount = run.series.reduce((n, r) => n + r.steps[0]!.outcomes.reduce((a, b) => a + b, 0), 0);
+    const loginCount = run.series.reduce((n, r) => n + countSum(r.steps[0]!.outcomes), 0);
     expect(run.histograms[0]!.latency.totalCount).toBe(loginCount);
     // The on-disk summary lags (checkpoints are seconds apart): the reader rebuilds it.
     expect(run.summary.steps['login']!.count).toBe(loginCount);
@@ -47,10 +48,11 @@ describe('RunWriter crash safety', () => {
   it('keeps what the shards delivered when finish() closes intervals that were never closed', async () => {
     const { writer, meta } = await buildSyntheticRun(join(root, 'open'), { crash: true, intervals: 5 });
     const { ShardRecorder } = await import('../../reports/recorder/shard-recorder.js');
-    const r = new ShardRecorder(meta.steps.length);
+    const r = new ShardRecorder(meta.steps.length, ['surge']);
     r.offered(1, false);
-    r.request(1, 0, 2_000_000, 1_000_000);
-    writer.addSnapshot(r.cut(5, meta.t0Ms + 5000, meta.t0Ms + 6000, 3));
+    r.attempt(1, 0, 2_000_000, 1_000_000);
+    r.cut(5, meta.t0Ms + 5000, meta.t0Ms + 6000, 3);
+    writer.addSnapshot(r.seal()!);
     r.destroy();
     expect(writer.runData().series).toHaveLength(5);
     const summary = await writer.finish({
@@ -60,7 +62,7 @@ describe('RunWriter crash safety', () => {
     });
     expect(writer.runData().series).toHaveLength(6);
     // HDR keeps 3 significant digits: 2 s is reported within 0.1 %.
-    expect(Math.abs(writer.runData().series[5]!.steps[1]!.latencyMs!.max - 2000)).toBeLessThan(2);
+    expect(Math.abs(writer.runData().series[5]!.steps[1]!.latencyMs!.max! - 2000)).toBeLessThan(2);
     expect(summary.abortReason).toBe('SIGINT');
     expect(summary.degraded).toEqual(['worker 1 died']);
     const run = await readRunDir(writer.dir);
@@ -70,10 +72,11 @@ describe('RunWriter crash safety', () => {
   it('merges a snapshot that arrives after its interval closed into the totals and the hlog', async () => {
     const { writer, meta } = await buildSyntheticRun(join(root, 'late'), { crash: true, intervals: 4 });
     const { ShardRecorder } = await import('../../reports/recorder/shard-recorder.js');
-    const r = new ShardRecorder(meta.steps.length);
+    const r = new ShardRecorder(meta.steps.length, ['surge']);
     r.offered(0, false);
-    r.request(0, 0, 123_456, 100_000);
-    writer.addSnapshot(r.cut(1, meta.t0Ms + 1000, meta.t0Ms + 2000, 0));
+    r.attempt(0, 0, 123_456, 100_000);
+    r.cut(1, meta.t0Ms + 1000, meta.t0Ms + 2000, 0);
+    writer.addSnapshot(r.seal()!);
     r.destroy();
     const before = writer.runData().summary.steps['login']!.count;
     const summary = await writer.finish({ aborted: false, abortReason: null, degraded: [] });

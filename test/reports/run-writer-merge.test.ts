@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readRunDir } from '../../reports/run-dir/read-run-dir.js';
+import { countSum } from '../../reports/run-dir/series-row.js';
 import { buildSyntheticRun } from './synthetic-run.js';
 
 const root = await mkdtemp(join(tmpdir(), 'stampede-merge-'));
@@ -36,8 +37,8 @@ describe('RunWriter merge', () => {
     const run = writer.runData();
     run.meta.steps.forEach((name, i) => {
       const rows = run.series.map((r) => r.steps[i]!);
-      const ok = rows.reduce((n, r) => n + r.outcomes[0]!, 0);
-      const all = rows.reduce((n, r) => n + r.outcomes.reduce((x, y) => x + y, 0), 0);
+      const ok = rows.reduce((n, r) => n + (r.outcomes['ok'] ?? 0), 0);
+      const all = rows.reduce((n, r) => n + countSum(r.outcomes), 0);
       const offered = rows.reduce((n, r) => n + r.offered, 0);
       const st = run.summary.steps[name]!;
       expect([st.ok, st.count, st.offered]).toEqual([ok, all, offered]);
@@ -69,7 +70,7 @@ describe('RunWriter merge', () => {
     expect(last).not.toBeNull();
     expect(last!.index).toBe(11);
     const offered = row.steps.reduce((n, s) => n + s.offered, 0);
-    const ok = row.steps.reduce((n, s) => n + s.outcomes[0]!, 0);
+    const ok = row.steps.reduce((n, s) => n + (s.outcomes['ok'] ?? 0), 0);
     expect(last!.offeredPerS).toBe(offered);
     expect(last!.achievedPerS).toBe(ok);
     expect(last!.p99Ms).toBeGreaterThan(0);

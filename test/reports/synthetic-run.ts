@@ -3,7 +3,7 @@
  * "shard" fed seeded latencies from a small queue model, its snapshots fed to a real `RunWriter`.
  * Everything (t0, timestamps, values) is fixed by the options, so two builds are byte-identical.
  */
-import { Outcome } from '../../harness/vocabulary/outcome.js';
+import { Outcome, type OutcomeIndex } from '../../harness/vocabulary/outcome.js';
 import { ShardRecorder } from '../../reports/recorder/shard-recorder.js';
 import type { RunMeta } from '../../reports/run-dir/run-meta.js';
 import { RunWriter } from '../../reports/run-dir/run-writer.js';
@@ -63,6 +63,7 @@ export function syntheticMeta(o: SyntheticOptions): RunMeta {
     t0Ms: o.t0Ms,
     intervalMs: 1000,
     steps: [...SYNTHETIC_STEPS],
+    flows: [{ name: 'surge', steps: [...SYNTHETIC_STEPS] }],
     plannedDurationS: o.intervals,
     workers: o.shards,
     outages: o.outage
@@ -71,6 +72,18 @@ export function syntheticMeta(o: SyntheticOptions): RunMeta {
     plannedRatePerS: Array.from({ length: o.intervals }, (_, i) => 20 + 3 * i),
     settings: { adminWorkers: 4, resetCapacityPerS: o.resetCapacity, mailRatePerS: o.mailRate },
   };
+}
+
+/** One attempt that is also its step's final outcome (no retries here): user wait = latency. */
+function record(
+  r: ShardRecorder,
+  step: number,
+  outcome: OutcomeIndex,
+  latencyUs: number,
+  serviceUs: number,
+): void {
+  r.attempt(step, outcome, latencyUs, serviceUs);
+  r.final(step, outcome, latencyUs);
 }
 
 /** Lognormal-ish positive latency around `medianUs`. */
@@ -92,7 +105,10 @@ export async function buildSyntheticRun(
   const o: SyntheticOptions = { ...SYNTHETIC_DEFAULTS, ...options };
   const meta = syntheticMeta(o);
   const writer = await RunWriter.create(dir, meta);
-  const recorders = Array.from({ length: o.shards }, () => new ShardRecorder(SYNTHETIC_STEPS.length));
+  const recorders = Array.from(
+    { length: o.shards },
+    () => new ShardRecorder(SYNTHETIC_STEPS.length, ['surge']),
+  );
   const rnd = prng(o.seed);
   let mailQueue = 0;
   let mailsOffered = 0;
@@ -110,22 +126,22 @@ export async function buildSyntheticRun(
     let resetOk = 0;
     for (let a = 0; a < arrivals; a++) {
       const r = shardOf();
-      r.arrival(true);
+      r.arrival(0, true);
       r.offered(0, false);
-      if (down) r.request(0, Outcome.c503, jitter(rnd, 800), jitter(rnd, 800));
-      else r.request(0, Outcome.ok, jitter(rnd, 4000), jitter(rnd, 3500));
+      if (down) record(r, 0, Outcome.c503, jitter(rnd, 800), jitter(rnd, 800));
+      else record(r, 0, Outcome.ok, jitter(rnd, 4000), jitter(rnd, 3500));
       r.lateness(Math.round(rnd() * 500));
       if (down || a % 2 === 1) {
-        r.sessionDone();
+        r.sessionDone(0, !down);
         continue;
       }
       r.offered(1, false);
       if (resetOk < o.resetCapacity) {
         resetOk++;
-        r.request(1, Outcome.ok, jitter(rnd, 12_000), jitter(rnd, 11_000));
+        record(r, 1, Outcome.ok, jitter(rnd, 12_000), jitter(rnd, 11_000));
       } else {
-        r.request(1, Outcome.c503, jitter(rnd, 1500), jitter(rnd, 1500));
-        r.sessionDone();
+        record(r, 1, Outcome.c503, jitter(rnd, 1500), jitter(rnd, 1500));
+        r.sessionDone(0, false);
       }
     }
     // The outbox delivers `mailRate` mails a second; waiting mails make await-mail slow.
@@ -136,13 +152,14 @@ export async function buildSyntheticRun(
     for (let k = 0; k < delivered; k++) {
       const r = shardOf();
       r.offered(2, false);
-      r.request(2, Outcome.ok, jitter(rnd, 150_000) + waitUs, jitter(rnd, 150_000) + waitUs);
-      r.sessionDone();
+      record(r, 2, Outcome.ok, jitter(rnd, 150_000) + waitUs, jitter(rnd, 150_000) + waitUs);
+      r.sessionDone(0, true);
     }
     mailQueue -= delivered;
     for (const [s, r] of recorders.entries()) {
       const startMs = o.t0Ms + i * 1000;
-      writer.addSnapshot(r.cut(i, startMs, startMs + 1000, s === 0 ? mailQueue : 0));
+      r.cut(i, startMs, startMs + 1000, s === 0 ? mailQueue : 0);
+      writer.addSnapshot(r.seal()!);
     }
     writer.addTargetMetrics({
       atMs: o.t0Ms + (i + 1) * 1000,

@@ -34,7 +34,7 @@ export async function driveStep(
   expect: readonly number[],
 ): Promise<StepResult> {
   const spec = target.buildRequest(kind, session);
-  const res = await request(`${target.origin()}${spec.path}`, {
+  const res = await request(`${spec.origin ?? target.origin()}${spec.path}`, {
     method: spec.method,
     headers: spec.headers,
     body: spec.body ?? null,

@@ -8,7 +8,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REFERENCE_DEFAULTS, type ReferenceConfig } from '../../targets/reference/reference-config.js';
-import { listenReference, type ReferenceServer } from '../../targets/reference/server.js';
+import type { ReferenceServer } from '../../targets/reference/server.js';
+import { listenReferenceWithSink } from './reference-with-sink.js';
 
 const account = (i: number): string => `user-${String(i).padStart(8, '0')}`;
 const spinners: ChildProcess[] = [];
@@ -29,10 +30,12 @@ afterAll(async () => {
 });
 
 async function start(over: Partial<ReferenceConfig>): Promise<{ server: ReferenceServer; pool: Pool }> {
-  const server = await listenReference(
-    { ...REFERENCE_DEFAULTS, accounts: 100_000, mustResetShare: 1, ...over },
-    { host: '127.0.0.1', port: 0 },
-  );
+  const server = await listenReferenceWithSink({
+    ...REFERENCE_DEFAULTS,
+    accounts: 100_000,
+    mustResetShare: 1,
+    ...over,
+  });
   servers.push(server);
   const pool = new Pool(server.url, { connections: 8 });
   pools.push(pool);

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REFERENCE_DEFAULTS, type ReferenceConfig } from '../../targets/reference/reference-config.js';
-import { listenReference, type ReferenceServer } from '../../targets/reference/server.js';
+import { listenReferenceWithSink, type ReferenceWithSink } from './reference-with-sink.js';
 
 interface Sample {
   readonly name: string;
@@ -23,13 +23,16 @@ const parsePrometheus = createRequire(import.meta.url)('parse-prometheus-text-fo
   text: string,
 ) => Family[];
 
-const servers: ReferenceServer[] = [];
+const servers: ReferenceWithSink[] = [];
 
-async function start(over: Partial<ReferenceConfig>): Promise<ReferenceServer> {
-  const s = await listenReference(
-    { ...REFERENCE_DEFAULTS, hashCost: 0, accounts: 10_000, mustResetShare: 1, ...over },
-    { host: '127.0.0.1', port: 0 },
-  );
+async function start(over: Partial<ReferenceConfig>): Promise<ReferenceWithSink> {
+  const s = await listenReferenceWithSink({
+    ...REFERENCE_DEFAULTS,
+    hashCost: 0,
+    accounts: 10_000,
+    mustResetShare: 1,
+    ...over,
+  });
   servers.push(s);
   return s;
 }
@@ -83,7 +86,7 @@ describe('reference capacity', () => {
     ).toBe(18);
   });
 
-  it('delivers mail no faster than mailPerS (10 mails at 5/s take >= ~1.8 s)', async () => {
+  it('sends mail over SMTP no faster than mailPerS (10 mails at 5/s take >= ~1.8 s)', async () => {
     const s = await start({ adminWorkers: 50, resetServiceMs: 1, mailPerS: 5 });
     const t0 = performance.now();
     for (let i = 0; i < 10; i++)
@@ -101,17 +104,19 @@ describe('reference capacity', () => {
     expect(sawBacklog).toBe(true);
     // Fixed pacing: the 10th mail leaves 9 intervals (1.8 s) after the first; allow timer slack below.
     expect(elapsed).toBeGreaterThan(1700);
-    // Each mailbox shows its one delivered message.
-    const box = await request(`${s.url}/v1/mailbox/${account(9)}`);
+    // Each inbox at the sink shows its one delivered message.
+    const query = encodeURIComponent(`to:"${account(9)}@example.test"`);
+    const box = await request(`${s.sink.apiOrigin}/api/v1/search?query=${query}&limit=10`);
     const messages = (JSON.parse(await box.body.text()) as { messages: unknown[] }).messages;
     expect(messages).toHaveLength(1);
   });
 
-  it('shows an empty mailbox while the mail is pending', async () => {
+  it('leaves the inbox empty while the reset waits for an admin worker', async () => {
     const s = await start({ adminWorkers: 1, resetServiceMs: 10_000 });
     expect((await post(s.url, '/v1/password-reset', { account: account(3) })).status).toBe(202);
-    const box = await request(`${s.url}/v1/mailbox/${account(3)}`);
-    expect(JSON.parse(await box.body.text())).toEqual({ messages: [] });
+    const query = encodeURIComponent(`to:"${account(3)}@example.test"`);
+    const box = await request(`${s.sink.apiOrigin}/api/v1/search?query=${query}&limit=1`);
+    expect(JSON.parse(await box.body.text())).toMatchObject({ messages_count: 0, messages: [] });
     expect(await metric(s.url, 'stampede_ref_admin_busy_workers')).toBe(1);
   });
 

@@ -1,7 +1,8 @@
 /**
  * The whole forced-reset flow against the reference service started as a real child process:
- * login 403 -> reset 202 -> mailbox until the mail arrives -> confirm 200 -> new password 200,
- * old password 401. Once through ReferenceTarget, once through the shipped http target file.
+ * login 403 -> reset 202 -> the mail over real SMTP to the target's mail sink (its own child
+ * process) -> the token from the sink's API -> confirm 200 -> new password 200, old password
+ * 401. Once through ReferenceTarget, once through the shipped http target file.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,7 +66,13 @@ describe('reference target, forced-reset flow', () => {
     expect(server.pid).toBeGreaterThan(0);
     expect(server.pid).not.toBe(process.pid);
     expect(server.origin()).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(server.spec()).toEqual({ kind: 'reference', origin: server.origin(), seed: 1, accounts: 1000 });
+    const spec = server.spec();
+    expect(spec).toMatchObject({ kind: 'reference', origin: server.origin(), seed: 1, accounts: 1000 });
+    // await-mail reads the sink's API, which is another origin.
+    expect(spec.kind === 'reference' && spec.mail?.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(server.buildRequest('await-mail', newSession(server, 7)).origin).toBe(
+      spec.kind === 'reference' ? spec.mail?.origin : undefined,
+    );
   });
 
   it('walks login 403, reset, mail, confirm, login-new 200, old password 401', async () => {
@@ -85,6 +92,9 @@ describe('reference target, forced-reset flow', () => {
     const doc = parseDocument(readFileSync(EXAMPLE, 'utf8'));
     doc.set('baseUrl', server.origin());
     doc.setIn(['metrics', 'url'], server.metricsUrl());
+    // The reference server relays to its target's sink: read that one instead of starting another.
+    const spec = server.spec();
+    doc.set('mailbox', { sink: { url: spec.kind === 'reference' ? spec.mail?.origin : '' } });
     const file = join(dir, 'reference.http.yaml');
     writeFileSync(file, doc.toString());
     const target = loadHttpTarget(file);

@@ -6,7 +6,8 @@ import { createRequire } from 'node:module';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REFERENCE_DEFAULTS } from '../../targets/reference/reference-config.js';
-import { listenReference, type ReferenceServer } from '../../targets/reference/server.js';
+import type { ReferenceServer } from '../../targets/reference/server.js';
+import { listenReferenceWithSink } from './reference-with-sink.js';
 
 interface Family {
   readonly name: string;
@@ -24,10 +25,12 @@ const parsePrometheus = createRequire(import.meta.url)('parse-prometheus-text-fo
 
 let s: ReferenceServer;
 beforeAll(async () => {
-  s = await listenReference(
-    { ...REFERENCE_DEFAULTS, hashCost: 0, accounts: 100, mustResetShare: 0.1 },
-    { host: '127.0.0.1', port: 0 },
-  );
+  s = await listenReferenceWithSink({
+    ...REFERENCE_DEFAULTS,
+    hashCost: 0,
+    accounts: 100,
+    mustResetShare: 0.1,
+  });
 });
 afterAll(async () => {
   await s?.close();

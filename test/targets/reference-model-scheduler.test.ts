@@ -40,7 +40,8 @@ function forcedReset(rate: number, durationS: number): Profile {
 
 async function simulate(profile: Profile, capacity: Partial<ReferenceConfig>) {
   const clock = new VirtualClock();
-  const config = resolveReferenceConfig({ ...capacity, ...profile.population });
+  const { domains: _domains, ...population } = profile.population;
+  const config = resolveReferenceConfig({ ...capacity, ...population });
   const model = new ReferenceModel(clock, { config });
   const target = new ReferenceTarget({
     origin: 'http://model.invalid',

@@ -115,12 +115,19 @@ const completedOf = (text: string | undefined): number =>
 
 let real: ReferenceTarget;
 let pool: Pool;
+let mailPool: Pool;
 beforeAll(async () => {
   real = new ReferenceTarget();
   await real.start({ capacity, population });
   pool = new Pool(real.origin(), { connections: 16 });
+  // await-mail goes to the real target's mail sink (RequestSpec.origin), as the driver sends it.
+  const spec = real.spec();
+  mailPool = new Pool(spec.kind === 'reference' && spec.mail ? spec.mail.origin : real.origin(), {
+    connections: 4,
+  });
 });
 afterAll(async () => {
+  await mailPool?.close();
   await pool?.close();
   await real?.stop();
 });
@@ -136,7 +143,7 @@ async function runReal(items: Item[]): Promise<Answer[]> {
             () => {
               const sentMs = performance.now() - t0;
               const spec = req.build(item);
-              pool
+              (spec.origin ? mailPool : pool)
                 .request({
                   method: spec.method,
                   path: spec.path,

@@ -8,23 +8,27 @@ import { request } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { REFERENCE_DEFAULTS, type ReferenceConfig } from '../../targets/reference/reference-config.js';
 import { ResetTokens } from '../../targets/reference/reset-tokens.js';
-import { listenReference, type ReferenceServer } from '../../targets/reference/server.js';
+import { listenReferenceWithSink, type ReferenceWithSink } from './reference-with-sink.js';
 
 vi.mock('node:crypto', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:crypto')>();
   return { ...real, timingSafeEqual: vi.fn(real.timingSafeEqual) };
 });
 
-const servers: ReferenceServer[] = [];
+const servers: ReferenceWithSink[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-async function start(over: Partial<ReferenceConfig>): Promise<ReferenceServer> {
-  const s = await listenReference(
-    { ...REFERENCE_DEFAULTS, hashCost: 0, accounts: 100, resetServiceMs: 1, mailPerS: 1000, ...over },
-    { host: '127.0.0.1', port: 0 },
-  );
+async function start(over: Partial<ReferenceConfig>): Promise<ReferenceWithSink> {
+  const s = await listenReferenceWithSink({
+    ...REFERENCE_DEFAULTS,
+    hashCost: 0,
+    accounts: 100,
+    resetServiceMs: 1,
+    mailPerS: 1000,
+    ...over,
+  });
   servers.push(s);
   return s;
 }
@@ -38,13 +42,15 @@ async function post(base: string, path: string, body: unknown) {
   return { status: res.statusCode, body: await res.body.text() };
 }
 
-async function tokenFor(base: string, account: string): Promise<string> {
-  expect((await post(base, '/v1/password-reset', { account })).status).toBe(202);
-  for (let i = 0; i < 200; i++) {
-    const res = await request(`${base}/v1/mailbox/${account}`);
-    const { messages } = JSON.parse(await res.body.text()) as { messages: { token: string }[] };
-    const last = messages.at(-1);
-    if (last) return last.token;
+/** Asks for a reset and reads the token from the mail the sink received (over real SMTP). */
+async function tokenFor(s: ReferenceWithSink, account: string): Promise<string> {
+  expect((await post(s.url, '/v1/password-reset', { account })).status).toBe(202);
+  const query = encodeURIComponent(`to:"${account}@example.test"`);
+  for (let i = 0; i < 400; i++) {
+    const res = await request(`${s.sink.apiOrigin}/api/v1/search?query=${query}&limit=1`);
+    const { messages } = JSON.parse(await res.body.text()) as { messages: { Token: string }[] };
+    const newest = messages[0];
+    if (newest) return newest.Token;
     await new Promise((r) => setTimeout(r, 10));
   }
   throw new Error('no mail');
@@ -53,7 +59,7 @@ async function tokenFor(base: string, account: string): Promise<string> {
 describe('reset tokens', () => {
   it('are single use: the second confirm with the same token is 400', async () => {
     const s = await start({});
-    const token = await tokenFor(s.url, 'user-00000004');
+    const token = await tokenFor(s, 'user-00000004');
     const body = { account: 'user-00000004', token, newPassword: 'fresh' };
     expect((await post(s.url, '/v1/password-reset/confirm', body)).status).toBe(200);
     const again = await post(s.url, '/v1/password-reset/confirm', body);
@@ -61,22 +67,24 @@ describe('reset tokens', () => {
     expect(JSON.parse(again.body)).toEqual({ code: 'TOKEN_INVALID' });
   });
 
-  it('expire after tokenTtlS', async () => {
+  it('expire after tokenTtlS, answered 410 TOKEN_EXPIRED and counted by the backend', async () => {
     const s = await start({ tokenTtlS: 0.2 });
-    const token = await tokenFor(s.url, 'user-00000005');
+    const token = await tokenFor(s, 'user-00000005');
     await new Promise((r) => setTimeout(r, 400));
     const late = await post(s.url, '/v1/password-reset/confirm', {
       account: 'user-00000005',
       token,
       newPassword: 'x',
     });
-    expect(late.status).toBe(400);
+    expect(late.status).toBe(410);
     expect(JSON.parse(late.body)).toEqual({ code: 'TOKEN_EXPIRED' });
+    const stats = await request(`${s.url}/admin/mail-stats`);
+    expect(JSON.parse(await stats.body.text())).toMatchObject({ expiredConfirms: 1, completed: 0 });
   });
 
   it("refuse another account's token, a wrong token and a malformed one", async () => {
     const s = await start({});
-    const token = await tokenFor(s.url, 'user-00000006');
+    const token = await tokenFor(s, 'user-00000006');
     const wrong = token.replace(/.$/, (c) => (c === '0' ? '1' : '0'));
     for (const [account, t] of [
       ['user-00000007', token],

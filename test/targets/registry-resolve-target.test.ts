@@ -13,23 +13,23 @@ import { isHttpTarget } from '../../targets/http/load-http-target.js';
 import { REFERENCE_DEFAULTS } from '../../targets/reference/reference-config.js';
 import { ReferenceTarget } from '../../targets/reference/reference-target.js';
 import { serveReference } from '../../targets/reference/serve-foreground.js';
-import { listenReference, type ReferenceServer } from '../../targets/reference/server.js';
+import type { ReferenceServer } from '../../targets/reference/server.js';
 import { createTarget, resolveTarget } from '../../targets/registry.js';
 import { hasMaintenanceControl, isMetricsSource, isStartable } from '../../targets/target.js';
 import { driveStep, newSession } from './drive-step.js';
+import { listenReferenceWithSink } from './reference-with-sink.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'stampede-registry-'));
 
 let server: ReferenceServer;
 beforeAll(async () => {
-  server = await listenReference(
-    { ...REFERENCE_DEFAULTS, hashCost: 0, accounts: 100, mustResetShare: 0.5 },
-    {
-      host: '127.0.0.1',
-      port: 0,
-    },
-  );
+  server = await listenReferenceWithSink({
+    ...REFERENCE_DEFAULTS,
+    hashCost: 0,
+    accounts: 100,
+    mustResetShare: 0.5,
+  });
 });
 afterAll(async () => {
   await server?.close();
@@ -57,7 +57,8 @@ describe('resolveTarget', () => {
   it('loads a .yaml path (relative to cwd) as an http target with the abilities its file declares', async () => {
     const t = await resolveTarget('targets/examples/reference.http.yaml', root);
     expect(isHttpTarget(t)).toBe(true);
-    expect(isStartable(t)).toBe(false);
+    // Its mailbox is a sink the run starts: the target is Startable and a MailSource.
+    expect(isStartable(t)).toBe(true);
     expect(isMetricsSource(t) && t.metricsUrl()).toBe('http://127.0.0.1:8080/metrics');
     expect(hasMaintenanceControl(t)).toBe(true);
     const again = await createTarget(t.spec());

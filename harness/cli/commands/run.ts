@@ -185,8 +185,10 @@ export const runCommand: CommandModule<object, RunArgs> = {
       );
     }
     await telemetry?.close();
+    // A run that lost part of its load (a worker died) never exits 0.
+    const lostLoad = (summary.degraded.length ?? 0) > 0;
     if (summary.aborted && summary.abortReason === 'interrupted') process.exitCode = ExitCode.interrupted;
-    else if (gateFailed || summary.aborted) process.exitCode = ExitCode.gateFailed;
+    else if (gateFailed || summary.aborted || lostLoad) process.exitCode = ExitCode.gateFailed;
     else process.exitCode = ExitCode.ok;
   },
 };

@@ -4,6 +4,7 @@
  */
 import type { CommandModule } from 'yargs';
 import { serveReference } from '../../../targets/reference/serve-foreground.js';
+import { StampedeError } from '../../errors.js';
 
 interface ServeArgs {
   target: string;
@@ -14,6 +15,12 @@ interface ServeArgs {
   'reset-service-ms'?: number;
   'reset-queue'?: number;
   'mail-per-s'?: number;
+  'mail-connections'?: number;
+  'mail-attempts'?: number;
+  'mail-retry-base-s'?: number;
+  'mail-retry-max-s'?: number;
+  smtp?: string;
+  'mail-api-port': number;
   'hash-cost'?: number;
   'token-ttl-s'?: number;
   accounts?: number;
@@ -25,7 +32,11 @@ const CAPACITY = {
   'admin-workers': 'admin workers processing resets (default 8)',
   'reset-service-ms': 'service time of one reset on an admin worker, ms (default 20)',
   'reset-queue': 'resets that may wait for a worker before 503 (default 200)',
-  'mail-per-s': 'confirmation mails delivered per second (default 500)',
+  'mail-per-s': 'SMTP send attempts per second, first attempts and retries (default 500)',
+  'mail-connections': 'pooled SMTP connections to the relay (default 4)',
+  'mail-attempts': 'SMTP attempts per mail including the first; 1 = no retry on 4xx (default 8)',
+  'mail-retry-base-s': 'backoff before the first mail retry, seconds; doubles per retry (default 1)',
+  'mail-retry-max-s': 'cap on one mail retry backoff, seconds (default 30)',
   'hash-cost': 'password KDF cost; 0 = no hashing, 1 ≈ 1.3 ms of CPU per check (default 1)',
   'token-ttl-s': 'lifetime of a reset token, seconds (default 900)',
   accounts: 'accounts in the population (default 1000000)',
@@ -46,20 +57,36 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         type: 'boolean',
         default: false,
         describe: 'allow a --host that is not loopback',
+      })
+      .option('smtp', {
+        type: 'string',
+        describe: 'relay reset mail to this host:port (default: a mail sink started beside the service)',
+      })
+      .option('mail-api-port', {
+        type: 'number',
+        default: 8025,
+        describe: "API port of the mail sink started beside the service (Mailpit's default; 0 = any)",
       });
     for (const [flag, describe] of Object.entries(CAPACITY)) b = b.option(flag, { type: 'number', describe });
     return b as never;
   },
   handler: async (argv) => {
+    const smtp = argv.smtp === undefined ? undefined : parseHostPort(argv.smtp);
     await serveReference({
       host: argv.host,
       port: argv.port,
       allowRemote: argv['allow-remote'],
+      ...(smtp ? { smtp } : {}),
+      mailApiPort: argv['mail-api-port'],
       values: {
         adminWorkers: argv['admin-workers'],
         resetServiceMs: argv['reset-service-ms'],
         resetQueue: argv['reset-queue'],
         mailPerS: argv['mail-per-s'],
+        mailConnections: argv['mail-connections'],
+        mailAttempts: argv['mail-attempts'],
+        mailRetryBaseS: argv['mail-retry-base-s'],
+        mailRetryMaxS: argv['mail-retry-max-s'],
         hashCost: argv['hash-cost'],
         tokenTtlS: argv['token-ttl-s'],
         accounts: argv.accounts,
@@ -69,3 +96,13 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     });
   },
 };
+
+/** `127.0.0.1:2525` -> host and port; anything else is a usage error naming --smtp. */
+function parseHostPort(text: string): { host: string; port: number } {
+  const m = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(text);
+  const port = Number(m?.[2]);
+  if (!m || !(port >= 1 && port <= 65535)) {
+    throw new StampedeError('E_USAGE', `--smtp: expected host:port, got "${text}"`);
+  }
+  return { host: (m[1] ?? '').replace(/^\[|\]$/g, ''), port };
+}

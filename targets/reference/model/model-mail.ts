@@ -10,7 +10,6 @@
  * server's `ResetTokens` (single use; a token already expired when a newer one is issued for the
  * same account is forgotten then, so it answers `unknown`).
  */
-import { MAILBOX_KEEP } from '../mail-outbox.js';
 import { RingQueue } from '../ring-queue.js';
 import { mailSendAt } from '../rules/mail-pacing.js';
 import { type ConsumeResult, consumeResult, tokenExpiresAt, tokenLive } from '../rules/token-expiry.js';
@@ -25,6 +24,9 @@ interface MailRecord {
   readonly expiresNs: number;
   consumed: boolean;
 }
+
+/** Messages an inbox keeps (oldest dropped first), as the former in-memory outbox did. */
+export const MAILBOX_KEEP = 20;
 
 /** A delivered message as the mailbox API shows it (`deliveredAt`: ms since the model's t0). */
 export interface ModelDeliveredMail {

@@ -3,7 +3,10 @@
  * set of labels /metrics counts by, and the path prefix of the mailbox API.
  */
 
-/** Path prefix of the mailbox API (`GET /v1/mailbox/<account>`). */
+/**
+ * Path prefix of the model's mailbox API (`GET /v1/mailbox/<account>`). The real server has none
+ * any more (its mail goes over SMTP to the mail sink, whose API await-mail reads): it answers 404.
+ */
 export const MAILBOX_PREFIX = '/v1/mailbox/';
 
 /** The endpoints the reference service answers, plus `other` (404). */
@@ -12,6 +15,7 @@ export type Endpoint =
   | 'password-reset'
   | 'password-reset-confirm'
   | 'mailbox'
+  | 'mail-stats'
   | 'maintenance'
   | 'metrics'
   | 'other';
@@ -23,6 +27,7 @@ export function endpointOf(method: string | undefined, url: string): Endpoint {
   if (method === 'POST' && path === '/v1/password-reset') return 'password-reset';
   if (method === 'POST' && path === '/v1/password-reset/confirm') return 'password-reset-confirm';
   if (method === 'GET' && path.startsWith(MAILBOX_PREFIX)) return 'mailbox';
+  if (method === 'GET' && path === '/admin/mail-stats') return 'mail-stats';
   if (method === 'POST' && path === '/admin/maintenance') return 'maintenance';
   if (method === 'GET' && path === '/metrics') return 'metrics';
   return 'other';
