@@ -243,7 +243,9 @@ export class Session {
     // With patience left, the poll at which the user asks again is a useful poll too.
     const patience = this.#flow.reRequest;
     const askAt =
-      patience && this.#reRequests < patience.max ? this.#stepStartNs + patience.afterS * 1e9 : Number.POSITIVE_INFINITY;
+      patience && this.#reRequests < patience.max
+        ? this.#stepStartNs + patience.afterS * 1e9
+        : Number.POSITIVE_INFINITY;
     const u = usefulPollNs(
       this.#stepStartNs,
       this.#polledNs,

@@ -2,7 +2,7 @@
  * The reference model's server-side gauges as a target-metrics sample, under the names the real
  * server's /metrics uses (targets/reference/metrics.ts), so a simulated run directory's
  * `target-metrics.json` reads like a real run's scrape: the take-down analysis
- * (harness/simulate/take-downs.ts) reads both the same way. Read directly from the model's state
+ * (reports/analysis/take-downs.ts) reads both the same way. Read directly from the model's state
  * at each interval boundary (no exposition text to render and parse 31,200 times a day).
  */
 import type { TargetMetricsSample } from '../../reports/run-dir/run-meta.js';

@@ -1,18 +1,18 @@
 /**
- * What a simulation found, beyond summary.json: when the admin pool fell behind in each region,
- * each take-down judged on the regions it took down, the metastability checks, and the figures a
- * sweep compares (retry amplification, goodput, peak backlog). Written as `simulation.json` in the
- * run directory (readers of run directories ignore files they do not know) and as text lines.
+ * What a simulation found, beyond what summary.json already says: when the admin pool fell behind
+ * in each region and how long each take-down drained there (the run's own analysis on each
+ * region's reset requests, harness/simulate/region-fall-behind.ts), beside the run's take-downs,
+ * fall-behind and metastability hints read from the summary, and the figures a sweep compares
+ * (retry amplification, goodput, peak backlog). Written as `simulation.json` in the run directory
+ * (readers of run directories ignore files they do not know) and as text lines.
  */
 import { join } from 'node:path';
 import { jsonText, writeFileAtomic } from '../../reports/run-dir/atomic-write.js';
+import type { MetastableHint, TakeDown } from '../../reports/run-dir/summary.js';
 import type { Profile } from '../profile/profile.js';
-import { metastability, type RecoveryCheck } from './metastability.js';
 import { type RegionFallBehind, regionFallBehind } from './region-fall-behind.js';
 import { clockText } from './simulate-progress.js';
 import type { SimulationResult } from './simulate-run.js';
-import { stepCounts, tallyCounts } from './step-health.js';
-import { sumCounts, type TakeDown, takeDowns } from './take-downs.js';
 
 /** File name of the findings in the run directory. */
 export const FINDINGS_FILE = 'simulation.json';
@@ -20,11 +20,13 @@ export const FINDINGS_FILE = 'simulation.json';
 /** `simulation.json`. */
 export interface SimulationFindings {
   readonly regions: readonly RegionFallBehind[];
-  readonly takeDowns: readonly TakeDown[];
-  readonly metastability: readonly RecoveryCheck[];
+  /** The run's take-downs (summary.json `takedowns`: every step's backlog and latency). */
+  readonly takedowns: readonly TakeDown[];
+  /** The run's metastability hints (summary.json `metastable`); empty when none. */
+  readonly metastable: readonly MetastableHint[];
   /** Earliest reset-request fall-behind of any region, seconds from t0; null = none fell behind. */
   readonly fallBehindOnsetS: number | null;
-  /** Largest backlog gauge of the run (requests at the model or queued + sessions in backoff). */
+  /** Peak backlog of the run (summary.json `backlog.peakTotal`: at the model + queued in the client). */
   readonly peakBacklog: number;
   /** Attempts per first attempt, all steps. */
   readonly retryAmplification: number;
@@ -37,34 +39,12 @@ export interface SimulationFindings {
 
 /** The findings of `r` (a finished simulation of `profile`). */
 export function findingsOf(r: SimulationResult, profile: Profile): SimulationFindings {
-  const { meta, series, summary } = r.data;
-  const intervalS = meta.intervalMs / 1000;
+  const { meta, summary } = r.data;
   const regions = regionFallBehind(
     r.regions,
     meta,
     profile.regions.map((x) => x.name),
   );
-  const resetStep = meta.steps.indexOf('reset-request');
-  const global = resetStep >= 0 ? stepCounts(series, resetStep) : [];
-  const downs = takeDowns(meta.outages, intervalS, global, (names) => {
-    const parts = (names.length === 0 ? [...r.regions.keys()] : names).flatMap((n) => {
-      const t = r.regions.get(n);
-      return t ? [tallyCounts(t)] : [];
-    });
-    return parts.length > 0 ? sumCounts(parts) : null;
-  });
-  const checks =
-    resetStep < 0
-      ? []
-      : metastability({
-          rows: series,
-          step: resetStep,
-          intervalS,
-          backlog: r.backlog,
-          plannedRatePerS: meta.plannedRatePerS,
-          outages: meta.outages,
-          capacityPerS: (r.config.adminWorkers * 1000) / Math.max(1e-9, r.config.resetServiceMs),
-        });
   let attempts = 0;
   let firsts = 0;
   for (const s of Object.values(summary.steps)) {
@@ -74,12 +54,12 @@ export function findingsOf(r: SimulationResult, profile: Profile): SimulationFin
   const onsets = regions.flatMap((x) => (x.fellBehind ? [x.fellBehind.atS] : []));
   return {
     regions,
-    takeDowns: downs,
-    metastability: checks,
+    takedowns: summary.takedowns,
+    metastable: summary.metastable ?? [],
     fallBehindOnsetS: onsets.length > 0 ? Math.min(...onsets) : null,
-    peakBacklog: Math.max(0, ...r.backlog),
+    peakBacklog: summary.backlog.peakTotal,
     retryAmplification: firsts > 0 ? round(attempts / firsts, 4) : 0,
-    goodput: summary.arrivals > 0 ? round(r.succeeded / summary.arrivals, 4) : 0,
+    goodput: summary.arrivals > 0 ? round((summary.succeeded ?? 0) / summary.arrivals, 4) : 0,
     sessions: summary.arrivals,
     alarmsFired: r.alarmsFired,
     wallS: round(r.wallS, 2),
@@ -97,6 +77,8 @@ export async function writeFindings(dir: string, f: SimulationFindings): Promise
 }
 
 const t = (s: number | null): string => (s === null ? 'never' : clockText(s));
+const drained = (d: TakeDown): string =>
+  d.drainS === null ? 'the backlog never drained' : `drained ${Math.round(d.drainS)} s after its end`;
 
 /** The findings as text lines for the terminal. */
 export function findingsText(f: SimulationFindings): string {
@@ -108,27 +90,22 @@ export function findingsText(f: SimulationFindings): string {
         ? `  ${r.region.padEnd(10)} fell behind at ${clockText(b.atS)} (${b.offeredRatePerS}/s new requests offered, ${b.achievedRatePerS}/s ok), kept up again: ${t(b.recoveredAtS)}`
         : `  ${r.region.padEnd(10)} kept up`,
     );
+    for (const d of r.takedowns) out.push(`  ${''.padEnd(10)} take-down ${d.name}: ${drained(d)}`);
   }
-  if (f.takeDowns.length > 0) out.push('', 'Take-downs');
-  for (const d of f.takeDowns) {
-    const where = d.regions.length > 0 ? d.regions.join(',') : 'all';
+  if (f.takedowns.length > 0) out.push('', 'Take-downs (every step)');
+  for (const d of f.takedowns) {
     out.push(
-      `  ${d.name.padEnd(16)} [${where}] ${clockText(d.startS)}-${clockText(d.endS)}: ${d.behindAtStart ? 'behind at its start' : 'keeping up at its start'}; ` +
-        (d.drainS === null ? 'the backlog never drained' : `drained ${Math.round(d.drainS)} s after its end`),
+      `  ${d.name.padEnd(16)} ${clockText(d.startS)}-${clockText(d.endS)}: backlog ${d.backlogAtStart.toLocaleString('en-US')} at its start, ` +
+        `${d.responses503.toLocaleString('en-US')} x 503; ${drained(d)}`,
     );
   }
-  const flagged = f.metastability.filter((c) => c.degradedBelowCapacityFromS !== null);
   out.push(
     '',
-    `Recovery after ${f.metastability.length} take-down end(s) and load drop(s): ${flagged.length} stayed degraded below capacity`,
+    `Metastability: ${f.metastable.length === 0 ? 'no step stayed degraded below the load it had sustained' : ''}`,
   );
-  for (const c of f.metastability) {
-    const flag =
-      c.degradedBelowCapacityFromS === null
-        ? ''
-        : `  METASTABLE: degraded below capacity from ${clockText(c.degradedBelowCapacityFromS)}`;
+  for (const m of f.metastable) {
     out.push(
-      `  ${c.kind.padEnd(9)} ${c.name.padEnd(16)} at ${clockText(c.atS)}: kept up ${t(c.keptUpAtS)}, backlog ${t(c.backlogBaselineAtS)}, p99 ${t(c.latencyBaselineAtS)}${flag}`,
+      `  METASTABLE ${m.step} from ${clockText(m.atS)} after a ${m.after}: ${m.offeredRatePerS}/s new requests offered, ${m.sustainedRatePerS}/s sustained before`,
     );
   }
   out.push(

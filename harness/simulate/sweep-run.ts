@@ -73,7 +73,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
       dir,
       fallBehindOnsetS: f.fallBehindOnsetS,
       peakBacklog: f.peakBacklog,
-      drainS: f.takeDowns.map((d) => d.drainS),
+      drainS: f.takedowns.map((d) => d.drainS),
       retryAmplification: f.retryAmplification,
       goodput: f.goodput,
     });

@@ -6,8 +6,7 @@
  * - per-step first attempts (offered - retries) within 2 %, retries within 10 %;
  * - reset-request fall-behind onset (summary.fellBehind atS) within 10 %;
  * - reset-request peak backlog (summary.fellBehind peakBacklog) within 25 %;
- * - each take-down's drain time (harness/simulate/take-downs.ts on the reset-request series)
- *   within max(25 %, 2 intervals).
+ * - each take-down's drain time (summary.takedowns drainS) within max(25 %, 2 intervals).
  * The figures are printed side by side. A real run that did not keep its schedule (the capacity
  * search's validity rule: dropped arrivals, send lateness p99 > 20 ms, aborted/degraded: the
  * machine was too busy to fire the profile) validates nothing: the figures are printed with its
@@ -19,8 +18,6 @@ import { probeValidity } from '../../harness/capacity/probe-validity.js';
 import { parseDrain } from '../../harness/cli/run-args.js';
 import { loadProfile } from '../../harness/profile/load-profile.js';
 import { simulate } from '../../harness/simulate/simulate-run.js';
-import { stepCounts } from '../../harness/simulate/step-health.js';
-import { takeDowns } from '../../harness/simulate/take-downs.js';
 import { simulateCapacity } from '../../harness/simulate/what-if.js';
 import { readRunDir } from '../../reports/run-dir/read-run-dir.js';
 import type { RunData } from '../../reports/run-dir/run-data.js';
@@ -46,14 +43,12 @@ function figures(d: RunData): Figures {
     retries[name] = s.retries;
   }
   const reset = d.summary.fellBehind?.find((f) => f.step === 'reset-request') ?? null;
-  const step = d.meta.steps.indexOf('reset-request');
-  const downs = takeDowns(d.meta.outages, d.meta.intervalMs / 1000, stepCounts(d.series, step));
   return {
     firsts,
     retries,
     onsetS: reset?.atS ?? null,
     peakBacklog: reset?.peakBacklog ?? null,
-    drainS: downs.map((t) => t.drainS),
+    drainS: d.summary.takedowns.map((t) => t.drainS),
   };
 }
 

@@ -28,7 +28,7 @@ describe('stampede simulate', () => {
     expect(existsSync(join(dir, 'simulation.json'))).toBe(true);
     const report = await runCli(['report', dir], 30_000);
     expect(report.code, report.stderr).toBe(0);
-    expect(report.stdout).toContain('simulated in virtual time');
+    expect(report.stdout).toContain('simulated against the reference model in virtual time');
     const gate = await runCli(['gate', dir, '--gate', '* dropped == 0'], 30_000);
     expect(gate.code, gate.stderr).toBe(0);
   });
