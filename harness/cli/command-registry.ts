@@ -14,11 +14,13 @@ import { planCommand } from './commands/plan.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
+import { simulateCommand } from './commands/simulate.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: yargs command modules differ in their argv types
 export const commands: CommandModule<any, any>[] = [
   planCommand,
   runCommand,
+  simulateCommand,
   capacityCommand,
   reportCommand,
   serveCommand,

@@ -10,56 +10,25 @@
  * was due in. A late loop starts arrivals with their *intended* time: lateness lands in the
  * latency, not in a slowed schedule, and is recorded as the generator's own figure.
  */
-import type { GeneratorHealth, IntervalSnapshot } from '../../reports/recorder/interval-snapshot.js';
 import { ShardRecorder } from '../../reports/recorder/shard-recorder.js';
-import type { Target } from '../../targets/target.js';
-import { type Arrival, emptyArrival, type Shard } from '../arrivals/arrival.js';
+import { type Arrival, emptyArrival } from '../arrivals/arrival.js';
 import { createArrivalStream } from '../arrivals/arrival-stream.js';
 import { errorMessage } from '../errors.js';
-import type { Profile } from '../profile/profile.js';
 import { buildStepIndex, type StepIndex } from '../profile/step-index.js';
+import { isMailArrivalOracle, type MailArrivalOracle } from '../transports/mail-arrival-oracle.js';
 import type { ResponseHeaders, Transport } from '../transports/transport.js';
 import { Outcome, type OutcomeIndex } from '../vocabulary/outcome.js';
 import type { Alarm, Clock } from './clock.js';
 import { DeadlineRing } from './deadline-ring.js';
+import { IntervalCutter } from './interval-cutter.js';
+import type { SchedulerConfig, SchedulerDeps, SchedulerResult } from './scheduler-config.js';
 import { Act, Session, type SessionStart, WaitKind } from './session.js';
 import { SessionSlot, type SlotHost, SlotState } from './session-slot.js';
 import { TimerHeap } from './timer-heap.js';
 
-export interface SchedulerConfig {
-  readonly profile: Profile;
-  /** Slice of the arrival stream this scheduler runs. */
-  readonly shard: Shard;
-  readonly intervalMs: number;
-  /** Sessions in flight this shard may hold before it drops arrivals. */
-  readonly maxInFlight: number;
-  readonly requestTimeoutMs: number;
-  /** After the last arrival, how long sessions still running may take before they are cancelled. */
-  readonly drainMs: number;
-  /** Epoch ms of t0: interval bounds in files are epoch ms. */
-  readonly t0EpochMs: number;
-  /**
-   * Encode each cut interval inside the send loop, at the cut, instead of after the due sends.
-   * For the lateness bench only (bench/lateness-probe.ts: the before of issue 13 item 5).
-   */
-  readonly sealAtCut?: boolean;
-}
+export type { SchedulerConfig, SchedulerDeps, SchedulerResult } from './scheduler-config.js';
 
-export interface SchedulerDeps {
-  readonly clock: Clock;
-  readonly target: Target;
-  /** The transport for an origin; called once per origin, the scheduler keeps it. */
-  readonly transportFor: (origin: string) => Transport;
-  readonly onSnapshot: (s: IntervalSnapshot) => void;
-  /** The generator's own health over the interval being cut (real clock only). */
-  readonly health?: () => GeneratorHealth;
-}
-
-export interface SchedulerResult {
-  /** Sessions cancelled at the end (drain deadline or stop). */
-  readonly cancelled: number;
-}
-
+/** One shard's open-model loop on a Clock (see the file's head). */
 export class Scheduler implements SlotHost {
   readonly #cfg: SchedulerConfig;
   readonly #deps: SchedulerDeps;
@@ -73,24 +42,23 @@ export class Scheduler implements SlotHost {
   readonly #transports = new Map<string, Transport>();
   readonly #defaultOrigin: string;
   readonly #loop: Alarm;
-  readonly #intervalNs: number;
+  readonly #cuts: IntervalCutter;
   readonly #timeoutNs: number;
   readonly #next: Arrival = emptyArrival();
   readonly #start: { -readonly [K in keyof SessionStart]: SessionStart[K] };
+  /** The default origin's transport (most requests go there: no map lookup for them). */
+  #main: Transport | null = null;
+  /** The default transport when it knows mail arrivals (a model): polls are then skipped. */
+  #oracle: MailArrivalOracle | null = null;
   #stream: ReturnType<typeof createArrivalStream> | null = null;
   #haveNext = false;
   #lastArrivalNs = 0;
   #endNs = Number.POSITIVE_INFINITY;
   #stopping = false;
   #ticking = false;
-  #interval = 0;
   #cancelled = 0;
   #over = false;
   #finish: ((r: SchedulerResult) => void) | null = null;
-  /** Gauges: requests queued in the client, at the target; sessions in backoff. */
-  #inClient = 0;
-  #atTarget = 0;
-  #inBackoff = 0;
 
   constructor(cfg: SchedulerConfig, deps: SchedulerDeps) {
     this.#cfg = cfg;
@@ -103,7 +71,16 @@ export class Scheduler implements SlotHost {
     );
     this.#defaultOrigin = deps.target.origin();
     this.#loop = deps.clock.alarm(() => this.#tick());
-    this.#intervalNs = cfg.intervalMs * 1e6;
+    this.#cuts = new IntervalCutter({
+      clock: deps.clock,
+      recorder: this.#recorder,
+      intervalMs: cfg.intervalMs,
+      t0EpochMs: cfg.t0EpochMs,
+      live: () => this.#live.size,
+      onSnapshot: deps.onSnapshot,
+      health: deps.health,
+      sealAtCut: cfg.sealAtCut,
+    });
     this.#timeoutNs = cfg.requestTimeoutMs * 1e6;
     this.#start = {
       flow: cfg.profile.flows[0]!,
@@ -130,9 +107,12 @@ export class Scheduler implements SlotHost {
 
   /** Runs the shard; resolves once every session has ended and the last interval is shipped. */
   run(): Promise<SchedulerResult> {
+    const main = this.transport();
+    this.#main = main;
+    this.#oracle = isMailArrivalOracle(main) ? main : null;
     this.#stream = createArrivalStream(this.#cfg.profile, this.#cfg.shard);
     this.#haveNext = this.#stream.next(this.#next);
-    this.#interval = Math.max(0, Math.floor(this.#clock.now() / this.#intervalNs));
+    this.#cuts.start(this.#clock.now());
     return new Promise((resolve) => {
       this.#finish = resolve;
       this.#loop.set(this.#clock.now());
@@ -161,7 +141,7 @@ export class Scheduler implements SlotHost {
       const tDeadline = deadlines.peekTime();
       const t = Math.min(tArrival, tWait, tDeadline);
       if (t > now) break;
-      this.#advance(t);
+      this.#cuts.advance(t);
       if (t === tArrival) this.#arrive(now);
       else if (t === tWait) this.#wakeUp(heap.pop(), now);
       else {
@@ -169,7 +149,7 @@ export class Scheduler implements SlotHost {
         if (slot) this.#deadlineDue(slot);
       }
     }
-    this.#advance(now);
+    this.#cuts.advance(now);
     if (!this.#haveNext && this.#endNs === Number.POSITIVE_INFINITY) {
       this.#endNs = Math.max(this.#lastArrivalNs, now) + this.#cfg.drainMs * 1e6;
     }
@@ -178,13 +158,8 @@ export class Scheduler implements SlotHost {
       this.#end();
       return;
     }
-    this.#sealSoon();
-    let wake = Math.min(
-      heap.peekTime(),
-      deadlines.peekTime(),
-      (this.#interval + 1) * this.#intervalNs,
-      this.#endNs,
-    );
+    this.#cuts.sealSoon();
+    let wake = Math.min(heap.peekTime(), deadlines.peekTime(), this.#cuts.nextCutNs, this.#endNs);
     if (this.#haveNext && !this.#stopping && next.atNs < wake) wake = next.atNs;
     this.#loop.set(wake);
   }
@@ -230,7 +205,7 @@ export class Scheduler implements SlotHost {
     if (slot.state !== SlotState.Waiting) return;
     if (slot.inBackoff) {
       slot.inBackoff = false;
-      this.#inBackoff--;
+      this.#cuts.inBackoff--;
     }
     slot.state = SlotState.Idle;
     this.#due(slot, now);
@@ -243,12 +218,13 @@ export class Scheduler implements SlotHost {
     if (act !== Act.Send) return this.#apply(slot, act);
     this.#recorder.lateness((now - s.intendedNs) / 1e3);
     slot.state = SlotState.Queued;
-    this.#inClient++;
+    this.#cuts.inClient++;
     const deadline = now + this.#timeoutNs;
     slot.deadlineTicket = this.#deadlines.push(deadline, slot);
     this.#wakeBy(deadline);
     const req = s.request!;
-    this.transport(req.origin ?? this.#defaultOrigin).send(req, s.wantBody, slot);
+    const t = req.origin === undefined ? this.#main : null;
+    (t ?? this.transport(req.origin ?? this.#defaultOrigin)).send(req, s.wantBody, slot);
   }
 
   /** Carries out a session's answer to an event. */
@@ -259,7 +235,9 @@ export class Scheduler implements SlotHost {
     slot.state = SlotState.Waiting;
     if (s.waitKind === WaitKind.Backoff) {
       slot.inBackoff = true;
-      this.#inBackoff++;
+      this.#cuts.inBackoff++;
+    } else if (s.waitKind === WaitKind.Poll && this.#oracle !== null) {
+      s.skipPolls(this.#oracle.mailArrivalNs(s.state.account));
     }
     this.#heap.push(s.wakeNs, slot);
     this.#wakeBy(s.wakeNs);
@@ -274,8 +252,8 @@ export class Scheduler implements SlotHost {
 
   written(slot: SessionSlot, atNs: number): void {
     slot.state = SlotState.AtTarget;
-    this.#inClient--;
-    this.#atTarget++;
+    this.#cuts.inClient--;
+    this.#cuts.atTarget++;
     slot.session.written(atNs);
   }
 
@@ -299,19 +277,17 @@ export class Scheduler implements SlotHost {
 
   /** The request in flight ended: gauges, deadline, and the interval its end falls in. */
   #settle(slot: SessionSlot, atNs: number): void {
-    if (slot.state === SlotState.Queued) this.#inClient--;
-    else this.#atTarget--;
+    this.#cuts.release(slot.state);
     slot.state = SlotState.Idle;
     if (slot.deadlineTicket >= 0) {
       this.#deadlines.clear(slot.deadlineTicket);
       slot.deadlineTicket = -1;
     }
     if (!this.#ticking) {
-      // Never cut past an event still due before the boundary (a late loop): its tick cuts in
-      // time order, so an overdue arrival is still offered in the interval it was due in.
+      // Never cut past an event still due (a late loop): it is offered in the interval it was due in.
       const next = this.#haveNext && !this.#stopping ? this.#next.atNs : Number.POSITIVE_INFINITY;
-      this.#advance(Math.min(atNs, next, this.#heap.peekTime(), this.#deadlines.peekTime()));
-      this.#sealSoon();
+      this.#cuts.advance(Math.min(atNs, next, this.#heap.peekTime(), this.#deadlines.peekTime()));
+      this.#cuts.sealSoon();
     }
   }
 
@@ -324,7 +300,7 @@ export class Scheduler implements SlotHost {
   #sessionOver(slot: SessionSlot): void {
     if (slot.inBackoff) {
       slot.inBackoff = false;
-      this.#inBackoff--;
+      this.#cuts.inBackoff--;
     }
     slot.state = SlotState.Idle;
     slot.cancelling = false;
@@ -337,40 +313,6 @@ export class Scheduler implements SlotHost {
   /** A wake-up due at `atNs` was added: the loop must not sleep past it. */
   #wakeBy(atNs: number): void {
     if (!this.#ticking && !this.#over && atNs < this.#loop.atNs) this.#loop.set(atNs);
-  }
-
-  /** Cuts every interval that has ended by `t`. */
-  #advance(t: number): void {
-    while (t >= (this.#interval + 1) * this.#intervalNs) this.#cut();
-  }
-
-  #cut(): void {
-    const i = this.#interval;
-    const ms = this.#cfg.intervalMs;
-    const t0 = this.#cfg.t0EpochMs;
-    const earlier = this.#recorder.cut(
-      i,
-      t0 + i * ms,
-      t0 + (i + 1) * ms,
-      this.#live.size,
-      { atTarget: this.#atTarget, inClient: this.#inClient, inBackoff: this.#inBackoff },
-      this.#deps.health?.(),
-    );
-    if (earlier) this.#deps.onSnapshot(earlier);
-    this.#interval = i + 1;
-    if (this.#cfg.sealAtCut) this.#ship();
-  }
-
-  /** Encodes the cut interval off the send path: after this tick's sends on the real clock. */
-  #sealSoon(): void {
-    if (!this.#recorder.hasCut) return;
-    if (this.#clock.kind === 'virtual') this.#ship();
-    else setImmediate(() => this.#ship());
-  }
-
-  #ship(): void {
-    const s = this.#recorder.seal();
-    if (s) this.#deps.onSnapshot(s);
   }
 
   #end(): void {
@@ -390,8 +332,8 @@ export class Scheduler implements SlotHost {
       } else this.#cancelSession(slot, false);
     }
     this.#heap.clear();
-    this.#cut();
-    this.#ship();
+    this.#cuts.cut();
+    this.#cuts.ship();
     const closing = [...this.#transports.values()].map((t) => t.close().catch(() => undefined));
     void Promise.all(closing).then(() => {
       this.#recorder.destroy();
@@ -400,8 +342,7 @@ export class Scheduler implements SlotHost {
   }
 
   #settleQuiet(slot: SessionSlot): void {
-    if (slot.state === SlotState.Queued) this.#inClient--;
-    else if (slot.state === SlotState.AtTarget) this.#atTarget--;
+    this.#cuts.release(slot.state);
     slot.state = SlotState.Idle;
     if (slot.deadlineTicket >= 0) this.#deadlines.clear(slot.deadlineTicket);
     slot.deadlineTicket = -1;

@@ -20,7 +20,7 @@ import { errorMessage } from '../errors.js';
 import type { Flow, FlowStep } from '../profile/profile.js';
 import type { ResponseHeaders } from '../transports/transport.js';
 import { Outcome, type OutcomeIndex, outcomeOfStatus } from '../vocabulary/outcome.js';
-import { nextPollNs } from './mail-poll.js';
+import { nextPollNs, usefulPollNs } from './mail-poll.js';
 import { retryAfterS, retryDelayS, shouldRetry } from './retry-backoff.js';
 import { sampleThinkS } from './think-time.js';
 
@@ -83,6 +83,8 @@ export class Session {
   #attempt = 1;
   #stepStartNs = 0;
   #writtenNs = -1;
+  /** When the last "no mail yet" was answered. */
+  #polledNs = 0;
   /** Times this session went back to reset-request because the mail had not come (patience). */
   #reRequests = 0;
 
@@ -109,6 +111,11 @@ export class Session {
   /** The state targets read and write. */
   get state(): SessionState {
     return this.#state;
+  }
+
+  /** Attempt number of the current step (1 = its first attempt). */
+  get attempt(): number {
+    return this.#attempt;
   }
 
   /** Run-wide index of the current step. */
@@ -184,6 +191,7 @@ export class Session {
       return this.#failed(atNs, step, Outcome.invalid, latencyUs, serviceUs, null);
     if (verdict.verdict === 'pending') {
       this.#recorder.poll(stepId);
+      this.#polledNs = atNs;
       const again = this.#askAgain(atNs);
       if (again !== null) return again;
       const next = nextPollNs(this.#stepStartNs, atNs, step.pollEveryS, step.timeoutS);
@@ -222,6 +230,32 @@ export class Session {
     if (inFlight) this.#recorder.attemptCount(this.stepId, Outcome.cancelled);
     this.#recorder.final(this.stepId, Outcome.cancelled, -1);
     this.#end(false);
+  }
+
+  /**
+   * In a poll wait (Act.Wait, WaitKind.Poll): the mail is readable from `mailAtNs`, so the polls
+   * before the first useful one are counted as "no mail yet" and not sent; `wakeNs` moves to it.
+   * Only a transport that knows mail arrivals (a model) gives the scheduler a reason to call it.
+   */
+  skipPolls(mailAtNs: number): void {
+    if (this.waitKind !== WaitKind.Poll) return;
+    const step = this.#step();
+    // With patience left, the poll at which the user asks again is a useful poll too.
+    const patience = this.#flow.reRequest;
+    const askAt =
+      patience && this.#reRequests < patience.max
+        ? this.#stepStartNs + patience.afterS * 1e9
+        : Number.POSITIVE_INFINITY;
+    const u = usefulPollNs(
+      this.#stepStartNs,
+      this.#polledNs,
+      step.pollEveryS,
+      step.timeoutS,
+      Math.min(mailAtNs, askAt),
+    );
+    if (u.nextNs < 0 || u.skipped === 0) return;
+    this.#recorder.poll(this.stepId, u.skipped);
+    this.wakeNs = u.nextNs;
   }
 
   #step(): FlowStep {

@@ -1,21 +1,43 @@
 /**
- * Virtual time: the clock jumps from event to event. Alarms due at the same instant fire in the
- * order they were set (a sequence number breaks ties), so a run is deterministic to the event.
- * Used by the exact tests of the scheduler and sessions and by `stampede simulate`.
+ * The virtual Clock: time jumps from one alarm to the next, with no wall-clock pacing. Tests and
+ * the reference model run on it, so timing truth is exact and independent of machine load.
  *
- * Entries live in parallel arrays of a binary heap; an alarm that is set again leaves its old
- * entry behind, recognised as stale by its generation. Setting allocates nothing once grown.
+ * Alarms live in one indexed binary min-heap keyed by (time, set sequence): alarms due at the
+ * same instant fire in the order they were set, so a run is deterministic. An alarm knows its
+ * heap slot, so moving or clearing it is O(log n) and allocates nothing. A time in the past fires
+ * at the current now (the clock never goes back).
  */
 import type { Alarm, Clock } from './clock.js';
 
+class VirtualAlarm implements Alarm {
+  atNs = Number.POSITIVE_INFINITY;
+  /** Order among alarms due at the same instant: the sequence of the `set` call. */
+  seq = 0;
+  /** Slot in the heap, -1 when not set. */
+  slot = -1;
+  readonly #clock: VirtualClock;
+  readonly fire: (nowNs: number) => void;
+
+  constructor(clock: VirtualClock, fire: (nowNs: number) => void) {
+    this.#clock = clock;
+    this.fire = fire;
+  }
+
+  set(atNs: number): void {
+    this.#clock.schedule(this, atNs);
+  }
+
+  clear(): void {
+    this.#clock.unschedule(this);
+  }
+}
+
+/** A Clock whose time only moves when `run`/`runUntil` fire the next alarm. */
 export class VirtualClock implements Clock {
-  readonly kind = 'virtual';
+  readonly kind = 'virtual' as const;
   #now = 0;
   #seq = 0;
-  #times: number[] = [];
-  #seqs: number[] = [];
-  #gens: number[] = [];
-  #alarms: VirtualAlarm[] = [];
+  readonly #heap: VirtualAlarm[] = [];
   /** Alarms fired so far (event economy figures). */
   fired = 0;
 
@@ -32,114 +54,105 @@ export class VirtualClock implements Clock {
     return new VirtualAlarm(this, fire);
   }
 
-  /** Number of pending entries (stale ones included). */
+  /** Alarms set now. */
   get pending(): number {
-    return this.#times.length;
+    return this.#heap.length;
   }
 
-  /** Fires every alarm in time order until none is set. */
-  run(): void {
-    this.runUntil(Number.POSITIVE_INFINITY);
+  /** Fires alarms in (time, sequence) order until none is set. Returns the number fired. */
+  run(): number {
+    return this.runUntil(Number.POSITIVE_INFINITY);
   }
 
-  /** Fires alarms due at or before `tNs` in order, then sets now to `tNs` (if finite). */
-  runUntil(tNs: number): void {
-    while (this.#times.length > 0 && this.#times[0]! <= tNs) {
-      const at = this.#times[0]!;
-      const gen = this.#gens[0]!;
-      const alarm = this.#alarms[0]!;
-      this.#pop();
-      if (alarm.gen !== gen || alarm.atNs === Number.POSITIVE_INFINITY) continue;
-      if (at > this.#now) this.#now = at;
-      alarm.atNs = Number.POSITIVE_INFINITY;
+  /**
+   * Fires every alarm due at or before `tNs`, in (time, sequence) order, including alarms that
+   * those callbacks set within the bound; then moves now to `tNs` (if finite and later). Returns
+   * the number fired.
+   */
+  runUntil(tNs: number): number {
+    let fired = 0;
+    for (;;) {
+      const top = this.#heap[0];
+      if (top === undefined || top.atNs > tNs) break;
+      this.#now = top.atNs;
+      this.#remove(top);
+      fired++;
       this.fired++;
-      alarm.fire(this.#now);
+      top.fire(this.#now);
     }
     if (Number.isFinite(tNs) && tNs > this.#now) this.#now = tNs;
+    return fired;
   }
 
-  /** @internal: VirtualAlarm.set. */
-  push(atNs: number, alarm: VirtualAlarm): void {
-    const t = atNs < this.#now ? this.#now : atNs;
-    const seq = this.#seq++;
-    const times = this.#times;
-    let i = times.length;
-    times.push(t);
-    this.#seqs.push(seq);
-    this.#gens.push(alarm.gen);
-    this.#alarms.push(alarm);
+  /** @internal Sets `a` for `atNs` (clamped to now), after every alarm already due then. */
+  schedule(a: VirtualAlarm, atNs: number): void {
+    // A NaN time is a bug in the caller; firing it "now" would hide it.
+    if (Number.isNaN(atNs)) throw new RangeError('VirtualClock: alarm set for NaN');
+    const at = atNs > this.#now ? atNs : this.#now;
+    if (a.slot >= 0) this.#remove(a);
+    // Never due: the same as not set (run() would otherwise jump to Infinity).
+    if (at === Number.POSITIVE_INFINITY) return;
+    a.atNs = at;
+    a.seq = this.#seq++;
+    a.slot = this.#heap.length;
+    this.#heap.push(a);
+    this.#up(a.slot);
+  }
+
+  /** @internal Clears `a` if set. */
+  unschedule(a: VirtualAlarm): void {
+    if (a.slot >= 0) this.#remove(a);
+  }
+
+  #remove(a: VirtualAlarm): void {
+    const heap = this.#heap;
+    const i = a.slot;
+    const last = heap.pop()!;
+    a.slot = -1;
+    a.atNs = Number.POSITIVE_INFINITY;
+    if (last === a) return;
+    heap[i] = last;
+    last.slot = i;
+    this.#up(i);
+    this.#down(last.slot);
+  }
+
+  #up(i: number): void {
+    const heap = this.#heap;
+    const a = heap[i]!;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (this.#lessThan(p, t, seq)) break;
-      this.#move(p, i);
+      const parent = heap[p]!;
+      if (!before(a, parent)) break;
+      heap[i] = parent;
+      parent.slot = i;
       i = p;
     }
-    this.#place(i, t, seq, alarm.gen, alarm);
+    heap[i] = a;
+    a.slot = i;
   }
 
-  #move(from: number, to: number): void {
-    this.#times[to] = this.#times[from]!;
-    this.#seqs[to] = this.#seqs[from]!;
-    this.#gens[to] = this.#gens[from]!;
-    this.#alarms[to] = this.#alarms[from]!;
-  }
-
-  #place(i: number, t: number, seq: number, gen: number, alarm: VirtualAlarm): void {
-    this.#times[i] = t;
-    this.#seqs[i] = seq;
-    this.#gens[i] = gen;
-    this.#alarms[i] = alarm;
-  }
-
-  #pop(): void {
-    const last = this.#times.length - 1;
-    const t = this.#times[last]!;
-    const seq = this.#seqs[last]!;
-    const gen = this.#gens[last]!;
-    const alarm = this.#alarms[last]!;
-    this.#times.pop();
-    this.#seqs.pop();
-    this.#gens.pop();
-    this.#alarms.pop();
-    if (last === 0) return;
-    let i = 0;
+  #down(i: number): void {
+    const heap = this.#heap;
+    const n = heap.length;
+    const a = heap[i]!;
     for (;;) {
       const l = 2 * i + 1;
-      if (l >= last) break;
+      if (l >= n) break;
       const r = l + 1;
-      const c = r < last && this.#lessThan(r, this.#times[l]!, this.#seqs[l]!) ? r : l;
-      if (!this.#lessThan(c, t, seq)) break;
-      this.#move(c, i);
-      i = c;
+      const child = r < n && before(heap[r]!, heap[l]!) ? r : l;
+      const c = heap[child]!;
+      if (!before(c, a)) break;
+      heap[i] = c;
+      c.slot = i;
+      i = child;
     }
-    this.#place(i, t, seq, gen, alarm);
-  }
-
-  #lessThan(i: number, t: number, seq: number): boolean {
-    const ti = this.#times[i]!;
-    return ti < t || (ti === t && this.#seqs[i]! < seq);
+    heap[i] = a;
+    a.slot = i;
   }
 }
 
-class VirtualAlarm implements Alarm {
-  readonly #clock: VirtualClock;
-  readonly fire: (nowNs: number) => void;
-  atNs = Number.POSITIVE_INFINITY;
-  gen = 0;
-
-  constructor(clock: VirtualClock, fire: (nowNs: number) => void) {
-    this.#clock = clock;
-    this.fire = fire;
-  }
-
-  set(atNs: number): void {
-    this.gen++;
-    this.atNs = atNs < this.#clock.now() ? this.#clock.now() : atNs;
-    this.#clock.push(atNs, this);
-  }
-
-  clear(): void {
-    this.gen++;
-    this.atNs = Number.POSITIVE_INFINITY;
-  }
+/** Heap order: earlier time first, then earlier `set`. */
+function before(a: VirtualAlarm, b: VirtualAlarm): boolean {
+  return a.atNs < b.atNs || (a.atNs === b.atNs && a.seq < b.seq);
 }

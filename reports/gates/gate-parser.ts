@@ -47,7 +47,7 @@ import {
   statisticName,
 } from './gate.js';
 import { type GateToken, type LexProblem, lexGate } from './gate-lexer.js';
-import { isMailGate, type MailGate, parseMailGate } from './mail-gate.js';
+import { isMailGate, mailGateOf, parseMailGate } from './mail-gate.js';
 
 const STEP_NAME = /^[A-Za-z0-9_.-]+$/;
 const NUMBER_THEN_REST = /^(\d+(?:\.\d+)?)(.*)$/;
@@ -336,18 +336,3 @@ export function parseGates(exprs: readonly string[], source = '--gate'): Gate[] 
 }
 
 export { checkGateSteps, type GateNames } from './gate-selectors.js';
-
-/** A mail gate in the common Gate shape: run-wide, judged by evaluateMailGate. */
-function mailGateOf(m: MailGate): Gate {
-  return {
-    expr: m.expr,
-    source: m.source,
-    step: '*',
-    statistic: { kind: 'mail', gate: m },
-    op: m.op,
-    threshold: m.threshold,
-    unit: m.unit,
-    abortOnFail: false,
-    abortAfterS: 0,
-  };
-}

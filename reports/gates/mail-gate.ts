@@ -22,7 +22,7 @@ import { StampedeError } from '../../harness/errors.js';
 import { parseDuration } from '../../harness/profile/duration.js';
 import type { MailDomainSummary, MailSummary } from '../run-dir/mail-summary.js';
 import type { GateResult } from '../run-dir/summary.js';
-import { compare, GATE_OPS, type GateOp } from './gate.js';
+import { compare, GATE_OPS, type Gate, type GateOp } from './gate.js';
 
 /** What a mail gate measures. */
 export type MailStatistic =
@@ -146,5 +146,20 @@ export function evaluateMailGate(gate: MailGate, mail: MailSummary | null | unde
     pass,
     actual,
     message: pass ? `${what} ${shown} ${gate.op} ${limit}` : `${what} ${shown}, not ${gate.op} ${limit}`,
+  };
+}
+
+/** A mail gate in the common Gate shape: run-wide, judged by evaluateMailGate. */
+export function mailGateOf(m: MailGate): Gate {
+  return {
+    expr: m.expr,
+    source: m.source,
+    step: '*',
+    statistic: { kind: 'mail', gate: m },
+    op: m.op,
+    threshold: m.threshold,
+    unit: m.unit,
+    abortOnFail: false,
+    abortAfterS: 0,
   };
 }

@@ -1,0 +1,58 @@
+/**
+ * The whole psn-relaunch day in virtual time: `stampede simulate profiles/psn-relaunch.yaml` as
+ * the CLI runs it (the profile's capacity and in-flight cap), timed. Prints wall time, CPU time,
+ * peak RSS (the process's maxRSS), sessions, µs of CPU per session and the clock events fired.
+ * The acceptance asks < 2 min wall and < 1 GB RSS on the 2-core machine.
+ *
+ *   node --import tsx bench/simulate-day.ts [--profile profiles/psn-relaunch.yaml] [--out DIR]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseDrain } from '../harness/cli/run-args.js';
+import { loadProfile } from '../harness/profile/load-profile.js';
+import { simulate } from '../harness/simulate/simulate-run.js';
+import { findingsOf, findingsText } from '../harness/simulate/simulation-findings.js';
+import { simulateCapacity } from '../harness/simulate/what-if.js';
+
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const file = arg('--profile') ?? 'profiles/psn-relaunch.yaml';
+const given = arg('--out');
+const out = given ?? mkdtempSync(join(tmpdir(), 'stampede-day-'));
+const profile = await loadProfile(file);
+const cpu0 = process.cpuUsage();
+const wall0 = performance.now();
+const r = await simulate({
+  profile,
+  capacity: simulateCapacity(profile, []),
+  outDir: out,
+  drainS: parseDrain(undefined, profile),
+  progress: (line) => process.stderr.write(`${line}\n`),
+  progressEveryS: 900,
+});
+const wallS = (performance.now() - wall0) / 1000;
+const cpu = process.cpuUsage(cpu0);
+const cpuS = (cpu.user + cpu.system) / 1e6;
+process.stdout.write(findingsText(findingsOf(r, profile)));
+process.stdout.write(
+  `${JSON.stringify(
+    {
+      profile: file,
+      sessions: r.summary.arrivals,
+      started: r.summary.started,
+      dropped: r.summary.dropped,
+      wallS: Math.round(wallS * 10) / 10,
+      cpuS: Math.round(cpuS * 10) / 10,
+      cpuUsPerSession: Math.round((cpuS / Math.max(1, r.summary.arrivals)) * 1e7) / 10,
+      peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+      alarmsFired: r.alarmsFired,
+      virtualS: r.summary.durationS,
+    },
+    null,
+    2,
+  )}\n`,
+);
+if (given === undefined) rmSync(out, { recursive: true, force: true });
