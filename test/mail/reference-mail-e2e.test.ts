@@ -86,7 +86,11 @@ describe('reference backend + mail sink', () => {
     expect(m.backend?.completedWithin['1m']).toBe(1);
     // The same gates through the run's gate list (profile `gates`, `--gate`): parsed with the
     // others, judged on the summary's mail section; one that the figures fail, fails.
-    const gates = parseGates(['mail lost == 0', 'mail time-to-inbox p99 < 1ms', 'mail nowhere.test lost == 0']);
+    const gates = parseGates([
+      'mail lost == 0',
+      'mail time-to-inbox p99 < 1ms',
+      'mail nowhere.test lost == 0',
+    ]);
     const results = evaluateGates(gates, { steps: [], arrivals: 0, dropped: 0, elapsedS: 1, mail: m });
     expect(results.map((r) => r.pass)).toEqual([true, false, false]);
     expect(results[2]!.message).toMatch(/no data/);

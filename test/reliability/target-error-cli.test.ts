@@ -64,7 +64,10 @@ describe('a user module that throws', () => {
       writeFileSync(join(dir, 'profile.yaml'), PROFILE);
       const module = buggyModule(dir, server.origin, where);
       const out = join(dir, 'run');
-      const r = await runCli(['run', join(dir, 'profile.yaml'), '--target', module, '--out', out, '--workers', '2'], 60_000);
+      const r = await runCli(
+        ['run', join(dir, 'profile.yaml'), '--target', module, '--out', out, '--workers', '2'],
+        60_000,
+      );
       expect(r.code, r.stderr).toBe(0);
       const run = await readRunDir(out);
       expect(run.summary.arrivals).toBe(1600);
