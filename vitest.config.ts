@@ -2,6 +2,17 @@ import { defineConfig } from 'vitest/config';
 
 // Two groups run one after the other: fast, parallel tests first; then the end-to-end surges,
 // one file at a time, so their latency and capacity figures are not disturbed by other tests.
+/**
+ * Real-socket tests whose figures are capacities, onsets or shares of a loopback server: they run
+ * with the e2e group, one file at a time, so two CPU-heavy surges never share the 2 cores.
+ */
+const ALONE = [
+  'test/truth/**/*.test.ts',
+  'test/capacity/capacity-token-bucket.test.ts',
+  'test/capacity/capacity-reference-admin.test.ts',
+  'test/compare/compare-release-cli.test.ts',
+];
+
 export default defineConfig({
   test: {
     environment: 'node',
@@ -17,7 +28,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/e2e/**'],
+          exclude: ['test/e2e/**', ...ALONE],
           sequence: { groupOrder: 0 },
         },
       },
@@ -25,7 +36,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'e2e',
-          include: ['test/e2e/**/*.test.ts'],
+          include: ['test/e2e/**/*.test.ts', ...ALONE],
           fileParallelism: false,
           sequence: { groupOrder: 1 },
         },

@@ -6,7 +6,8 @@
  *
  * Issue 13 asks for exactly one finding; on this 2-core machine CPU blips at 250 ms intervals
  * still add latency findings on other steps in some runs (left open, see the round's note), so
- * this test asserts the capacity finding and that no other step fell behind on throughput.
+ * this test asserts the reset-request finding, reports its onset against 200/s, and asserts that
+ * no other step fell behind on throughput.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
