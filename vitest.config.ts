@@ -13,6 +13,10 @@ const ALONE = [
   'test/compare/compare-release-cli.test.ts',
 ];
 
+// One id per suite run, inherited by every test fork: what the shared main-job run is keyed by
+// (a process id alone can be reused by a later suite).
+process.env['STAMPEDE_SUITE_ID'] ??= `${process.pid}-${Date.now()}`;
+
 export default defineConfig({
   test: {
     environment: 'node',

@@ -23,7 +23,7 @@ export interface RelaunchRun {
 
 /** The main job's run, made once per vitest process. */
 export async function relaunchRun(): Promise<RelaunchRun> {
-  const base = join(tmpdir(), `stampede-relaunch-${process.ppid}`);
+  const base = join(tmpdir(), `stampede-relaunch-${process.env['STAMPEDE_SUITE_ID'] ?? process.ppid}`);
   const done = join(base, 'done.json');
   if (existsSync(done)) return JSON.parse(readFileSync(done, 'utf8')) as RelaunchRun;
   mkdirSync(base, { recursive: true });

@@ -106,8 +106,11 @@ describe('truth: token bucket under a ramp', () => {
       const line = `interval +${row.tS} s: 429 share ${(measured * 100).toFixed(1)} %, truth ${(truth * 100).toFixed(1)} %, 1 - R/offered ${(fluid * 100).toFixed(1)} %; ${late}`;
       // |share - truth| <= 2 points
       expect(Math.abs(measured - truth), line).toBeLessThanOrEqual(0.02);
-      // |share - (1 - R/offered)| <= 2 points, when the generator kept its schedule
-      if (summary.validity.valid) expect(Math.abs(measured - fluid), line).toBeLessThanOrEqual(0.02);
+      // |share - (1 - R/offered)| (the fluid share): reported, not asserted. Sends that leave in
+      // pairs drain a burst-2 bucket early, so a valid run can sit several points above it
+      // (15.1 % vs 5.7 % in one CI check) while matching the server's own log exactly.
+      if (summary.validity.valid && Math.abs(measured - fluid) > 0.02)
+        console.warn(`fluid share off: ${line}`);
       checked++;
     }
     console.log(
