@@ -2,9 +2,10 @@
  * The whole forced-reset flow end to end through the driver against the embedded reference
  * target: login 403 -> reset -> mail -> confirm -> login with the new password, tokens captured
  * along the way (a confirm can only succeed with the mailed token, a login-new only with the new
- * password).
+ * password). Once over each wire transport: the same run gives the same counts over both.
  */
 import { describe, expect, it } from 'vitest';
+import { engineByName } from '../../harness/engines/engine-registry.js';
 import { runTestSurge } from '../support/surge-fixture.js';
 
 const PROFILE = `
@@ -30,9 +31,12 @@ phases:
   - { constant: 40, duration: 2s, process: uniform }
 `;
 
-describe('forced-reset flow through the driver', () => {
+describe.each(['undici', 'http1'])('forced-reset flow through the driver over %s', (name) => {
   it('runs every step to success against the reference target', async () => {
-    const { summary } = await runTestSurge({ profileYaml: PROFILE, target: 'reference' });
+    const engine = engineByName(name);
+    const { summary } = await runTestSurge({ profileYaml: PROFILE, target: 'reference', engine });
+    expect(summary.engine).toBe(name);
+    // 2 s at 40/s = 80 arrivals; 80 % of them (about 64) must reset.
     expect(summary.arrivals).toBe(80);
     const forced = summary.steps['login-forced']!.ok;
     expect(forced).toBeGreaterThan(40);
