@@ -19,12 +19,12 @@
  * outbox and the ISPs need no events at all: their times are computed at admission.
  */
 import type { Alarm, Clock } from '../../../harness/driver/clock.js';
+import type { MailArrivalOracle } from '../../../harness/transports/mail-arrival-oracle.js';
 import type { Exchange, ResponseHeaders, Transport } from '../../../harness/transports/transport.js';
 import { Outcome, type OutcomeIndex } from '../../../harness/vocabulary/outcome.js';
 import type { RequestSpec } from '../../target.js';
 import { RingQueue } from '../ring-queue.js';
 import { type Endpoint, endpointOf } from '../rules/endpoint.js';
-import type { MailOracle } from './mail-oracle.js';
 import { type ReferenceModelOptions, resolveModelOptions } from './model-options.js';
 import { type ModelReply, ModelService } from './model-service.js';
 
@@ -53,7 +53,7 @@ const JSON_HEADERS: ResponseHeaders = Object.freeze({ 'content-type': 'applicati
 const TEXT_HEADERS: ResponseHeaders = Object.freeze({ 'content-type': 'text/plain; version=0.0.4' });
 
 /** The reference backend in (virtual) time: a Transport whose far end is a model. */
-export class ReferenceModel implements Transport, MailOracle {
+export class ReferenceModel implements Transport, MailArrivalOracle {
   readonly name = 'model';
   /** The model's state (admin schedule, mail, accounts, counters), for gauges and tests. */
   readonly service: ModelService;
