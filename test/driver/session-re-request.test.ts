@@ -8,7 +8,6 @@ import { buildProfile, constant, region, step } from '../arrivals/profile-fixtur
 import { runVirtual, TestTarget, totals } from '../support/virtual-run.js';
 
 const S = 1e9;
-const MS = 1e6;
 
 describe('flow patience with the reset mail', () => {
   it('asks again after `after` with no mail, at most `max` times, each a new reset-request', async () => {
@@ -42,6 +41,5 @@ describe('flow patience with the reset mail', () => {
     expect(t.steps.get(1)!.finals).toEqual({ 'mail-timeout': 1 });
     const lastPoll = run.transport.log.filter((r) => r.req.path.startsWith('/await-mail/')).at(-1)!.sentNs;
     expect(lastPoll).toBe(t0 + 70 * S);
-    void MS;
   });
 });
