@@ -34,6 +34,13 @@ export interface AnalysisOptions {
   readonly maxDrainIntervals: number;
   /** Share below its sustained ok rate that offered load must be for a metastability hint. Default 0.1. */
   readonly metastableTolerance: number;
+  /**
+   * Interval lateness p99, ms, past which the generator was late in that interval: its sends left
+   * in bunches and its own stall is in every latency it measured, so the interval's latency and
+   * the shedding a bunch causes at a short queue are not the target's verdict. Default 10 (the
+   * validity bound, `SCHEDULE_BOUNDS.latenessP99Ms`).
+   */
+  readonly lateIntervalMs: number;
 }
 
 /** The defaults documented on `AnalysisOptions`. */
@@ -52,6 +59,7 @@ export const ANALYSIS_DEFAULTS: AnalysisOptions = {
   minBacklog: 5,
   maxDrainIntervals: 30,
   metastableTolerance: 0.1,
+  lateIntervalMs: 10,
 };
 
 /** The options with defaults filled in; throws RangeError on values that make no sense. */

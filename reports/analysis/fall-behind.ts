@@ -67,13 +67,17 @@ export function stepFallBehind(
   const behind = (i: number): boolean => !excluded[i] && (s.throughput[i]! || s.latency[i]!);
   let onset = confirmedStretch(n, o.window, behind, (i) => s.confirmed[i]! || s.latency[i]!);
   if (onset < 0) return null;
+  const reason = s.throughput[onset] ? 'throughput' : 'latency';
   // A shedding target's first turned-away requests are below the shedding threshold (a rate
   // limiter just past its rate sheds 1 %): the onset is where the shedding began, over intervals
-  // that shed beyond the baseline's noise with ok below offered, never over one that was all ok.
+  // that shed beyond the baseline's noise with ok below offered, never over one that was all ok,
+  // nor over one where the generator was late (its bunched sends overflow a short queue below
+  // the target's capacity).
   if (s.throughput[onset]) {
     while (
       onset > 0 &&
       !excluded[onset - 1] &&
+      !s.late[onset - 1]! &&
       s.shedAny[onset - 1]! &&
       s.ok[onset - 1]! < s.offered[onset - 1]!
     ) {
@@ -100,7 +104,7 @@ export function stepFallBehind(
     // New requests only: retries are the clients' reaction to the fall-behind, not the demand.
     offeredRatePerS: round3(s.newOffered[onset]! / intervalS),
     achievedRatePerS: round3(s.ok[onset]! / intervalS),
-    reason: s.throughput[onset] ? 'throughput' : 'latency',
+    reason,
     p99BeforeMs: medianP99(s, onset - o.window, onset) ?? s.baselineP99 ?? 0,
     p99AfterMs: medianP99(s, onset, onset + o.window) ?? 0,
     p99PeakMs: peakP99 ?? 0,

@@ -53,6 +53,8 @@ export interface StepSignals {
    */
   readonly shedAny: readonly boolean[];
   readonly latency: readonly boolean[];
+  /** The generator was late in the interval (lateness p99 above `lateIntervalMs`). */
+  readonly late: readonly boolean[];
   /** Median interval p99 of the baseline intervals, or null when none had answers. */
   readonly baselineP99: number | null;
   /** Baseline backlog as a share of an interval's offered requests. */
@@ -149,8 +151,14 @@ export function stepSignals(
   const backlogShare = shares.length === 0 ? 0 : median(shares);
   // The target's part must have left too: a rise that is all client queue (service time at its
   // baseline) is the generator's, reported by validity. Without service times, latency alone.
+  // An interval where the generator itself was late says nothing of the target's latency: its
+  // stall is in every figure it took (the service time's read end included).
+  const late = rows.map((r) => (r.latenessP99Ms ?? 0) > o.lateIntervalMs);
   const latency = p99.map(
-    (p, i) => left(p, baselineP99) && (baselineSvc === null || svc[i] === null || left(svc[i]!, baselineSvc)),
+    (p, i) =>
+      !late[i] &&
+      left(p, baselineP99) &&
+      (baselineSvc === null || svc[i] === null || left(svc[i]!, baselineSvc)),
   );
   // The band: in-flight work at baseline latency, with slack (backlogFactor, minBacklog).
   const aboveBand = (i: number): boolean =>
@@ -168,6 +176,7 @@ export function stepSignals(
     confirmed,
     shedAny,
     latency,
+    late,
     baselineP99,
     backlogShare,
     atBaseline,

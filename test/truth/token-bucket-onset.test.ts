@@ -14,13 +14,21 @@
  * which only drain a bucket sooner, never later (a valid run's few ms of jitter can make it turn
  * the odd pair away already at R: the onset then lies between R and λ*).
  *
- * Share. In every interval past the onset the 429 share is within 2 points of the truth. The
- * truth is computed from the server's own log of reads (the requests as the generator really
- * sent them, each admitted or not by the bucket's arithmetic), bucketed by interval; the fluid
- * formula 1 - R/offered_i (offered_i: the interval's offered count) is asserted too when the run
- * is valid. Answers count in the interval the client reads them, so an interval is compared when
- * the generator was on time in it and in the one before (lateness p99 ≤ 10 ms): a loop stalled
- * across a cut moves answers into the next interval, and reports that stall as lateness.
+ * Share. In every interval past the onset the 429 share is within 2 points of the truth
+ * computed from the server's own log of reads (the requests as the generator really sent them,
+ * each admitted or not by the bucket's arithmetic), bucketed by interval. Answers count in the
+ * interval the client reads them, so an interval is compared when the generator was on time in it
+ * and in the one before (lateness p99 ≤ 10 ms): a loop stalled across a cut moves answers into
+ * the next interval, and reports that stall as lateness.
+ *
+ * Fluid share. Over each whole second past the onset the share is also within 2 points of the
+ * fluid formula 1 - R/offered_s (offered_s: the second's offered count). Per second, not per
+ * interval: an empty bucket admits R·Δ ± B requests in an interval (the tokens made in it, give or
+ * take what the bucket held at its edges), and a stall of either process longer than B/R (8 ms)
+ * loses tokens, R·g - B for a gap g; over one second both are small against the ~300-500 requests
+ * (± 2/350 ≈ 0.6 points from the edges), where over one 200 ms interval of ~70 requests they are
+ * not (2/70 ≈ 3 points, one CI check saw 15.1 % against 5.7 %). A second is compared when the
+ * generator was on time through it (every interval's lateness p99 ≤ 10 ms).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRunDir } from '../../reports/run-dir/read-run-dir.js';
@@ -101,16 +109,10 @@ describe('truth: token bucket under a ramp', () => {
       const measured = (st.outcomes['429'] ?? 0) / answered;
       const c = reads.get(row.index)!;
       const truth = c.denied / c.n;
-      const fluid = 1 - (R * DT) / st.offered;
       worst = Math.max(worst, Math.abs(measured - truth));
-      const line = `interval +${row.tS} s: 429 share ${(measured * 100).toFixed(1)} %, truth ${(truth * 100).toFixed(1)} %, 1 - R/offered ${(fluid * 100).toFixed(1)} %; ${late}`;
+      const line = `interval +${row.tS} s: 429 share ${(measured * 100).toFixed(1)} %, truth ${(truth * 100).toFixed(1)} %; ${late}`;
       // |share - truth| <= 2 points
       expect(Math.abs(measured - truth), line).toBeLessThanOrEqual(0.02);
-      // |share - (1 - R/offered)| (the fluid share): reported, not asserted. Sends that leave in
-      // pairs drain a burst-2 bucket early, so a valid run can sit several points above it
-      // (15.1 % vs 5.7 % in one CI check) while matching the server's own log exactly.
-      if (summary.validity.valid && Math.abs(measured - fluid) > 0.02)
-        console.warn(`fluid share off: ${line}`);
       checked++;
     }
     console.log(
@@ -120,5 +122,29 @@ describe('truth: token bucket under a ramp', () => {
     if (summary.validity.valid) expect(checked).toBeGreaterThanOrEqual(40);
     else expect(summary.validity.problems.map((p) => p.kind)).toContain('schedule-late');
     expect(checked, 'some intervals must be compared').toBeGreaterThanOrEqual(5);
+
+    // Fluid share per whole second s past the onset: |429_s / answered_s - (1 - R/offered_s)| <= 2 points.
+    const perS = Math.round(1 / DT);
+    let seconds = 0;
+    for (let sec = Math.ceil(onset.atS + DT - 1e-9); sec + 1 <= T; sec++) {
+      const rows = series.filter((r) => r.index >= sec * perS && r.index < (sec + 1) * perS);
+      if (rows.length < perS || rows.some((r) => (r.latenessP99Ms ?? 0) > 10)) continue;
+      let offered = 0;
+      let denied = 0;
+      let answered = 0;
+      for (const r of rows) {
+        offered += r.steps[0]!.offered;
+        denied += r.steps[0]!.outcomes['429'] ?? 0;
+        answered += countSum(r.steps[0]!.outcomes);
+      }
+      const fluid = 1 - R / offered;
+      const measured = denied / answered;
+      const line = `second ${sec}-${sec + 1}: 429 share ${(measured * 100).toFixed(1)} %, 1 - R/offered ${(fluid * 100).toFixed(1)} % (offered ${offered}); ${late}`;
+      console.log(`truth token bucket: ${line}`);
+      expect(Math.abs(measured - fluid), line).toBeLessThanOrEqual(0.02);
+      seconds++;
+    }
+    // Whole seconds from the one after the onset's to T: about 20 - 10 = 10 on a valid run.
+    if (summary.validity.valid) expect(seconds, 'on-time seconds past the onset').toBeGreaterThanOrEqual(6);
   });
 });
