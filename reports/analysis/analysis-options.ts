@@ -18,7 +18,7 @@ export interface AnalysisOptions {
   readonly shedTolerance: number;
   /** Fewest failed answers in an interval for shedding to count. Default 3. */
   readonly minFailed: number;
-  /** Fewest requests offered in an interval for the throughput test to apply. Default 5. */
+  /** Fewest requests offered (throughput) or answered ok (latency) in an interval for its verdict to apply. Default 5. */
   readonly minOffered: number;
   /** Interval p99 multiple of the baseline p99 that counts as latency leaving it. Default 5. */
   readonly latencyFactor: number;

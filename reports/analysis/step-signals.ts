@@ -154,9 +154,12 @@ export function stepSignals(
   // An interval where the generator itself was late says nothing of the target's latency: its
   // stall is in every figure it took (the service time's read end included).
   const late = rows.map((r) => (r.latenessP99Ms ?? 0) > o.lateIntervalMs);
+  // Like throughput, latency is judged on intervals with at least minOffered answers: the p99 of
+  // three answers is their max, and one slow answer is no interval's latency.
   const latency = p99.map(
     (p, i) =>
       !late[i] &&
+      ok[i]! >= o.minOffered &&
       left(p, baselineP99) &&
       (baselineSvc === null || svc[i] === null || left(svc[i]!, baselineSvc)),
   );
