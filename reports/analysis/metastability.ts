@@ -5,9 +5,11 @@
  * something other than demand (retry storms, cold caches, a queue that never drains): the
  * failure mode take-downs are meant to break and sometimes cause.
  *
- * Degraded here means the throughput verdict (ok trailing offered with shedding or a growing
- * backlog): a queue that drains at a load below capacity answers more than is offered and is
- * not flagged. Intervals inside an outage or its drain span are not judged; a drain that never
+ * Degraded here means the throughput verdict confirmed as a fall-behind's is (ok trailing
+ * offered, the target shedding or the backlog above its band) with ok below what the step
+ * sustained: a queue that drains at a load below capacity answers more than is offered, and a
+ * target answering at its sustained rate while a retry herd keeps it shedding is at capacity;
+ * neither is flagged. Intervals inside an outage or its drain span are not judged; a drain that never
  * ends is judged once its span (`maxDrainIntervals`) is over.
  */
 import type { MetastableHint } from '../run-dir/summary.js';
@@ -46,11 +48,17 @@ function stepHint(
   const afterTakeDown = (i: number): boolean =>
     input.outages.some((out) => rows[i]!.tS >= out.startS + out.durationS);
   const afterDrop = (i: number): boolean => s.newOffered[i]! < peakOffered[i]! * (1 - o.metastableTolerance);
+  // Degraded for real: the fall-behind's own evidence (shedding, or a backlog above its band),
+  // and answering less than it sustained. A target still answering at its sustained rate while
+  // the retry herd of a surge or a take-down keeps it shedding is at capacity, draining that herd
+  // at (capacity − new load): not held down below it.
+  const degraded = (i: number): boolean =>
+    s.throughput[i]! && s.confirmed[i]! && s.ok[i]! < sustained[i]! * (1 - o.metastableTolerance);
   const at = firstSustained(
     n,
     0,
     o.window,
-    (i) => !excluded[i] && s.throughput[i]! && below(i) && (afterTakeDown(i) || afterDrop(i)),
+    (i) => !excluded[i] && degraded(i) && below(i) && (afterTakeDown(i) || afterDrop(i)),
   );
   if (at < 0) return null;
   return {
