@@ -33,7 +33,7 @@ import type { FlowInterval } from '../recorder/interval-snapshot.js';
 import type { RunMeta } from '../run-dir/run-meta.js';
 import { RunWriter } from '../run-dir/run-writer.js';
 import type { Summary } from '../run-dir/summary.js';
-import { IntervalWindow } from './k6-interval-window.js';
+import { defaultWindowMs, IntervalWindow } from './k6-interval-window.js';
 import { outcomeOfPoint, readK6Line } from './k6-line.js';
 import { k6Lines, prescanK6 } from './k6-prescan.js';
 import { k6RunEnd, plannedFirstArrivalS, readSummaryExport } from './k6-run-end.js';
@@ -42,7 +42,7 @@ import { k6RunEnd, plannedFirstArrivalS, readSummaryExport } from './k6-run-end.
 export interface ImportK6Options {
   /** Interval length, ms (default 1000). */
   readonly intervalMs?: number;
-  /** Width of the window of open intervals, ms (default 10 000). */
+  /** Width of the window of open intervals, ms (default: `defaultWindowMs(profile)`). */
   readonly windowMs?: number;
   /** The profile the script was exported from: name, hash (for merge), steps, planned rate. */
   readonly profile?: Profile;
@@ -131,7 +131,7 @@ function metaOf(
       regions: [...o.regions],
     })),
     plannedRatePerS: planned,
-    settings: { source: basename(file), windowMs: opts.windowMs ?? 10_000 },
+    settings: { source: basename(file), windowMs: opts.windowMs ?? defaultWindowMs(opts.profile) },
   };
 }
 
@@ -157,7 +157,7 @@ export async function importK6(
     out,
     metaOf(file, opts, steps, t0Ms, scan.lastMs, intervalMs, scan.sessions.earliestMs),
   );
-  const windowSize = Math.max(1, Math.ceil((opts.windowMs ?? 10_000) / intervalMs));
+  const windowSize = Math.max(1, Math.ceil((opts.windowMs ?? defaultWindowMs(opts.profile)) / intervalMs));
   const firstAbs = t0Ms / intervalMs;
   const lastAbs = Math.max(scan.sessions.lastIndex, Math.floor(scan.lastMs / intervalMs), firstAbs);
   const sessions = scan.sessions.walk(firstAbs, lastAbs);
