@@ -25,6 +25,7 @@ import { StampedeError } from '../../harness/errors.js';
 import { profileHash } from '../../harness/profile/load-profile.js';
 import type { Profile } from '../../harness/profile/profile.js';
 import { buildStepIndex } from '../../harness/profile/step-index.js';
+import { trafficHash } from '../../harness/profile/traffic-hash.js';
 import { isOutcomeClass, OUTCOME_CLASSES } from '../../harness/vocabulary/outcome.js';
 import { evaluateGates } from '../gates/gate-evaluator.js';
 import { parseGates } from '../gates/gate-parser.js';
@@ -113,6 +114,8 @@ function metaOf(
       file: p?.file ?? resolve(file),
       // Without the profile there is nothing to match: the hash only names the file.
       hash: p ? profileHash(p) : `k6-import:${name}`,
+      // The traffic it offers, as a native run of the profile records it: compare matches them.
+      ...(p ? { trafficHash: trafficHash(p) } : {}),
     },
     target: 'k6-import',
     engine: 'k6',
@@ -131,7 +134,14 @@ function metaOf(
       regions: [...o.regions],
     })),
     plannedRatePerS: planned,
-    settings: { source: basename(file), windowMs: opts.windowMs ?? defaultWindowMs(opts.profile) },
+    settings: {
+      source: basename(file),
+      windowMs: opts.windowMs ?? defaultWindowMs(opts.profile),
+      // The profile's settings that shape the traffic k6 ran (the client's own have no k6 form).
+      ...(p
+        ? { requestTimeoutS: p.client.requestTimeoutS, rateScale: p.rateScale, timeScale: p.timeScale }
+        : {}),
+    },
   };
 }
 

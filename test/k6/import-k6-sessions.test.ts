@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { meanRateBetween } from '../../harness/arrivals/profile-rate.js';
 import { loadProfile } from '../../harness/profile/load-profile.js';
 import type { Profile } from '../../harness/profile/profile.js';
+import { trafficHash } from '../../harness/profile/traffic-hash.js';
 import { importK6 } from '../../reports/import/import-k6.js';
 import { renderText } from '../../reports/render/render-text.js';
 import { readRunDir } from '../../reports/run-dir/read-run-dir.js';
@@ -150,6 +151,8 @@ describe('import k6: sessions', () => {
     expect(run.series.at(-1)!.inFlight).toBe(0);
     // --profile records the profile's gates: a bare `stampede gate` has them.
     expect(run.summary.gates?.map((g) => g.expr)).toEqual(['* dropped == 0']);
+    // The profile's traffic hash, as a native run records it: compare matches the two runs.
+    expect(run.meta.profile.trafficHash).toBe(trafficHash(profile));
     // k6 does not report send lateness: the report says unknown, never "max 0 ms".
     const text = renderText(run);
     expect(text).toContain('driver lateness unknown');
