@@ -9,7 +9,9 @@
  * equals the extra area on the other.
  */
 import { compileShares } from '../arrivals/flow-mix.js';
+import { profileDurationS } from '../arrivals/profile-rate.js';
 import { RateCurve } from '../arrivals/rate-curve.js';
+import { derivedDrainS } from '../driver/drain.js';
 import type { Flow, Profile } from '../profile/profile.js';
 import { k6Duration } from './k6-emitter.js';
 import { capVus, overrideVus, type RateShape, sizeScenario, stageSeconds, type VuSizing } from './k6-vus.js';
@@ -146,6 +148,7 @@ export function buildArrivalScenarios(
   const pods = Math.max(1, opts.pods ?? 1);
   const out: Record<string, K6ArrivalScenario> = {};
   const sizings: VuSizing[] = [];
+  const endS = profileDurationS(profile);
   profile.regions.forEach((region, ri) => {
     const curve = new RateCurve(region);
     profile.flows.forEach((flow, fi) => {
@@ -179,8 +182,15 @@ export function buildArrivalScenarios(
         timeUnit: k6Duration(unit),
         preAllocatedVUs: vus.preAllocatedVUs,
         maxVUs: vus.maxVUs,
-        // Sessions still running at the end finish (up to their quantile length) before k6 stops them.
-        gracefulStop: k6Duration(Math.max(30, Math.ceil(vus.sessionQuantileS))),
+        // Sessions still running when the scenario's stages end run on until the native run
+        // would cancel them: the profile's end plus its drain (a region that closes early must
+        // not cut its sessions short while the surge goes on elsewhere).
+        gracefulStop: k6Duration(
+          Math.ceil(
+            Math.max(0, endS - region.startS - shape.stages.reduce((a, st) => a + st.durationS, 0)) +
+              derivedDrainS(profile),
+          ),
+        ),
         stages,
         env: {
           STAMPEDE_REGION: region.name,

@@ -91,9 +91,11 @@ function sinkToken(res: Res, afterMs: number): string | undefined {
   return asText(msg['Token']);
 }
 
-/** Runs one step (polling for await-mail); false ends the session, as in the driver. */
-function runStep(s: Session, step: StepSpec): boolean {
-  const started = Date.now();
+/**
+ * Runs one step (polling for await-mail); false ends the session, as in the driver. started:
+ * the step's intended start (previous completion + think), so a late wake-up counts in its wait.
+ */
+function runStep(s: Session, step: StepSpec, started: number): boolean {
   const poll = step.kind === 'await-mail';
   if (step.kind === 'reset-request') s.mailAfterMs = started;
   for (;;) {
@@ -154,8 +156,15 @@ function runFlow(pool: Pool, steps: StepSpec[], account: (i: number) => string, 
   for (let k = 0; k < steps.length; k++) {
     const step = steps[k];
     if (step === undefined) return;
-    if (k > 0) sleep(thinkS(step.think));
-    if (!runStep(s, step)) return;
+    // The step is due at the previous completion + think time (the driver's intended time); a VU
+    // that wakes late from the sleep has the user wait that long.
+    let due = Date.now();
+    if (k > 0) {
+      const t = thinkS(step.think);
+      due += t * 1000;
+      sleep(t);
+    }
+    if (!runStep(s, step, due)) return;
   }
   mSessions.add(1, { phase: 'succeeded' });
 }

@@ -25,6 +25,7 @@ import { StampedeError } from '../../harness/errors.js';
 import { profileHash } from '../../harness/profile/load-profile.js';
 import type { Profile } from '../../harness/profile/profile.js';
 import { buildStepIndex } from '../../harness/profile/step-index.js';
+import { trafficHash } from '../../harness/profile/traffic-hash.js';
 import { isOutcomeClass, OUTCOME_CLASSES } from '../../harness/vocabulary/outcome.js';
 import { evaluateGates } from '../gates/gate-evaluator.js';
 import { parseGates } from '../gates/gate-parser.js';
@@ -33,7 +34,7 @@ import type { FlowInterval } from '../recorder/interval-snapshot.js';
 import type { RunMeta } from '../run-dir/run-meta.js';
 import { RunWriter } from '../run-dir/run-writer.js';
 import type { Summary } from '../run-dir/summary.js';
-import { IntervalWindow } from './k6-interval-window.js';
+import { defaultWindowMs, IntervalWindow } from './k6-interval-window.js';
 import { outcomeOfPoint, readK6Line } from './k6-line.js';
 import { k6Lines, prescanK6 } from './k6-prescan.js';
 import { k6RunEnd, plannedFirstArrivalS, readSummaryExport } from './k6-run-end.js';
@@ -42,7 +43,7 @@ import { k6RunEnd, plannedFirstArrivalS, readSummaryExport } from './k6-run-end.
 export interface ImportK6Options {
   /** Interval length, ms (default 1000). */
   readonly intervalMs?: number;
-  /** Width of the window of open intervals, ms (default 10 000). */
+  /** Width of the window of open intervals, ms (default: `defaultWindowMs(profile)`). */
   readonly windowMs?: number;
   /** The profile the script was exported from: name, hash (for merge), steps, planned rate. */
   readonly profile?: Profile;
@@ -113,6 +114,8 @@ function metaOf(
       file: p?.file ?? resolve(file),
       // Without the profile there is nothing to match: the hash only names the file.
       hash: p ? profileHash(p) : `k6-import:${name}`,
+      // The traffic it offers, as a native run of the profile records it: compare matches them.
+      ...(p ? { trafficHash: trafficHash(p) } : {}),
     },
     target: 'k6-import',
     engine: 'k6',
@@ -131,7 +134,14 @@ function metaOf(
       regions: [...o.regions],
     })),
     plannedRatePerS: planned,
-    settings: { source: basename(file), windowMs: opts.windowMs ?? 10_000 },
+    settings: {
+      source: basename(file),
+      windowMs: opts.windowMs ?? defaultWindowMs(opts.profile),
+      // The profile's settings that shape the traffic k6 ran (the client's own have no k6 form).
+      ...(p
+        ? { requestTimeoutS: p.client.requestTimeoutS, rateScale: p.rateScale, timeScale: p.timeScale }
+        : {}),
+    },
   };
 }
 
@@ -157,7 +167,7 @@ export async function importK6(
     out,
     metaOf(file, opts, steps, t0Ms, scan.lastMs, intervalMs, scan.sessions.earliestMs),
   );
-  const windowSize = Math.max(1, Math.ceil((opts.windowMs ?? 10_000) / intervalMs));
+  const windowSize = Math.max(1, Math.ceil((opts.windowMs ?? defaultWindowMs(opts.profile)) / intervalMs));
   const firstAbs = t0Ms / intervalMs;
   const lastAbs = Math.max(scan.sessions.lastIndex, Math.floor(scan.lastMs / intervalMs), firstAbs);
   const sessions = scan.sessions.walk(firstAbs, lastAbs);

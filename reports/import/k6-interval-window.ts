@@ -11,8 +11,27 @@
  * Times: an attempt completes at its point's time and was offered at point time - its duration
  * (k6 sends when the session means to); a step's final outcome lands where it ended.
  */
+import type { Profile } from '../../harness/profile/profile.js';
 import type { StepInterval } from '../recorder/interval-snapshot.js';
 import { StepSlot } from './k6-step-slot.js';
+
+/** The window without a profile: k6's VUs flush about every second, so 10 s covers their disorder. */
+const BASE_WINDOW_MS = 10_000;
+
+/**
+ * The default window: 10 s, or long enough to place every backdated start the profile allows
+ * where it belongs, whichever is longer. An attempt is placed at point − duration (up to the
+ * request timeout) and an await-mail step's start at point − its wait (up to the mail timeout
+ * plus a last poll's request timeout), each written up to ~2 s after it ended (k6's flush). A
+ * shorter window would fold those starts into the oldest open interval and smear the series.
+ */
+export function defaultWindowMs(profile: Profile | undefined): number {
+  if (!profile) return BASE_WINDOW_MS;
+  let mailS = 0;
+  for (const f of profile.flows)
+    for (const s of f.steps) if (s.kind === 'await-mail') mailS = Math.max(mailS, s.timeoutS);
+  return Math.max(BASE_WINDOW_MS, (profile.client.requestTimeoutS + mailS + 2) * 1000);
+}
 
 /** Receives closed intervals in index order: the steps with any activity. */
 export type IntervalSink = (index: number, startMs: number, endMs: number, steps: StepInterval[]) => void;

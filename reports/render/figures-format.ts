@@ -123,6 +123,8 @@ export function backlogText(s: Summary): string {
 
 /** How far behind schedule the driver started arrivals: p99 and worst, or only the worst without a schedule. */
 export function latenessText(s: Summary): string {
+  // k6 does not say when it started an iteration against its schedule: unknown, never 0 ms.
+  if (s.latencyModel === 'k6-import') return 'driver lateness unknown (k6 does not report it)';
   if (s.latenessMs === null) return `driver lateness max ${fmtMs(s.maxLatenessMs)}`;
   return `driver lateness p99 ${fmtMs(s.latenessMs.p99)}, max ${fmtMs(s.maxLatenessMs)}`;
 }

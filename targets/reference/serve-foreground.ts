@@ -6,8 +6,10 @@
  * exposed by accident.
  */
 import { StampedeError } from '../../harness/errors.js';
+import type { MailDomain } from '../../harness/profile/profile.js';
 import { isLoopbackHost } from '../http/loopback.js';
 import { listenSink, type RunningSink } from '../mail-sink/listen-sink.js';
+import { sinkDomains } from '../mail-sink/sink-options.js';
 import { type ReferenceConfig, resolveReferenceConfig } from './reference-config.js';
 import { listenReference } from './server.js';
 
@@ -22,6 +24,12 @@ export interface ServeOptions {
   readonly smtp?: { readonly host: string; readonly port: number };
   /** API port of the sink started here (0 = any). */
   readonly mailApiPort?: number;
+  /**
+   * Recipient domains (a profile's `population.domains`): where each account's mail goes, and the
+   * limits the sink started here enforces, as a run's embedded reference target does. Absent:
+   * every address at example.test, unthrottled.
+   */
+  readonly domains?: readonly MailDomain[];
   /** Where the banner goes (stdout by default). */
   readonly out?: (line: string) => void;
   /** Stops the server when aborted (tests); otherwise SIGINT/SIGTERM do. */
@@ -46,10 +54,15 @@ export async function serveReference(opts: ServeOptions): Promise<void> {
   }
   const config = resolveReferenceConfig(opts.values, flagOf);
   const out = opts.out ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const domains = opts.domains ?? [];
   let sink: RunningSink | undefined;
   if (!opts.smtp) {
     try {
-      sink = await listenSink({ host: '127.0.0.1', apiPort: opts.mailApiPort ?? 0 });
+      sink = await listenSink({
+        host: '127.0.0.1',
+        apiPort: opts.mailApiPort ?? 0,
+        domains: sinkDomains(domains),
+      });
     } catch (err: unknown) {
       const code = (err as NodeJS.ErrnoException).code ?? String(err);
       throw new StampedeError('E_USAGE', `--mail-api-port: cannot listen on ${opts.mailApiPort} (${code})`);
@@ -58,7 +71,14 @@ export async function serveReference(opts: ServeOptions): Promise<void> {
   const relay = opts.smtp ?? { host: '127.0.0.1', port: sink?.smtpPort ?? 0 };
   let server: Awaited<ReturnType<typeof listenReference>>;
   try {
-    server = await listenReference(config, { host: opts.host, port: opts.port }, { ...relay, domains: [] });
+    server = await listenReference(
+      config,
+      { host: opts.host, port: opts.port },
+      {
+        ...relay,
+        domains: domains.map((d) => ({ name: d.name, share: d.share })),
+      },
+    );
   } catch (err: unknown) {
     await sink?.close();
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
@@ -78,6 +98,9 @@ export async function serveReference(opts: ServeOptions): Promise<void> {
       ? `  reset mail -> mail sink smtp 127.0.0.1:${sink.smtpPort}, API ${sink.apiOrigin}/api/v1/search`
       : `  reset mail -> smtp ${relay.host}:${relay.port}`,
   );
+  if (domains.length > 0) {
+    out(`  mail domains ${domains.map((d) => `${d.name} ${d.share * 100}%`).join(', ')}`);
+  }
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);

@@ -165,6 +165,26 @@ describe('the exported script under plain Node (k6 modules faked, a real loopbac
     expect(attempts.length).toBe(2);
   });
 
+  it('a VU that wakes late has the user wait that long: a step starts at completion + think', async () => {
+    const LATE_MS = 30;
+    FAIL_LOGIN_NEW.clear();
+    reads.clear();
+    const late = await runFlows(
+      await exportAgainstSink(),
+      [{ fn: 'flow_forced_reset', iteration: 5 }],
+      { STAMPEDE_REGION: 'eu', STAMPEDE_ACCOUNT_OFFSET: '0' },
+      Date.now() - 60_000,
+      LATE_MS,
+    );
+    // Truth: await-mail (think 0 s) is due when reset-request completed; the VU's sleep(0) wakes
+    // 30 ms late, then 2 "no mail yet" polls each sleep 200 ms + 30 ms; requests take no time.
+    const waits = samplesOf(late, 'stampede_await_mail').map((w) => w.value);
+    expect(waits).toEqual([LATE_MS + (MAIL_ON_READ - 1) * (POLL_S * 1000 + LATE_MS)]);
+    // reset-confirm (think 100 ms) is due 100 ms after the mail; its user wait is the late 30 ms.
+    const confirm = samplesOf(late, 'stampede_step').filter((s) => s.tags['step'] === 'reset-confirm');
+    expect(confirm.map((s) => s.value)).toEqual([LATE_MS]);
+  });
+
   it('tags every request with a name that is the same for every session (one series per step)', () => {
     const byStep = new Map<string, Set<string>>();
     for (const c of rec.calls) {

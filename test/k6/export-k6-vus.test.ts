@@ -1,6 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { profileDurationS } from '../../harness/arrivals/profile-rate.js';
+import { derivedDrainS } from '../../harness/driver/drain.js';
 import { parseK6DurationS } from '../../harness/k6/k6-scenarios.js';
 import { exportK6Script, readHttpTargetDoc } from '../../harness/k6/k6-script.js';
 import { VU_HEADROOM, VU_RESERVE } from '../../harness/k6/k6-vus.js';
@@ -78,6 +80,22 @@ describe("export k6: VUs by Little's law", () => {
     const pods = await sized('profiles/psn-relaunch.yaml', { pods: 25 });
     expect(pods.out.vusPerInstance.max).toBeLessThanOrEqual(4000);
     expect(pods.out.notes.some((n) => n.includes('split the run'))).toBe(false);
+  });
+
+  it("every scenario's sessions may run until the native run would cancel them (profile end + drain)", async () => {
+    const { arrival, profile } = await sized('profiles/psn-relaunch-local.yaml');
+    // A real k6 run of psn-relaunch-local with gracefulStop 30 s cut 79 sessions of regions that
+    // closed early (americas at +18 s) while the surge went on; natively they run to the end.
+    const nativeEndS = profileDurationS(profile) + derivedDrainS(profile);
+    const ends = arrival.map(
+      (s) =>
+        parseK6DurationS(s.startTime) +
+        s.stages.reduce((a, x) => a + parseK6DurationS(x.duration), 0) +
+        parseK6DurationS(s.gracefulStop),
+    );
+    // Each end = start + stages + ceil(rest of the profile + drain): within a second of it.
+    for (const e of ends) expect(e - nativeEndS).toBeGreaterThanOrEqual(0);
+    for (const e of ends) expect(e - nativeEndS).toBeLessThan(1);
   });
 
   it('--vus sets the VUs of each instance, spread by need', async () => {

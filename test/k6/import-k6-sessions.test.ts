@@ -4,7 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { meanRateBetween } from '../../harness/arrivals/profile-rate.js';
 import { loadProfile } from '../../harness/profile/load-profile.js';
 import type { Profile } from '../../harness/profile/profile.js';
+import { trafficHash } from '../../harness/profile/traffic-hash.js';
 import { importK6 } from '../../reports/import/import-k6.js';
+import { renderText } from '../../reports/render/render-text.js';
 import { readRunDir } from '../../reports/run-dir/read-run-dir.js';
 import { tempDir, writeLines } from './k6-import-helpers.js';
 import { k6Time } from './k6-ndjson-fixture.js';
@@ -149,6 +151,12 @@ describe('import k6: sessions', () => {
     expect(run.series.at(-1)!.inFlight).toBe(0);
     // --profile records the profile's gates: a bare `stampede gate` has them.
     expect(run.summary.gates?.map((g) => g.expr)).toEqual(['* dropped == 0']);
+    // The profile's traffic hash, as a native run records it: compare matches the two runs.
+    expect(run.meta.profile.trafficHash).toBe(trafficHash(profile));
+    // k6 does not report send lateness: the report says unknown, never "max 0 ms".
+    const text = renderText(run);
+    expect(text).toContain('driver lateness unknown');
+    expect(text).not.toMatch(/driver lateness (max|p99)/);
   });
 
   it('a truncated (aborted) output imports as aborted, with its sessions in flight counted', async () => {

@@ -44,15 +44,21 @@ export async function loadableScript(code: string): Promise<string> {
   return pathToFileURL(file).href;
 }
 
-/** Calls `fn` once per iteration number in a worker; resolves with what the fakes recorded. */
+/**
+ * Calls `fn` once per iteration number in a worker; resolves with what the fakes recorded.
+ * `oversleepMs`: every sleep wakes that much late (virtual time).
+ */
 export async function runFlows(
   code: string,
   calls: readonly { fn: string; iteration: number }[],
   env: Record<string, string>,
   startMs: number,
+  oversleepMs = 0,
 ): Promise<FakeK6Record> {
   const scriptUrl = await loadableScript(code);
-  const worker = new Worker(new URL('runner.mjs', FAKES), { workerData: { scriptUrl, calls, env, startMs } });
+  const worker = new Worker(new URL('runner.mjs', FAKES), {
+    workerData: { scriptUrl, calls, env, startMs, oversleepMs },
+  });
   return new Promise((resolve, reject) => {
     worker.once('message', (m: FakeK6Record) => {
       void worker.terminate();

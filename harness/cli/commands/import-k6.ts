@@ -16,7 +16,7 @@ interface ImportArgs {
   file: string;
   out: string;
   interval: string | undefined;
-  window: string;
+  window: string | undefined;
   profile: string | undefined;
   shard: string | undefined;
   'summary-export': string | undefined;
@@ -48,8 +48,8 @@ export const importK6Command: CommandModule<object, ImportArgs> = {
       })
       .option('window', {
         type: 'string',
-        default: '10s',
-        describe: 'how far out of order points may arrive',
+        describe:
+          "how far out of order points may arrive (default 10s, or the profile's request timeout + mail timeout + 2s)",
       })
       .option('profile', {
         type: 'string',
@@ -70,7 +70,7 @@ export const importK6Command: CommandModule<object, ImportArgs> = {
         argv.interval !== undefined
           ? durationMs('interval', argv.interval)
           : (profile?.client.intervalS ?? 1) * 1000,
-      windowMs: durationMs('window', argv.window),
+      ...(argv.window !== undefined ? { windowMs: durationMs('window', argv.window) } : {}),
       ...(profile ? { profile } : {}),
       ...(shard ? { shard } : {}),
       ...(argv['summary-export'] !== undefined ? { summaryExport: argv['summary-export'] } : {}),

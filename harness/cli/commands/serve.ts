@@ -5,6 +5,8 @@
 import type { CommandModule } from 'yargs';
 import { serveReference } from '../../../targets/reference/serve-foreground.js';
 import { StampedeError } from '../../errors.js';
+import { loadProfile } from '../../profile/load-profile.js';
+import type { Profile } from '../../profile/profile.js';
 
 interface ServeArgs {
   target: string;
@@ -26,6 +28,7 @@ interface ServeArgs {
   accounts?: number;
   seed?: number;
   'must-reset-share'?: number;
+  profile?: string;
 }
 
 const CAPACITY = {
@@ -62,6 +65,11 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         type: 'string',
         describe: 'relay reset mail to this host:port (default: a mail sink started beside the service)',
       })
+      .option('profile', {
+        type: 'string',
+        describe:
+          "take the capacity, population and mail domains (with the sink's limits) from this profile, as `run` does; flags override",
+      })
       .option('mail-api-port', {
         type: 'number',
         default: 8025,
@@ -72,30 +80,52 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
   },
   handler: async (argv) => {
     const smtp = argv.smtp === undefined ? undefined : parseHostPort(argv.smtp);
+    const profile = argv.profile === undefined ? undefined : await loadProfile(argv.profile);
+    const base = profile ? profileValues(profile) : {};
     await serveReference({
       host: argv.host,
       port: argv.port,
       allowRemote: argv['allow-remote'],
       ...(smtp ? { smtp } : {}),
       mailApiPort: argv['mail-api-port'],
+      ...(profile ? { domains: profile.population.domains } : {}),
       values: {
-        adminWorkers: argv['admin-workers'],
-        resetServiceMs: argv['reset-service-ms'],
-        resetQueue: argv['reset-queue'],
-        mailPerS: argv['mail-per-s'],
-        mailConnections: argv['mail-connections'],
-        mailAttempts: argv['mail-attempts'],
-        mailRetryBaseS: argv['mail-retry-base-s'],
-        mailRetryMaxS: argv['mail-retry-max-s'],
-        hashCost: argv['hash-cost'],
-        tokenTtlS: argv['token-ttl-s'],
-        accounts: argv.accounts,
-        seed: argv.seed,
-        mustResetShare: argv['must-reset-share'],
+        ...base,
+        ...defined({
+          adminWorkers: argv['admin-workers'],
+          resetServiceMs: argv['reset-service-ms'],
+          resetQueue: argv['reset-queue'],
+          mailPerS: argv['mail-per-s'],
+          mailConnections: argv['mail-connections'],
+          mailAttempts: argv['mail-attempts'],
+          mailRetryBaseS: argv['mail-retry-base-s'],
+          mailRetryMaxS: argv['mail-retry-max-s'],
+          hashCost: argv['hash-cost'],
+          tokenTtlS: argv['token-ttl-s'],
+          accounts: argv.accounts,
+          seed: argv.seed,
+          mustResetShare: argv['must-reset-share'],
+        }),
       },
     });
   },
 };
+
+/**
+ * The reference values a run of `profile` gives its embedded target: `reference:` and the
+ * population's size, seed and must-reset share (reference-target.ts start()).
+ */
+export function profileValues(profile: Profile): Record<string, number | undefined> {
+  const { accounts, seed, mustResetShare } = profile.population;
+  return { ...profile.reference, accounts, seed, mustResetShare };
+}
+
+/** The entries of `values` that are set (a flag left out keeps the profile's value). */
+function defined(values: Record<string, number | undefined>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(values)) if (v !== undefined) out[k] = v;
+  return out;
+}
 
 /** `127.0.0.1:2525` -> host and port; anything else is a usage error naming --smtp. */
 function parseHostPort(text: string): { host: string; port: number } {

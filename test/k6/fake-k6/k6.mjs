@@ -1,9 +1,10 @@
-// A tiny fake of the k6 module: sleep advances the virtual clock (Date.now), check records.
+// A tiny fake of the k6 module: sleep advances the virtual clock (Date.now), plus the run's
+// oversleep (a VU that wakes late, as on a starved machine); check records.
 import { state } from './state.mjs';
 
 export function sleep(s) {
   state.sleeps.push(s);
-  globalThis.__fakeNowMs += s * 1000;
+  globalThis.__fakeNowMs += s * 1000 + (globalThis.__fakeOversleepMs ?? 0);
 }
 
 export function check(value, sets) {

@@ -5,6 +5,7 @@ import exec from './execution.mjs';
 import { state } from './state.mjs';
 
 globalThis.__fakeNowMs = workerData.startMs;
+globalThis.__fakeOversleepMs = workerData.oversleepMs ?? 0;
 Date.now = () => globalThis.__fakeNowMs;
 globalThis.__ENV = workerData.env;
 const script = await import(workerData.scriptUrl);
