@@ -44,8 +44,8 @@ export interface GenResult {
   readonly p999Ms: number;
   readonly aborted: boolean;
   readonly abortReason: string | null;
-  /** Sessions started per interval of the run's timeseries.csv (by intended time). */
-  readonly startedPerInterval: number[];
+  /** Sessions completed per interval of the run's timeseries.csv (counted when they ended). */
+  readonly completedPerInterval: number[];
   /** Send lateness p99 per interval, ms (timeseries.csv). */
   readonly latenessP99PerIntervalMs: number[];
 }
@@ -132,7 +132,7 @@ const result: GenResult = {
   p999Ms: first?.latencyMs.p999 ?? Number.NaN,
   aborted: summary.aborted,
   abortReason: summary.abortReason,
-  startedPerInterval: column('started'),
+  completedPerInterval: column('completed'),
   latenessP99PerIntervalMs: column('lateness_p99_ms'),
 };
 rmSync(dir, { recursive: true, force: true });

@@ -11,19 +11,19 @@
  * generator's `process.cpuUsage()` from its first request to its last answer; the CLIs' user+sys
  * from /usr/bin/time; autocannon's and stampede's start-up, a 1-request run of each, subtracted),
  * requests/s, and the rate error at 20k/s: the worst |sent - asked| / asked over windows of whole
- * seconds after the first (the transport: written per second; the engine: sessions started per
- * interval, by intended time, with the send lateness p99 beside it).
+ * seconds after the first (the transport: written per second; the engine: one-request sessions
+ * completed per 1 s interval, counted when they end, with the send lateness p99 beside it).
  *
  *   node --import tsx bench/sections/transport-cpu.ts [--quick]
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Http1GenRequest, Http1GenResult } from '../gen-http1.js';
+import { loginProfileYaml } from '../support/login-profile.js';
 import { startNginx } from '../support/nginx-target.js';
 import { findPeers, type Peers } from '../support/peers.js';
 import { runMeasured } from '../support/processes.js';
 import { median, ratio } from '../support/stats.js';
 import { renderTable } from '../support/table.js';
-import { loginProfileYaml } from '../support/login-profile.js';
 import { autocannonCli, type GenRun, getTargetYaml, runGen, wrk } from './throughput.js';
 
 const GEN = fileURLToPath(new URL('../gen-http1.ts', import.meta.url));
@@ -153,14 +153,15 @@ async function engineAtRate(
     const note = typeof r === 'string' ? r : `aborted: ${r.abortReason}`;
     return { reqPerS: null, cpuUsPerRequest: null, note, rateErrorPct: null, dropped: null };
   }
-  // The intervals after the firing time are the drain's (no arrivals): left out.
-  const started = r.startedPerInterval.slice(0, Math.floor(seconds));
+  // One request per session: completions per second are the delivered rate (by when they ended,
+  // so a loop that cannot keep up shows); the intervals after the firing time are the drain's.
+  const done = r.completedPerInterval.slice(0, Math.floor(seconds));
   return {
     reqPerS: r.requests / seconds,
     cpuUsPerRequest: (r.cpuUs - (engineStartupUs ?? 0)) / Math.max(1, r.requests),
-    rateErrorPct: rateErrorPct(started, RATE, windowS),
+    rateErrorPct: rateErrorPct(done, RATE, windowS),
     dropped: r.dropped,
-    note: `${RATE}/s, ${RATE_CONNECTIONS} connections, started per s ${started.join(' ')}, lateness p99 per s ${r.latenessP99PerIntervalMs.slice(0, started.length).join(' ')} ms`,
+    note: `${RATE}/s, ${RATE_CONNECTIONS} connections, completed per s ${done.join(' ')}, lateness p99 per s ${r.latenessP99PerIntervalMs.slice(0, done.length).join(' ')} ms`,
   };
 }
 

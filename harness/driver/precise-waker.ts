@@ -47,15 +47,24 @@ export class PreciseWaker {
   /** A ref'd handle while armed: a pending `waitAsync` alone does not keep the process alive. */
   #keepAlive: NodeJS.Timeout | null = null;
 
-  /** `onWake` runs on this thread, from the event loop, when the armed time has come. */
-  constructor(onWake: () => void) {
+  /**
+   * `onWake` runs on this thread, from the event loop, when the armed time has come; `onLost`
+   * once if the helper thread dies (the owner must then wait some other way).
+   */
+  constructor(onWake: () => void, onLost: () => void) {
     const sab = new SharedArrayBuffer(16);
     this.#i32 = new Int32Array(sab, 0, 2);
     this.#f64 = new Float64Array(sab, 8, 1);
     this.#f64[0] = Number.POSITIVE_INFINITY;
     this.#onWake = onWake;
-    this.#worker = new Worker(HELPER, { eval: true, workerData: sab });
+    // No inherited flags: the helper is plain CommonJS and needs no loader (tsx, --input-type).
+    this.#worker = new Worker(HELPER, { eval: true, workerData: sab, execArgv: [] });
     this.#worker.unref();
+    this.#worker.on('error', () => {
+      this.#worker = null;
+      this.disarm();
+      onLost();
+    });
   }
 
   /** Wakes the owner at `hrMs` (ms of process.hrtime) or soon after; replaces the earlier time. */
@@ -99,4 +108,3 @@ export class PreciseWaker {
 }
 
 function noop(): void {}
-

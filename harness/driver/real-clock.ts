@@ -73,7 +73,10 @@ export class RealClock implements Clock {
   nearArm(a: RealAlarm): boolean {
     if (this.#waker === undefined) {
       try {
-        this.#waker = new PreciseWaker(() => this.#wake());
+        this.#waker = new PreciseWaker(
+          () => this.#wake(),
+          () => this.#lost(),
+        );
       } catch {
         this.#waker = null;
       }
@@ -100,6 +103,12 @@ export class RealClock implements Clock {
     for (const a of this.#near) if (a.atNs < due) due = a.atNs;
     if (due === Number.POSITIVE_INFINITY) this.#waker?.disarm();
     else this.#waker?.arm((due + this.#t0HrNs) / 1e6);
+  }
+
+  /** The helper thread died: what waited on it spins instead (nearArm now answers false). */
+  #lost(): void {
+    this.#waker = null;
+    this.#wake();
   }
 
   #wake(): void {
