@@ -163,7 +163,7 @@ export class Scheduler implements SlotHost {
     return this.#haveNext && !this.#stopping && this.#live.size < this.#cfg.maxInFlight;
   }
 
-  /** An answer came at `atNs`: the arrivals due before it, not woken for (see #admitting), first. */
+  /** Arrivals due by `atNs` (an answer's time; see #admitting), up to the first wait or deadline. */
   #catchUp(atNs: number): void {
     if (this.#ticking || this.#over || this.#stopping) return;
     const next = this.#next; // waits and deadlines are woken for: catch up to the first of them
@@ -200,10 +200,7 @@ export class Scheduler implements SlotHost {
   /** A wait in the heap came due. */
   #wakeUp(slot: SessionSlot, now: number): void {
     if (slot.state !== SlotState.Waiting) return;
-    if (slot.inBackoff) {
-      slot.inBackoff = false;
-      this.#cuts.inBackoff--;
-    }
+    this.#leaveBackoff(slot);
     slot.state = SlotState.Idle;
     this.#due(slot, now);
   }
@@ -276,12 +273,7 @@ export class Scheduler implements SlotHost {
 
   /** The request in flight ended: gauges, deadline, and the interval its end falls in. */
   #settle(slot: SessionSlot, atNs: number): void {
-    this.#cuts.release(slot.state);
-    slot.state = SlotState.Idle;
-    if (slot.deadlineTicket >= 0) {
-      this.#deadlines.clear(slot.deadlineTicket);
-      slot.deadlineTicket = -1;
-    }
+    this.#settleQuiet(slot);
     if (!this.#ticking) {
       // Never cut past an event still due (a late loop): it is offered in the interval it was due in.
       const next = this.#haveNext && !this.#stopping ? this.#next.atNs : Number.POSITIVE_INFINITY;
@@ -297,17 +289,18 @@ export class Scheduler implements SlotHost {
   }
 
   #sessionOver(slot: SessionSlot): void {
-    if (slot.inBackoff) {
-      slot.inBackoff = false;
-      this.#cuts.inBackoff--;
-    }
+    this.#leaveBackoff(slot);
     slot.state = SlotState.Idle;
     slot.cancelling = false;
     this.#live.delete(slot);
     if (!this.#stopping && !this.#over) this.#spare.push(slot);
     if (this.#live.size === 0 && (!this.#haveNext || this.#stopping) && !this.#ticking)
       this.#wakeBy(this.#clock.now());
-    else if (this.#admitting()) this.#wakeBy(this.#next.atNs); // a place came free
+    else if (this.#admitting()) {
+      // A place came free: arrivals already due take it at once (no wake-up for them).
+      this.#catchUp(this.#clock.now());
+      if (this.#admitting()) this.#wakeBy(this.#next.atNs);
+    }
   }
 
   /** A wake-up due at `atNs` was added: the loop must not sleep past it. */
@@ -341,10 +334,15 @@ export class Scheduler implements SlotHost {
     });
   }
 
+  #leaveBackoff(slot: SessionSlot): void {
+    if (slot.inBackoff) this.#cuts.inBackoff--;
+    slot.inBackoff = false;
+  }
+
   #settleQuiet(slot: SessionSlot): void {
     this.#cuts.release(slot.state);
     slot.state = SlotState.Idle;
-    if (slot.deadlineTicket >= 0) this.#deadlines.clear(slot.deadlineTicket);
+    this.#deadlines.clear(slot.deadlineTicket); // a ticket of -1 is ignored
     slot.deadlineTicket = -1;
   }
 }
