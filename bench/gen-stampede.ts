@@ -44,6 +44,10 @@ export interface GenResult {
   readonly p999Ms: number;
   readonly aborted: boolean;
   readonly abortReason: string | null;
+  /** Sessions completed per interval of the run's timeseries.csv (counted when they ended). */
+  readonly completedPerInterval: number[];
+  /** Send lateness p99 per interval, ms (timeseries.csv). */
+  readonly latenessP99PerIntervalMs: number[];
 }
 
 const dist = new URL('../dist/', import.meta.url);
@@ -95,6 +99,15 @@ const { summary } = await runSurge({
 const cpu = process.cpuUsage(cpu0);
 const surgeWallS = (performance.now() - w0) / 1000;
 const meta = JSON.parse(readFileSync(join(dir, 'run', 'meta.json'), 'utf8')) as { t0Ms: number };
+// timeseries.csv: one line per interval; only two run-level columns are read here.
+const [head, ...rows] = readFileSync(join(dir, 'run', 'timeseries.csv'), 'utf8')
+  .trim()
+  .split('\n');
+const cols = (head ?? '').split(',');
+const column = (name: string): number[] => {
+  const i = cols.indexOf(name);
+  return rows.map((r) => Number(r.split(',')[i] ?? Number.NaN));
+};
 let requests = 0;
 let ok = 0;
 const first = Object.values(summary.steps)[0];
@@ -119,6 +132,8 @@ const result: GenResult = {
   p999Ms: first?.latencyMs.p999 ?? Number.NaN,
   aborted: summary.aborted,
   abortReason: summary.abortReason,
+  completedPerInterval: column('completed'),
+  latenessP99PerIntervalMs: column('lateness_p99_ms'),
 };
 rmSync(dir, { recursive: true, force: true });
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -5,13 +5,17 @@
  * taken when the thread started, so offsets derived from it differ between workers by up to
  * milliseconds; the hrtime anchor does not.
  *
- * Alarms sleep on a timer and spin the last stretch on `setImmediate`, because Node's timers are
- * ~1 ms coarse and a send scheduled at t must leave at t.
+ * Alarms sleep on a timer and hand the last stretch to a PreciseWaker (a helper thread's µs
+ * timed wait), because Node's timers are ~1 ms coarse and a send scheduled at t must leave at t.
+ * Only the last few µs are spun on `setImmediate`: a hand-off to the helper costs more than that.
  */
 import type { Alarm, Clock } from './clock.js';
+import { PreciseWaker } from './precise-waker.js';
 
-/** Below this, an alarm spins on setImmediate instead of a timer. */
-const SPIN_NS = 1.5e6;
+/** Below this, an alarm waits on the PreciseWaker instead of a timer (timers are ~1 ms coarse). */
+const NEAR_NS = 1.5e6;
+/** Below this, an alarm spins on setImmediate (the waker's hand-off takes ~50-100 µs). */
+const SPIN_NS = 20e3;
 
 /** The shared start of a run: monotonic ns (as a decimal string: it crosses threads) and epoch ms. */
 export interface RunT0 {
@@ -32,6 +36,12 @@ export class RealClock implements Clock {
   readonly kind = 'real';
   /** now() = performance.now() * 1e6 + offset. */
   readonly #offsetNs: number;
+  /** t0 in ns of process.hrtime, as a number (exact: hrtime counts from boot). */
+  readonly #t0HrNs: number;
+  /** Alarms waiting out their last stretch on the waker (the scheduler's loop, mostly). */
+  readonly #near = new Set<RealAlarm>();
+  /** Created on first use; null again if the helper thread could not start (then alarms spin). */
+  #waker: PreciseWaker | null | undefined;
 
   constructor(t0: RunT0) {
     const t0Hr = BigInt(t0.hrNs);
@@ -48,6 +58,7 @@ export class RealClock implements Clock {
       }
     }
     this.#offsetNs = offset;
+    this.#t0HrNs = Number(t0Hr);
   }
 
   now(): number {
@@ -57,6 +68,56 @@ export class RealClock implements Clock {
   alarm(fire: (nowNs: number) => void): Alarm {
     return new RealAlarm(this, fire);
   }
+
+  /** Wakes `a` (its `check`) at its `atNs` through the waker; false when there is no waker. */
+  nearArm(a: RealAlarm): boolean {
+    if (this.#waker === undefined) {
+      try {
+        this.#waker = new PreciseWaker(
+          () => this.#wake(),
+          () => this.#lost(),
+        );
+      } catch {
+        this.#waker = null;
+      }
+    }
+    if (this.#waker === null) return false;
+    this.#near.add(a);
+    this.#rearm();
+    return true;
+  }
+
+  nearCancel(a: RealAlarm): void {
+    if (this.#near.delete(a) && this.#near.size === 0) this.#waker?.disarm();
+  }
+
+  /** Stops the waker's helper thread (alarms still armed on it are cancelled). */
+  close(): void {
+    this.#near.clear();
+    this.#waker?.close();
+    this.#waker = undefined;
+  }
+
+  #rearm(): void {
+    let due = Number.POSITIVE_INFINITY;
+    for (const a of this.#near) if (a.atNs < due) due = a.atNs;
+    if (due === Number.POSITIVE_INFINITY) this.#waker?.disarm();
+    else this.#waker?.arm((due + this.#t0HrNs) / 1e6);
+  }
+
+  /** The helper thread died: what waited on it spins instead (nearArm now answers false). */
+  #lost(): void {
+    this.#waker = null;
+    this.#wake();
+  }
+
+  #wake(): void {
+    for (const a of [...this.#near]) {
+      this.#near.delete(a);
+      a.check();
+    }
+    this.#rearm();
+  }
 }
 
 class RealAlarm implements Alarm {
@@ -65,7 +126,8 @@ class RealAlarm implements Alarm {
   #timer: NodeJS.Timeout | null = null;
   #immediate: NodeJS.Immediate | null = null;
   atNs = Number.POSITIVE_INFINITY;
-  readonly #check = (): void => {
+  /** Fires when due, else waits again (called by its timer, immediate or the clock's waker). */
+  readonly check = (): void => {
     this.#timer = null;
     this.#immediate = null;
     const now = this.#clock.now();
@@ -88,15 +150,18 @@ class RealAlarm implements Alarm {
 
   clear(): void {
     this.#cancel();
+    this.#clock.nearCancel(this);
     this.atNs = Number.POSITIVE_INFINITY;
   }
 
   #arm(now: number): void {
     const delayNs = this.atNs - now;
-    if (delayNs <= SPIN_NS) this.#immediate = setImmediate(this.#check);
-    else this.#timer = setTimeout(this.#check, Math.floor((delayNs - SPIN_NS) / 1e6) + 1);
+    if (delayNs > NEAR_NS || delayNs <= SPIN_NS) this.#clock.nearCancel(this);
+    if (delayNs > NEAR_NS) this.#timer = setTimeout(this.check, Math.floor((delayNs - NEAR_NS) / 1e6) + 1);
+    else if (delayNs <= SPIN_NS || !this.#clock.nearArm(this)) this.#immediate = setImmediate(this.check);
   }
 
+  /** Stops the timer or immediate (a wait on the waker is moved or dropped by the next #arm). */
   #cancel(): void {
     if (this.#timer) clearTimeout(this.#timer);
     if (this.#immediate) clearImmediate(this.#immediate);

@@ -13,7 +13,6 @@
 import { ShardRecorder } from '../../reports/recorder/shard-recorder.js';
 import { type Arrival, emptyArrival } from '../arrivals/arrival.js';
 import { createArrivalStream } from '../arrivals/arrival-stream.js';
-import { errorMessage } from '../errors.js';
 import { buildStepIndex, type StepIndex } from '../profile/step-index.js';
 import { isMailArrivalOracle, type MailArrivalOracle } from '../transports/mail-arrival-oracle.js';
 import type { ResponseHeaders, Transport } from '../transports/transport.js';
@@ -22,8 +21,9 @@ import type { Alarm, Clock } from './clock.js';
 import { DeadlineRing } from './deadline-ring.js';
 import { IntervalCutter } from './interval-cutter.js';
 import type { SchedulerConfig, SchedulerDeps, SchedulerResult } from './scheduler-config.js';
-import { Act, Session, type SessionStart, WaitKind } from './session.js';
+import { Act, Session, WaitKind } from './session.js';
 import { SessionSlot, type SlotHost, SlotState } from './session-slot.js';
+import { SessionStarter } from './session-starter.js';
 import { TimerHeap } from './timer-heap.js';
 
 export type { SchedulerConfig, SchedulerDeps, SchedulerResult } from './scheduler-config.js';
@@ -45,7 +45,7 @@ export class Scheduler implements SlotHost {
   readonly #cuts: IntervalCutter;
   readonly #timeoutNs: number;
   readonly #next: Arrival = emptyArrival();
-  readonly #start: { -readonly [K in keyof SessionStart]: SessionStart[K] };
+  readonly #starter: SessionStarter;
   /** The default origin's transport (most requests go there: no map lookup for them). */
   #main: Transport | null = null;
   /** The default transport when it knows mail arrivals (a model): polls are then skipped. */
@@ -82,17 +82,7 @@ export class Scheduler implements SlotHost {
       sealAtCut: cfg.sealAtCut,
     });
     this.#timeoutNs = cfg.requestTimeoutMs * 1e6;
-    this.#start = {
-      flow: cfg.profile.flows[0]!,
-      flowIndex: 0,
-      stepIds: this.#steps.byFlow[0]!,
-      accountIndex: 0,
-      account: '',
-      password: '',
-      region: '',
-      seed: cfg.profile.population.seed,
-      seq: 0,
-    };
+    this.#starter = new SessionStarter(cfg.profile, this.#steps, deps.target, this.#recorder);
   }
 
   /** The transport of `origin` (opened on first use). */
@@ -160,8 +150,32 @@ export class Scheduler implements SlotHost {
     }
     this.#cuts.sealSoon();
     let wake = Math.min(heap.peekTime(), deadlines.peekTime(), this.#cuts.nextCutNs, this.#endNs);
-    if (this.#haveNext && !this.#stopping && next.atNs < wake) wake = next.atNs;
+    if (this.#admitting() && next.atNs < wake) wake = next.atNs;
     this.#loop.set(wake);
+  }
+
+  /**
+   * Whether the loop wakes for the next arrival: not while the in-flight cap is reached (an arrival
+   * can only be turned away then, and only an answer frees a place). `#catchUp` turns the arrivals
+   * due before that answer away first, each in its own interval, as a loop awake for each would.
+   */
+  #admitting(): boolean {
+    return this.#haveNext && !this.#stopping && this.#live.size < this.#cfg.maxInFlight;
+  }
+
+  /** Arrivals due by `atNs` (an answer's time; see #admitting), up to the first wait or deadline. */
+  #catchUp(atNs: number): void {
+    if (this.#ticking || this.#over || this.#stopping) return;
+    const next = this.#next; // waits and deadlines are woken for: catch up to the first of them
+    const limit = Math.min(atNs, this.#heap.peekTime(), this.#deadlines.peekTime());
+    if (!this.#haveNext || next.atNs > limit) return;
+    this.#ticking = true;
+    const now = this.#clock.now();
+    while (this.#haveNext && next.atNs <= limit) {
+      this.#cuts.advance(next.atNs);
+      this.#arrive(now);
+    }
+    this.#ticking = false;
   }
 
   #arrive(now: number): void {
@@ -171,25 +185,8 @@ export class Scheduler implements SlotHost {
       rec.arrival(a.flow, false);
     } else {
       rec.arrival(a.flow, true);
-      const init = this.#start;
-      init.flow = this.#cfg.profile.flows[a.flow]!;
-      init.flowIndex = a.flow;
-      init.stepIds = this.#steps.byFlow[a.flow]!;
-      init.accountIndex = a.account;
-      init.region = this.#cfg.profile.regions[a.region]?.name ?? 'global';
-      init.seq = a.seq;
-      let ok = true;
-      try {
-        const creds = this.#deps.target.credentials(a.account);
-        init.account = creds.account;
-        init.password = creds.password;
-      } catch (err: unknown) {
-        // Target code threw at arrival: the flow's first step is a target error; no session runs.
-        rec.targetError(init.stepIds[0]!, errorMessage(err));
-        rec.sessionDone(a.flow, false);
-        ok = false;
-      }
-      if (ok) {
+      const init = this.#starter.resolve(a);
+      if (init !== null) {
         const slot = this.#spare.pop() ?? new SessionSlot(new Session(this.#deps.target, rec), this);
         this.#live.add(slot);
         slot.session.start(init, a.atNs);
@@ -203,10 +200,7 @@ export class Scheduler implements SlotHost {
   /** A wait in the heap came due. */
   #wakeUp(slot: SessionSlot, now: number): void {
     if (slot.state !== SlotState.Waiting) return;
-    if (slot.inBackoff) {
-      slot.inBackoff = false;
-      this.#cuts.inBackoff--;
-    }
+    this.#leaveBackoff(slot);
     slot.state = SlotState.Idle;
     this.#due(slot, now);
   }
@@ -264,12 +258,14 @@ export class Scheduler implements SlotHost {
     headers: ResponseHeaders,
     body: string | undefined,
   ): void {
+    this.#catchUp(atNs);
     this.#settle(slot, atNs);
     if (slot.cancelling) return this.#cancelSession(slot, true);
     this.#apply(slot, slot.session.response(atNs, status, headers, body));
   }
 
   failure(slot: SessionSlot, atNs: number, outcome: OutcomeIndex): void {
+    this.#catchUp(atNs);
     this.#settle(slot, atNs);
     if (slot.cancelling || outcome === Outcome.cancelled) return this.#cancelSession(slot, true);
     this.#apply(slot, slot.session.failure(atNs, outcome));
@@ -277,12 +273,7 @@ export class Scheduler implements SlotHost {
 
   /** The request in flight ended: gauges, deadline, and the interval its end falls in. */
   #settle(slot: SessionSlot, atNs: number): void {
-    this.#cuts.release(slot.state);
-    slot.state = SlotState.Idle;
-    if (slot.deadlineTicket >= 0) {
-      this.#deadlines.clear(slot.deadlineTicket);
-      slot.deadlineTicket = -1;
-    }
+    this.#settleQuiet(slot);
     if (!this.#ticking) {
       // Never cut past an event still due (a late loop): it is offered in the interval it was due in.
       const next = this.#haveNext && !this.#stopping ? this.#next.atNs : Number.POSITIVE_INFINITY;
@@ -298,16 +289,18 @@ export class Scheduler implements SlotHost {
   }
 
   #sessionOver(slot: SessionSlot): void {
-    if (slot.inBackoff) {
-      slot.inBackoff = false;
-      this.#cuts.inBackoff--;
-    }
+    this.#leaveBackoff(slot);
     slot.state = SlotState.Idle;
     slot.cancelling = false;
     this.#live.delete(slot);
     if (!this.#stopping && !this.#over) this.#spare.push(slot);
     if (this.#live.size === 0 && (!this.#haveNext || this.#stopping) && !this.#ticking)
       this.#wakeBy(this.#clock.now());
+    else if (this.#admitting()) {
+      // A place came free: arrivals already due take it at once (no wake-up for them).
+      this.#catchUp(this.#clock.now());
+      if (this.#admitting()) this.#wakeBy(this.#next.atNs);
+    }
   }
 
   /** A wake-up due at `atNs` was added: the loop must not sleep past it. */
@@ -341,10 +334,15 @@ export class Scheduler implements SlotHost {
     });
   }
 
+  #leaveBackoff(slot: SessionSlot): void {
+    if (slot.inBackoff) this.#cuts.inBackoff--;
+    slot.inBackoff = false;
+  }
+
   #settleQuiet(slot: SessionSlot): void {
     this.#cuts.release(slot.state);
     slot.state = SlotState.Idle;
-    if (slot.deadlineTicket >= 0) this.#deadlines.clear(slot.deadlineTicket);
+    this.#deadlines.clear(slot.deadlineTicket); // a ticket of -1 is ignored
     slot.deadlineTicket = -1;
   }
 }
