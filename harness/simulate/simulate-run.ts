@@ -13,9 +13,9 @@ import type { RunData } from '../../reports/run-dir/run-data.js';
 import type { RunMeta } from '../../reports/run-dir/run-meta.js';
 import { RunWriter } from '../../reports/run-dir/run-writer.js';
 import type { Summary } from '../../reports/run-dir/summary.js';
+import { ModelTarget } from '../../targets/reference/model/model-target.js';
 import { ReferenceModel } from '../../targets/reference/model/reference-model.js';
 import { type ReferenceConfig, resolveReferenceConfig } from '../../targets/reference/reference-config.js';
-import { ReferenceTarget } from '../../targets/reference/reference-target.js';
 import { REGION_HEADER } from '../../targets/reference/server.js';
 import { profileDurationS, rateAt } from '../arrivals/profile-rate.js';
 import { Scheduler } from '../driver/scheduler.js';
@@ -81,9 +81,11 @@ export async function simulate(opts: SimulationOptions): Promise<SimulationResul
     config,
     // A day confirms ~27 M resets: mail is forgotten once used, so memory follows the sessions in flight.
     forgetConsumedMail: true,
+    // Nobody scrapes the model's /metrics: its gauges are read directly (model-gauges.ts).
+    serverMetrics: false,
     ...(opts.secondsPerIteration !== undefined ? { secondsPerIteration: opts.secondsPerIteration } : {}),
   });
-  const target = new ReferenceTarget({ origin: MODEL_ORIGIN, seed: config.seed, accounts: config.accounts });
+  const target = new ModelTarget({ origin: MODEL_ORIGIN, seed: config.seed, accounts: config.accounts });
   const intervalMs = Math.round(profile.client.intervalS * 1000);
   const intervalNs = intervalMs * 1e6;
   const probe = new RegionProbe(model, {

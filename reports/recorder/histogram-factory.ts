@@ -35,71 +35,18 @@ export function decodeHistogram(base64: string): hdr.Histogram {
   return hdr.decodeFromCompressedBase64(base64, 64, false);
 }
 
-/** The bucket-level view of a JS histogram that `addHistogram` walks (public in hdr's JS, not in its types). */
-interface Buckets {
-  readonly bucketCount: number;
-  readonly subBucketCount: number;
-  readonly unitMagnitude: number;
-  readonly maxValue: number;
-  readonly minNonZeroValue: number;
-  countsArrayIndex(value: number): number;
-  getCountAtIndex(index: number): number;
-  addToCountAtIndex(index: number, value: number): void;
-  setTotalCount(value: number): void;
-  updatedMaxValue(value: number): void;
-  updateMinNonZeroValue(value: number): void;
-}
-
-function isBuckets(h: hdr.Histogram): boolean {
-  return typeof (h as unknown as Partial<Buckets>).addToCountAtIndex === 'function';
-}
-
 /**
- * `into.add(from)` for histograms of the common range, exactly, without hdr's walk over every one
- * of the ~24k buckets: an empty `from` costs nothing, a full one only the buckets between its
- * smallest and largest value. Interval histograms are sparse, and a day-long simulation adds
- * ~10^6 of them into the totals. Falls back to `add` for histograms of another shape or WASM ones.
- */
-export function addHistogram(into: hdr.Histogram, from: hdr.Histogram): void {
-  if (from.totalCount === 0) return;
-  if (!isBuckets(into) || !isBuckets(from)) return into.add(from);
-  const a = into as unknown as Buckets;
-  const b = from as unknown as Buckets;
-  if (
-    a.bucketCount !== b.bucketCount ||
-    a.subBucketCount !== b.subBucketCount ||
-    a.unitMagnitude !== b.unitMagnitude
-  ) {
-    return into.add(from);
-  }
-  let added = b.getCountAtIndex(0);
-  if (added > 0) a.addToCountAtIndex(0, added);
-  const lo = Math.max(1, b.countsArrayIndex(b.minNonZeroValue));
-  const hi = b.countsArrayIndex(b.maxValue);
-  for (let i = lo; i <= hi; i++) {
-    const c = b.getCountAtIndex(i);
-    if (c > 0) {
-      a.addToCountAtIndex(i, c);
-      added += c;
-    }
-  }
-  a.setTotalCount(into.totalCount + added);
-  a.updatedMaxValue(Math.max(a.maxValue, b.maxValue));
-  a.updateMinNonZeroValue(Math.min(a.minNonZeroValue, b.minNonZeroValue));
-}
-
-/**
- * Decodes an interval payload into a packed (sparse) JS histogram: an interval's values fill a few
- * hundred of the range's ~24k buckets, and allocating a full 64-bit array per payload (196 KB)
- * was most of the cost of closing an interval. Adds and percentiles read it like any other.
+ * Decodes an interval payload for merging into 32-bit counts (an interval's counts fit): half the
+ * allocation of the 64-bit aggregate one, which per payload (196 KB) was most of the cost of
+ * closing an interval. (A packed histogram allocates less but costs more to walk and encode.)
  */
 export function decodeIntervalHistogram(base64: string): hdr.Histogram {
-  return hdr.decodeFromCompressedBase64(base64, 'packed', false);
+  return hdr.decodeFromCompressedBase64(base64, 32, false);
 }
 
-/** An empty packed histogram on the common range (an interval's absent optional histogram). */
+/** An empty interval histogram on the common range (an interval's absent optional histogram). */
 export function emptyIntervalHistogram(): hdr.Histogram {
-  return hdr.build({ ...HISTOGRAM_RANGE, bitBucketSize: 'packed', useWebAssembly: false });
+  return hdr.build({ ...HISTOGRAM_RANGE, bitBucketSize: 32, useWebAssembly: false });
 }
 
 export function encodeHistogram(h: hdr.Histogram): string {

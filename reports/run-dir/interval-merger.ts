@@ -8,11 +8,11 @@
 import type { Histogram } from 'hdr-histogram-js';
 import { addCounts } from '../../harness/vocabulary/outcome.js';
 import {
-  addHistogram,
   aggregateHistogram,
   decodeIntervalHistogram,
   emptyIntervalHistogram,
 } from '../recorder/histogram-factory.js';
+import { addHistogram } from '../recorder/histogram-walk.js';
 import type { FlowInterval, IntervalSnapshot } from '../recorder/interval-snapshot.js';
 
 /** One step's merged figures over one interval (histograms of µs). */

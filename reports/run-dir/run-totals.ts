@@ -5,7 +5,8 @@
  */
 import type { Histogram } from 'hdr-histogram-js';
 import { addCounts } from '../../harness/vocabulary/outcome.js';
-import { addHistogram, aggregateHistogram } from '../recorder/histogram-factory.js';
+import { aggregateHistogram } from '../recorder/histogram-factory.js';
+import { addHistogram } from '../recorder/histogram-walk.js';
 import type { MergedFlow, MergedInterval, MergedStep } from './interval-merger.js';
 import type { SeriesRow } from './series-row.js';
 

@@ -87,6 +87,22 @@ export class ModelMail {
     return inbox.slice(-MAILBOX_KEEP).map((r) => ({ token: tokenOf(r.seq), deliveredAt: r.arrivalNs / 1e6 }));
   }
 
+  /**
+   * The token of the newest mail in `index`'s inbox at `nowNs` ('' = none): what a client reading
+   * `mailbox(index, nowNs)` takes (its last message), without building the listing.
+   */
+  newestToken(index: number, nowNs: number): string {
+    const list = this.#byAccount.get(index);
+    if (!list) return '';
+    let best: MailRecord | undefined;
+    for (const r of list) {
+      if (r.arrivalNs > nowNs) continue;
+      if (!best || r.arrivalNs > best.arrivalNs || (r.arrivalNs === best.arrivalNs && r.seq > best.seq))
+        best = r;
+    }
+    return best ? tokenOf(best.seq) : '';
+  }
+
   /** The server's consume answer for `token` presented for account `index` at `nowNs`. */
   consume(index: number, token: string, nowNs: number): ConsumeResult {
     const list = this.#byAccount.get(index);

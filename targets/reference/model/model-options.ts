@@ -33,6 +33,12 @@ export interface ReferenceModelOptions {
    * second reset of the same account then sees an empty mailbox where the server shows old mail.
    */
   readonly forgetConsumedMail?: boolean;
+  /**
+   * Keep the per-request counters and latency histogram /metrics renders (default true). A
+   * simulation reads the model's gauges directly (harness/simulate/model-gauges.ts) and turns
+   * them off: ~10^8 requests a day would each pay a keyed Map update and a bucket search.
+   */
+  readonly serverMetrics?: boolean;
 }
 
 /** The options with defaults applied and times in integer ns. */
@@ -45,6 +51,7 @@ export interface ResolvedModelOptions {
   readonly mailDelivery: MailDeliveryRule;
   readonly domainOf: (index: number) => string;
   readonly forgetConsumedMail: boolean;
+  readonly serverMetrics: boolean;
 }
 
 const EXAMPLE_DOMAIN = (): string => 'example.com';
@@ -69,5 +76,6 @@ export function resolveModelOptions(o: ReferenceModelOptions): ResolvedModelOpti
     mailDelivery: o.mailDelivery ?? NO_ISP_THROTTLE,
     domainOf: o.domainOf ?? EXAMPLE_DOMAIN,
     forgetConsumedMail: o.forgetConsumedMail ?? false,
+    serverMetrics: o.serverMetrics ?? true,
   };
 }
