@@ -13,10 +13,12 @@ import type { RunData } from '../../reports/run-dir/run-data.js';
 import type { RunMeta } from '../../reports/run-dir/run-meta.js';
 import { RunWriter } from '../../reports/run-dir/run-writer.js';
 import type { Summary } from '../../reports/run-dir/summary.js';
+import { sinkDomains } from '../../targets/mail-sink/sink-options.js';
 import { ModelTarget } from '../../targets/reference/model/model-target.js';
 import { ReferenceModel } from '../../targets/reference/model/reference-model.js';
 import { type ReferenceConfig, resolveReferenceConfig } from '../../targets/reference/reference-config.js';
 import { REGION_HEADER } from '../../targets/reference/server.js';
+import { accountDomainPicker } from '../arrivals/account-domain.js';
 import { profileDurationS, rateAt } from '../arrivals/profile-rate.js';
 import { Scheduler } from '../driver/scheduler.js';
 import { VirtualClock } from '../driver/virtual-clock.js';
@@ -45,6 +47,8 @@ export interface SimulationOptions {
   readonly t0EpochMs?: number;
   /** Seconds of one core per PBKDF2 iteration (default: the model's measured figure). */
   readonly secondsPerIteration?: number;
+  /** CPU seconds of the server's core every request costs besides hashing (default 0). */
+  readonly requestOverheadS?: number;
   /** Plain progress lines (virtual time); absent = silent. */
   readonly progress?: (line: string) => void;
   /** Virtual seconds between progress lines (default 600). */
@@ -71,8 +75,7 @@ export interface SimulationResult {
 export async function simulate(opts: SimulationOptions): Promise<SimulationResult> {
   const wall0 = performance.now();
   const { profile } = opts;
-  // The recipient domains' ISP limits are not modelled yet: mail reaches the inbox when sent.
-  const { domains: _domains, ...population } = profile.population;
+  const { domains, ...population } = profile.population;
   const config = resolveReferenceConfig({ ...opts.capacity, ...population }, (k) =>
     k in opts.capacity ? `reference.${k}` : `population.${k}`,
   );
@@ -83,7 +86,11 @@ export async function simulate(opts: SimulationOptions): Promise<SimulationResul
     forgetConsumedMail: true,
     // Nobody scrapes the model's /metrics: its gauges are read directly (model-gauges.ts).
     serverMetrics: false,
+    // The recipients' providers, by the mail sink's rules: the same domain per account as the server.
+    domainOf: accountDomainPicker(domains, config.seed),
+    ...(domains.length > 0 ? { ispLimits: sinkDomains(domains) } : {}),
     ...(opts.secondsPerIteration !== undefined ? { secondsPerIteration: opts.secondsPerIteration } : {}),
+    ...(opts.requestOverheadS !== undefined ? { requestOverheadS: opts.requestOverheadS } : {}),
   });
   const target = new ModelTarget({ origin: MODEL_ORIGIN, seed: config.seed, accounts: config.accounts });
   const intervalMs = Math.round(profile.client.intervalS * 1000);

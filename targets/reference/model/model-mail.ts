@@ -10,9 +10,12 @@
  * server's `ResetTokens` (single use; a token already expired when a newer one is issued for the
  * same account is forgotten then, so it answers `unknown`).
  */
+
+import { accountName, accountNameWidth } from '../accounts.js';
 import { RingQueue } from '../ring-queue.js';
 import { mailSendAt } from '../rules/mail-pacing.js';
 import { type ConsumeResult, consumeResult, tokenExpiresAt, tokenLive } from '../rules/token-expiry.js';
+import { type Delivery, ModelIsp } from './model-isp.js';
 import type { ResolvedModelOptions } from './model-options.js';
 
 interface MailRecord {
@@ -45,9 +48,14 @@ export class ModelMail {
   #lastSendNs = Number.NEGATIVE_INFINITY;
   #seq = 0;
   #sentBefore = 0;
+  readonly #isp: ModelIsp | undefined;
+  readonly #nameWidth: number;
+  readonly #delivery: Delivery = { arrivalNs: 0, attempts: 1 };
 
   constructor(o: ResolvedModelOptions) {
     this.#o = o;
+    this.#isp = o.ispLimits === undefined ? undefined : new ModelIsp(o.config, o.ispLimits);
+    this.#nameWidth = accountNameWidth(o.config.accounts);
   }
 
   /**
@@ -58,7 +66,14 @@ export class ModelMail {
     this.#drainSent(nowNs);
     const sentNs = mailSendAt(this.#lastSendNs, issuedNs, this.#o.mailIntervalNs);
     this.#lastSendNs = sentNs;
-    const arrivalNs = Math.max(sentNs, this.#o.mailDelivery.arrivalNs(this.#o.domainOf(index), sentNs));
+    const domain = this.#o.domainOf(index);
+    let arrivalNs: number;
+    if (this.#isp) {
+      const d = this.#isp.deliver(index, accountName(index, this.#nameWidth), domain, sentNs, this.#delivery);
+      arrivalNs = d.arrivalNs;
+      // Every retry takes a send slot too: charged here, so fresh mail leaves that much later.
+      this.#lastSendNs += (d.attempts - 1) * this.#o.mailIntervalNs;
+    } else arrivalNs = Math.max(sentNs, this.#o.mailDelivery.arrivalNs(domain, sentNs));
     const r: MailRecord = {
       seq: ++this.#seq,
       issuedNs,
@@ -142,13 +157,16 @@ export class ModelMail {
   /** Outbox gauges at `nowNs` (non-decreasing calls): mails ready but unsent, mails sent so far. */
   gauges(nowNs: number): { readonly depth: number; readonly delivered: number } {
     this.#drainSent(nowNs);
-    let depth = 0;
-    for (let i = 0; i < this.#unsent.length; i++) {
-      const r = this.#unsent.at(i);
-      if (!r || r.issuedNs > nowNs) break;
-      depth++;
+    // Issue times are non-decreasing along the queue: the ready ones are a prefix, found by
+    // bisection (a saturated outbox holds ~10^5 mails, and the gauges are read every interval).
+    let lo = 0;
+    let hi = this.#unsent.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.#unsent.at(mid)?.issuedNs ?? Number.POSITIVE_INFINITY) <= nowNs) lo = mid + 1;
+      else hi = mid;
     }
-    return { depth, delivered: this.#sentBefore };
+    return { depth: lo, delivered: this.#sentBefore };
   }
 
   /** Counts mails sent by `nowNs` out of the unsent queue (keeps it bounded by the outbox backlog). */

@@ -5,6 +5,7 @@
  * recipient domain of an account).
  */
 import { StampedeError } from '../../../harness/errors.js';
+import type { DomainLimits } from '../../mail-sink/throttle-rules.js';
 import type { ReferenceConfig } from '../reference-config.js';
 import { type MailDeliveryRule, NO_ISP_THROTTLE } from '../rules/mail-pacing.js';
 
@@ -28,6 +29,12 @@ export interface ReferenceModelOptions {
   /** Recipient mail domain of account `index` (default: every account at `example.com`). */
   readonly domainOf?: (index: number) => string;
   /**
+   * The recipient domains' limits as the mail sink enforces them (`population.domains`): when
+   * set, each mail's SMTP attempts run through the sink's rules and the sender's retry policy
+   * (`model-isp.ts`) instead of `mailDelivery`.
+   */
+  readonly ispLimits?: Readonly<Record<string, DomainLimits>>;
+  /**
    * Forget a mail once its token is consumed (default false = keep it in the mailbox, as the
    * server does). A full-day simulation sets it to bound memory by the sessions in flight; a
    * second reset of the same account then sees an empty mailbox where the server shows old mail.
@@ -50,6 +57,7 @@ export interface ResolvedModelOptions {
   readonly mailIntervalNs: number;
   readonly mailDelivery: MailDeliveryRule;
   readonly domainOf: (index: number) => string;
+  readonly ispLimits: Readonly<Record<string, DomainLimits>> | undefined;
   readonly forgetConsumedMail: boolean;
   readonly serverMetrics: boolean;
 }
@@ -75,6 +83,7 @@ export function resolveModelOptions(o: ReferenceModelOptions): ResolvedModelOpti
     mailIntervalNs: 1e9 / o.config.mailPerS,
     mailDelivery: o.mailDelivery ?? NO_ISP_THROTTLE,
     domainOf: o.domainOf ?? EXAMPLE_DOMAIN,
+    ispLimits: o.ispLimits,
     forgetConsumedMail: o.forgetConsumedMail ?? false,
     serverMetrics: o.serverMetrics ?? true,
   };

@@ -53,7 +53,7 @@ function fixed(status: number, body: unknown, cpuNs = 0): ModelReply {
 }
 
 const INVALID_TOKEN = fixed(400, { code: 'TOKEN_INVALID' });
-const EXPIRED_TOKEN = fixed(400, { code: 'TOKEN_EXPIRED' });
+const EXPIRED_TOKEN = fixed(410, { code: 'TOKEN_EXPIRED' });
 const EMPTY_PASSWORD = fixed(400, { code: 'PASSWORD_EMPTY' });
 const UNKNOWN_ACCOUNT = fixed(404, { code: 'UNKNOWN_ACCOUNT' });
 const NOT_FOUND = fixed(404, { code: 'NOT_FOUND' });
@@ -117,7 +117,8 @@ export class ModelService {
     a.retryAfterS = 0;
     a.cpuNs = 0;
     a.token = '';
-    const maintenance = maintenanceRetryAfterS(this.#windows, r.region, nowNs / 1e6);
+    const maintenance =
+      r.endpoint === 'mailbox' ? 0 : maintenanceRetryAfterS(this.#windows, r.region, nowNs / 1e6);
     if (maintenance > 0) {
       this.#reject(r.endpoint, 'maintenance');
       a.status = 503;
@@ -161,10 +162,12 @@ export class ModelService {
     return 0;
   }
 
-  /** A confirm's status: 200 (the password set), else 400 (token invalid/expired, password empty). */
-  #confirm(index: number, token: string, newPassword: string, nowNs: number): 200 | 400 {
+  /** A confirm's status, as the server's: 200 (the password set), 410 (token expired), else 400. */
+  #confirm(index: number, token: string, newPassword: string, nowNs: number): 200 | 400 | 410 {
     if (index < 0 || newPassword.length === 0) return 400;
-    if (this.mail.consume(index, token, nowNs) !== 'ok') return 400;
+    const result = this.mail.consume(index, token, nowNs);
+    if (result === 'expired') return 410;
+    if (result !== 'ok') return 400;
     this.accounts.setPassword(index, newPassword);
     return 200;
   }
@@ -180,7 +183,9 @@ export class ModelService {
 
   #route(endpoint: Endpoint, req: RequestSpec, nowNs: number, inFlight: number): ModelReply {
     if (endpoint === 'metrics') return { status: 200, text: this.#metricsText(nowNs, inFlight), cpuNs: 0 };
-    if (endpoint !== 'maintenance') {
+    // The mailbox stands for the recipient's mail provider (a real run reads the mail sink, which
+    // a take-down does not touch): users keep reading their mail while the service is down.
+    if (endpoint !== 'maintenance' && endpoint !== 'mailbox') {
       const retryAfterS = maintenanceRetryAfterS(this.#windows, req.headers[REGION_HEADER], nowNs / 1e6);
       if (retryAfterS > 0) {
         this.#reject(endpoint, 'maintenance');
