@@ -84,6 +84,8 @@ export async function simulate(opts: SimulationOptions): Promise<SimulationResul
     config,
     // A day confirms ~27 M resets: mail is forgotten once used, so memory follows the sessions in flight.
     forgetConsumedMail: true,
+    // Mail nobody can still be waiting for (past every await-mail timeout) is dropped too.
+    forgetUnreadMailAfterS: longestMailWaitS(profile) + 60,
     // Nobody scrapes the model's /metrics: its gauges are read directly (model-gauges.ts).
     serverMetrics: false,
     // The recipients' providers, by the mail sink's rules: the same domain per account as the server.
@@ -187,6 +189,14 @@ export async function simulate(opts: SimulationOptions): Promise<SimulationResul
     alarmsFired: clock.fired,
     wallS: (performance.now() - wall0) / 1000,
   };
+}
+
+/** The longest await-mail timeout of the profile's flows (0 without one). */
+function longestMailWaitS(profile: Profile): number {
+  let s = 0;
+  for (const f of profile.flows)
+    for (const st of f.steps) if (st.kind === 'await-mail') s = Math.max(s, st.timeoutS);
+  return s;
 }
 
 function runMeta(

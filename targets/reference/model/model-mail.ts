@@ -15,11 +15,12 @@ import { accountName, accountNameWidth } from '../accounts.js';
 import { RingQueue } from '../ring-queue.js';
 import { mailSendAt } from '../rules/mail-pacing.js';
 import { type ConsumeResult, consumeResult, tokenExpiresAt, tokenLive } from '../rules/token-expiry.js';
-import { type Delivery, ModelIsp } from './model-isp.js';
+import { type Delivery, ModelIsp, NEVER_NS } from './model-isp.js';
 import type { ResolvedModelOptions } from './model-options.js';
 
 interface MailRecord {
   readonly seq: number;
+  readonly index: number;
   /** Token issue time: the reset's computed end. */
   readonly issuedNs: number;
   readonly sentNs: number;
@@ -51,6 +52,8 @@ export class ModelMail {
   readonly #isp: ModelIsp | undefined;
   readonly #nameWidth: number;
   readonly #delivery: Delivery = { arrivalNs: 0, attempts: 1 };
+  /** Every mail still kept, in issue order, for `forgetUnreadMailAfterS`. */
+  readonly #kept = new RingQueue<MailRecord>();
 
   constructor(o: ResolvedModelOptions) {
     this.#o = o;
@@ -64,6 +67,7 @@ export class ModelMail {
    */
   schedule(index: number, issuedNs: number, nowNs: number): number {
     this.#drainSent(nowNs);
+    this.#forgetStale(nowNs);
     const sentNs = mailSendAt(this.#lastSendNs, issuedNs, this.#o.mailIntervalNs);
     this.#lastSendNs = sentNs;
     const domain = this.#o.domainOf(index);
@@ -76,6 +80,7 @@ export class ModelMail {
     } else arrivalNs = Math.max(sentNs, this.#o.mailDelivery.arrivalNs(domain, sentNs));
     const r: MailRecord = {
       seq: ++this.#seq,
+      index,
       issuedNs,
       sentNs,
       arrivalNs,
@@ -89,7 +94,26 @@ export class ModelMail {
     }
     list.push(r);
     this.#unsent.push(r);
+    if (Number.isFinite(this.#o.forgetUnreadMailAfterNs)) this.#kept.push(r);
     return arrivalNs;
+  }
+
+  /** Drops mails readable (or given up) longer than `forgetUnreadMailAfterS` whose tokens expired. */
+  #forgetStale(nowNs: number): void {
+    const keepNs = this.#o.forgetUnreadMailAfterNs;
+    for (;;) {
+      const r = this.#kept.at(0);
+      if (!r) return;
+      const readableNs = r.arrivalNs === NEVER_NS ? r.issuedNs : r.arrivalNs;
+      if (Math.max(readableNs + keepNs, r.expiresNs) >= nowNs) return;
+      this.#kept.shift();
+      const list = this.#byAccount.get(r.index);
+      const at = list ? list.indexOf(r) : -1;
+      if (list && at >= 0) {
+        list.splice(at, 1);
+        if (list.length === 0) this.#byAccount.delete(r.index);
+      }
+    }
   }
 
   /** Messages in `index`'s inbox at `nowNs`, oldest first, at most MAILBOX_KEEP (the server's view). */

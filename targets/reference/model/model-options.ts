@@ -41,6 +41,14 @@ export interface ReferenceModelOptions {
    */
   readonly forgetConsumedMail?: boolean;
   /**
+   * Forget an unread mail this many seconds after it became readable (or, given up, after it was
+   * issued) and after its token expired (default: never, as the server). A full day sends
+   * millions of mails whose users gave up before they came: kept, they would hold gigabytes. Set
+   * it past every await-mail timeout: only a later session of the same account then sees an
+   * empty inbox where the server would show the old, expired mail.
+   */
+  readonly forgetUnreadMailAfterS?: number;
+  /**
    * Keep the per-request counters and latency histogram /metrics renders (default true). A
    * simulation reads the model's gauges directly (harness/simulate/model-gauges.ts) and turns
    * them off: ~10^8 requests a day would each pay a keyed Map update and a bucket search.
@@ -59,6 +67,8 @@ export interface ResolvedModelOptions {
   readonly domainOf: (index: number) => string;
   readonly ispLimits: Readonly<Record<string, DomainLimits>> | undefined;
   readonly forgetConsumedMail: boolean;
+  /** Infinity: never. */
+  readonly forgetUnreadMailAfterNs: number;
   readonly serverMetrics: boolean;
 }
 
@@ -85,6 +95,7 @@ export function resolveModelOptions(o: ReferenceModelOptions): ResolvedModelOpti
     domainOf: o.domainOf ?? EXAMPLE_DOMAIN,
     ispLimits: o.ispLimits,
     forgetConsumedMail: o.forgetConsumedMail ?? false,
+    forgetUnreadMailAfterNs: (o.forgetUnreadMailAfterS ?? Number.POSITIVE_INFINITY) * 1e9,
     serverMetrics: o.serverMetrics ?? true,
   };
 }
