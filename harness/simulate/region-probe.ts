@@ -41,6 +41,8 @@ export class RegionProbe implements Transport, MailArrivalOracle {
   readonly #o: RegionProbeOptions;
   readonly #regions = new Map<string, RegionTally>();
   readonly #watching = new Map<Exchange, WatchedExchange>();
+  /** Watchers whose request ended, for reuse (one per reset-request otherwise). */
+  readonly #spare: WatchedExchange[] = [];
 
   constructor(inner: Transport, o: RegionProbeOptions) {
     this.#inner = inner;
@@ -70,7 +72,9 @@ export class RegionProbe implements Transport, MailArrivalOracle {
     grow(tally, i);
     tally.offered[i]!++;
     if (ex instanceof SessionSlot && ex.session.attempt > 1) tally.retries[i]!++;
-    const w = new WatchedExchange(ex, tally, this);
+    const w = this.#spare.pop() ?? new WatchedExchange(this);
+    w.ex = ex;
+    w.tally = tally;
     this.#watching.set(ex, w);
     this.#inner.send(req, wantBody, w);
   }
@@ -85,11 +89,16 @@ export class RegionProbe implements Transport, MailArrivalOracle {
   }
 
   /** @internal: a watched request ended. */
-  done(w: WatchedExchange, atNs: number, outcome: OutcomeIndex): void {
-    this.#watching.delete(w.ex);
+  done(w: WatchedExchange, ex: Exchange, atNs: number, outcome: OutcomeIndex): void {
+    this.#watching.delete(ex);
     const i = this.#index(atNs);
     grow(w.tally, i);
     w.tally.outcomes[i]![outcome]!++;
+  }
+
+  /** @internal: the watched request's last event is passed on; `w` may be reused. */
+  release(w: WatchedExchange): void {
+    this.#spare.push(w);
   }
 
   /** @internal */
@@ -122,27 +131,34 @@ function grow(t: RegionTally, i: number): void {
 
 /** Passes a watched request's events on after counting its outcome. */
 class WatchedExchange implements Exchange {
-  readonly ex: Exchange;
-  readonly tally: RegionTally;
+  ex: Exchange | null = null;
+  tally: RegionTally = { offered: [], retries: [], outcomes: [] };
   readonly #probe: RegionProbe;
 
-  constructor(ex: Exchange, tally: RegionTally, probe: RegionProbe) {
-    this.ex = ex;
-    this.tally = tally;
+  constructor(probe: RegionProbe) {
     this.#probe = probe;
   }
 
   onWritten(atNs: number): void {
-    this.ex.onWritten(atNs);
+    this.ex?.onWritten(atNs);
   }
 
   onResponse(atNs: number, status: number, headers: ResponseHeaders, body: string | undefined): void {
-    this.#probe.done(this, atNs, this.#probe.okStatus(status) ? Outcome.ok : outcomeOfStatus(status));
-    this.ex.onResponse(atNs, status, headers, body);
+    const ex = this.#end(atNs, this.#probe.okStatus(status) ? Outcome.ok : outcomeOfStatus(status));
+    ex?.onResponse(atNs, status, headers, body);
   }
 
   onFailure(atNs: number, outcome: OutcomeIndex, detail: string): void {
-    this.#probe.done(this, atNs, outcome);
-    this.ex.onFailure(atNs, outcome, detail);
+    this.#end(atNs, outcome)?.onFailure(atNs, outcome, detail);
+  }
+
+  /** Counts the outcome and frees the watcher before passing on (the callback may send again). */
+  #end(atNs: number, outcome: OutcomeIndex): Exchange | null {
+    const ex = this.ex;
+    if (ex === null) return null;
+    this.#probe.done(this, ex, atNs, outcome);
+    this.ex = null;
+    this.#probe.release(this);
+    return ex;
   }
 }

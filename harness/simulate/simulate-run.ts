@@ -13,10 +13,12 @@ import type { RunData } from '../../reports/run-dir/run-data.js';
 import type { RunMeta } from '../../reports/run-dir/run-meta.js';
 import { RunWriter } from '../../reports/run-dir/run-writer.js';
 import type { Summary } from '../../reports/run-dir/summary.js';
+import { sinkDomains } from '../../targets/mail-sink/sink-options.js';
+import { ModelTarget } from '../../targets/reference/model/model-target.js';
 import { ReferenceModel } from '../../targets/reference/model/reference-model.js';
 import { type ReferenceConfig, resolveReferenceConfig } from '../../targets/reference/reference-config.js';
-import { ReferenceTarget } from '../../targets/reference/reference-target.js';
 import { REGION_HEADER } from '../../targets/reference/server.js';
+import { accountDomainPicker } from '../arrivals/account-domain.js';
 import { profileDurationS, rateAt } from '../arrivals/profile-rate.js';
 import { Scheduler } from '../driver/scheduler.js';
 import { VirtualClock } from '../driver/virtual-clock.js';
@@ -45,6 +47,8 @@ export interface SimulationOptions {
   readonly t0EpochMs?: number;
   /** Seconds of one core per PBKDF2 iteration (default: the model's measured figure). */
   readonly secondsPerIteration?: number;
+  /** CPU seconds of the server's core every request costs besides hashing (default 0). */
+  readonly requestOverheadS?: number;
   /** Plain progress lines (virtual time); absent = silent. */
   readonly progress?: (line: string) => void;
   /** Virtual seconds between progress lines (default 600). */
@@ -71,8 +75,7 @@ export interface SimulationResult {
 export async function simulate(opts: SimulationOptions): Promise<SimulationResult> {
   const wall0 = performance.now();
   const { profile } = opts;
-  // The recipient domains' ISP limits are not modelled yet: mail reaches the inbox when sent.
-  const { domains: _domains, ...population } = profile.population;
+  const { domains, ...population } = profile.population;
   const config = resolveReferenceConfig({ ...opts.capacity, ...population }, (k) =>
     k in opts.capacity ? `reference.${k}` : `population.${k}`,
   );
@@ -81,9 +84,17 @@ export async function simulate(opts: SimulationOptions): Promise<SimulationResul
     config,
     // A day confirms ~27 M resets: mail is forgotten once used, so memory follows the sessions in flight.
     forgetConsumedMail: true,
+    // Mail nobody can still be waiting for (past every await-mail timeout) is dropped too.
+    forgetUnreadMailAfterS: longestMailWaitS(profile) + 60,
+    // Nobody scrapes the model's /metrics: its gauges are read directly (model-gauges.ts).
+    serverMetrics: false,
+    // The recipients' providers, by the mail sink's rules: the same domain per account as the server.
+    domainOf: accountDomainPicker(domains, config.seed),
+    ...(domains.length > 0 ? { ispLimits: sinkDomains(domains) } : {}),
     ...(opts.secondsPerIteration !== undefined ? { secondsPerIteration: opts.secondsPerIteration } : {}),
+    ...(opts.requestOverheadS !== undefined ? { requestOverheadS: opts.requestOverheadS } : {}),
   });
-  const target = new ReferenceTarget({ origin: MODEL_ORIGIN, seed: config.seed, accounts: config.accounts });
+  const target = new ModelTarget({ origin: MODEL_ORIGIN, seed: config.seed, accounts: config.accounts });
   const intervalMs = Math.round(profile.client.intervalS * 1000);
   const intervalNs = intervalMs * 1e6;
   const probe = new RegionProbe(model, {
@@ -178,6 +189,14 @@ export async function simulate(opts: SimulationOptions): Promise<SimulationResul
     alarmsFired: clock.fired,
     wallS: (performance.now() - wall0) / 1000,
   };
+}
+
+/** The longest await-mail timeout of the profile's flows (0 without one). */
+function longestMailWaitS(profile: Profile): number {
+  let s = 0;
+  for (const f of profile.flows)
+    for (const st of f.steps) if (st.kind === 'await-mail') s = Math.max(s, st.timeoutS);
+  return s;
 }
 
 function runMeta(

@@ -263,9 +263,10 @@ export class ShardRecorder {
       steps.push({
         step: i,
         latency: encodeReset(s.latency, info),
-        latencyOk: encodeReset(s.latencyOk, info),
+        // Empty optional histograms are left out: encoding and decoding them is most of a cut's cost.
+        ...(s.latencyOk.totalCount > 0 ? { latencyOk: encodeReset(s.latencyOk, info) } : {}),
         service: encodeReset(s.service, info),
-        userWait: encodeReset(s.userWait, info),
+        ...(s.userWait.totalCount > 0 ? { userWait: encodeReset(s.userWait, info) } : {}),
         outcomes: countsByName(s.attempts),
         finals: countsByName(s.finals),
         offered: s.offered,

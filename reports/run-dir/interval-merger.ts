@@ -7,7 +7,12 @@
  */
 import type { Histogram } from 'hdr-histogram-js';
 import { addCounts } from '../../harness/vocabulary/outcome.js';
-import { aggregateHistogram, decodeHistogram } from '../recorder/histogram-factory.js';
+import {
+  aggregateHistogram,
+  decodeIntervalHistogram,
+  emptyIntervalHistogram,
+} from '../recorder/histogram-factory.js';
+import { addHistogram } from '../recorder/histogram-walk.js';
 import type { FlowInterval, IntervalSnapshot } from '../recorder/interval-snapshot.js';
 
 /** One step's merged figures over one interval (histograms of µs). */
@@ -64,15 +69,16 @@ export interface MergedInterval {
 /** A fresh, empty step accumulator on the run's common histogram range. */
 export function emptyMergedStep(): MergedStep {
   return {
+    ...emptyCounts(),
     latency: aggregateHistogram(),
     latencyOk: aggregateHistogram(),
     service: aggregateHistogram(),
     userWait: aggregateHistogram(),
-    outcomes: {},
-    finals: null,
-    offered: 0,
-    retries: 0,
   };
+}
+
+function emptyCounts(): Pick<MergedStep, 'outcomes' | 'finals' | 'offered' | 'retries'> {
+  return { outcomes: {}, finals: null, offered: 0, retries: 0 };
 }
 
 /** An empty merged interval. */
@@ -130,8 +136,9 @@ export function mergeSnapshotInto(into: MergedInterval, s: IntervalSnapshot): vo
   into.inFlight += s.inFlight;
   if (s.maxLatenessUs > into.maxLatenessUs) into.maxLatenessUs = s.maxLatenessUs;
   if (s.lateness !== undefined) {
-    into.lateness ??= aggregateHistogram();
-    into.lateness.add(decodeHistogram(s.lateness));
+    const lateness = decodeIntervalHistogram(s.lateness);
+    if (into.lateness === null) into.lateness = lateness;
+    else addHistogram(into.lateness, lateness);
   }
   if (s.backlog !== undefined) {
     into.backlog ??= { atTarget: 0, inClient: 0, inBackoff: 0 };
@@ -152,13 +159,22 @@ export function mergeSnapshotInto(into: MergedInterval, s: IntervalSnapshot): vo
   for (const st of s.steps) {
     let m = into.steps.get(st.step);
     if (m === undefined) {
-      m = emptyMergedStep();
+      // The first shard's decoded histograms are the merged ones (most runs have one shard).
+      m = {
+        ...emptyCounts(),
+        latency: decodeIntervalHistogram(st.latency),
+        latencyOk:
+          st.latencyOk === undefined ? emptyIntervalHistogram() : decodeIntervalHistogram(st.latencyOk),
+        service: decodeIntervalHistogram(st.service),
+        userWait: st.userWait === undefined ? emptyIntervalHistogram() : decodeIntervalHistogram(st.userWait),
+      };
       into.steps.set(st.step, m);
+    } else {
+      addHistogram(m.latency, decodeIntervalHistogram(st.latency));
+      if (st.latencyOk !== undefined) addHistogram(m.latencyOk, decodeIntervalHistogram(st.latencyOk));
+      addHistogram(m.service, decodeIntervalHistogram(st.service));
+      if (st.userWait !== undefined) addHistogram(m.userWait, decodeIntervalHistogram(st.userWait));
     }
-    m.latency.add(decodeHistogram(st.latency));
-    if (st.latencyOk !== undefined) m.latencyOk.add(decodeHistogram(st.latencyOk));
-    m.service.add(decodeHistogram(st.service));
-    if (st.userWait !== undefined) m.userWait.add(decodeHistogram(st.userWait));
     addCounts(m.outcomes, st.outcomes);
     if (st.finals !== undefined) {
       m.finals ??= {};

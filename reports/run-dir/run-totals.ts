@@ -6,6 +6,7 @@
 import type { Histogram } from 'hdr-histogram-js';
 import { addCounts } from '../../harness/vocabulary/outcome.js';
 import { aggregateHistogram } from '../recorder/histogram-factory.js';
+import { addHistogram } from '../recorder/histogram-walk.js';
 import type { MergedFlow, MergedInterval, MergedStep } from './interval-merger.js';
 import type { SeriesRow } from './series-row.js';
 
@@ -130,10 +131,10 @@ export function addIntervalCounts(t: RunTotals, m: MergedInterval): void {
 
 /** Adds one merged step into its totals (histograms and counts). */
 export function addStep(tot: StepTotals, st: MergedStep): void {
-  tot.latency.add(st.latency);
-  tot.latencyOk.add(st.latencyOk);
-  tot.service.add(st.service);
-  tot.userWait.add(st.userWait);
+  addHistogram(tot.latency, st.latency);
+  addHistogram(tot.latencyOk, st.latencyOk);
+  addHistogram(tot.service, st.service);
+  addHistogram(tot.userWait, st.userWait);
   addStepCounts(tot, st, st.offered, st.retries);
 }
 

@@ -12,6 +12,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Histogram } from 'hdr-histogram-js';
 import { aggregateHistogram } from '../recorder/histogram-factory.js';
+import { addHistogram } from '../recorder/histogram-walk.js';
 import type { IntervalSnapshot } from '../recorder/interval-snapshot.js';
 import { renderHtml } from '../render/render-html.js';
 import { jsonText, writeFileAtomic, writeFileAtomicSync } from './atomic-write.js';
@@ -245,7 +246,7 @@ export class RunWriter {
       m.lateness.startTimeStampMsec = m.startMs;
       m.lateness.endTimeStampMsec = m.endMs;
       this.#hlog.interval(m.lateness, LATENESS_TAG);
-      t.lateness.add(m.lateness);
+      addHistogram(t.lateness, m.lateness);
       latenessP99Ms = usToMs(m.lateness.getValueAtPercentile(99));
     }
     const late = m.index <= this.#lastClosed;
@@ -260,7 +261,7 @@ export class RunWriter {
       if (st === undefined) return emptyStepRow();
       this.#logStep(name, st, m);
       addStep(t.steps[i]!, st);
-      all.add(st.latency);
+      addHistogram(all, st.latency);
       offered += st.offered;
       const stepOk = st.outcomes['ok'] ?? 0;
       ok += stepOk;

@@ -6,6 +6,7 @@
  * generator health) are null there: readers of both versions see this one shape.
  */
 import type { Histogram } from 'hdr-histogram-js';
+import { valuesAtPercentiles } from '../recorder/histogram-walk.js';
 import type { BacklogGauges, FlowInterval, GeneratorHealth } from '../recorder/interval-snapshot.js';
 
 /** Percentiles of one step's histogram over one interval, ms. */
@@ -82,15 +83,13 @@ export function usToMs(us: number): number {
   return Math.round(us) / 1000;
 }
 
+const INTERVAL_PERCENTILES = [50, 90, 99] as const;
+
 /** Interval percentiles of a µs histogram, or null when it holds nothing. */
 export function intervalLatency(h: Histogram | null | undefined): IntervalLatency | null {
   if (h === null || h === undefined || h.totalCount === 0) return null;
-  return {
-    p50: usToMs(h.getValueAtPercentile(50)),
-    p90: usToMs(h.getValueAtPercentile(90)),
-    p99: usToMs(h.getValueAtPercentile(99)),
-    max: usToMs(h.maxValue),
-  };
+  const [p50 = 0, p90 = 0, p99 = 0] = valuesAtPercentiles(h, INTERVAL_PERCENTILES);
+  return { p50: usToMs(p50), p90: usToMs(p90), p99: usToMs(p99), max: usToMs(h.maxValue) };
 }
 
 /** Sum of the counts of a by-name record. */

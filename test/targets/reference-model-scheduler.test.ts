@@ -1,6 +1,8 @@
 /**
  * The driver's real Scheduler and sessions on the VirtualClock against the reference model,
- * through the unchanged ReferenceTarget: the path `stampede simulate` will take. Truth by hand:
+ * through the unchanged ReferenceTarget (JSON bodies, parsed by the model the server's way) and
+ * through the ModelTarget `stampede simulate` uses (typed requests, no bodies): the same truth
+ * holds for both. Truth by hand:
  * below capacity every forced-reset session succeeds; above it the reset step turns away
  * (lambda - c / S) per second.
  */
@@ -10,6 +12,7 @@ import { Scheduler } from '../../harness/driver/scheduler.js';
 import { VirtualClock } from '../../harness/driver/virtual-clock.js';
 import type { FlowStep, Profile, StepKind } from '../../harness/profile/profile.js';
 import type { IntervalSnapshot } from '../../reports/recorder/interval-snapshot.js';
+import { ModelTarget } from '../../targets/reference/model/model-target.js';
 import { ReferenceModel } from '../../targets/reference/model/reference-model.js';
 import { type ReferenceConfig, resolveReferenceConfig } from '../../targets/reference/reference-config.js';
 import { ReferenceTarget } from '../../targets/reference/reference-target.js';
@@ -38,16 +41,15 @@ function forcedReset(rate: number, durationS: number): Profile {
   });
 }
 
-async function simulate(profile: Profile, capacity: Partial<ReferenceConfig>) {
+type Which = 'reference-target' | 'model-target';
+
+async function simulate(profile: Profile, capacity: Partial<ReferenceConfig>, which: Which) {
   const clock = new VirtualClock();
   const { domains: _domains, ...population } = profile.population;
   const config = resolveReferenceConfig({ ...capacity, ...population });
   const model = new ReferenceModel(clock, { config });
-  const target = new ReferenceTarget({
-    origin: 'http://model.invalid',
-    seed: config.seed,
-    accounts: config.accounts,
-  });
+  const options = { origin: 'http://model.invalid', seed: config.seed, accounts: config.accounts };
+  const target = which === 'model-target' ? new ModelTarget(options) : new ReferenceTarget(options);
   const snapshots: IntervalSnapshot[] = [];
   const scheduler = new Scheduler(
     {
@@ -93,34 +95,45 @@ function naiveAccepted(arrivals: readonly number[], c: number, S: number, Q: num
   return accepted;
 }
 
-describe('the scheduler on the reference model', () => {
-  it('completes every forced-reset session below capacity', async () => {
-    // 50 arrivals/s for 4 s; admin capacity 4 / 20 ms = 200/s: nothing queues for long.
-    const { t } = await simulate(forcedReset(50, 4), { adminWorkers: 4, resetServiceMs: 20, hashCost: 0 });
-    expect(t.arrivals).toBeGreaterThanOrEqual(199);
-    expect(t.succeeded).toBe(t.arrivals);
-    for (const [i] of KINDS.entries()) expect(t.steps.get(i)?.finals).toEqual({ ok: t.arrivals });
-  });
-
-  it('turns away lambda - c/S resets per second above capacity', async () => {
-    // 300/s for 2 s against c / S = 200/s, queue 10, no retries: login costs nothing, so resets
-    // arrive when their sessions do. Accepted: the naive FIFO below, fed the stream's times.
-    const profile = forcedReset(300, 2);
-    const { t } = await simulate(profile, {
-      adminWorkers: 4,
-      resetServiceMs: 20,
-      resetQueue: 10,
-      hashCost: 0,
+describe.each(['reference-target', 'model-target'] as const)(
+  'the scheduler on the reference model via the %s',
+  (which) => {
+    it('completes every forced-reset session below capacity', async () => {
+      // 50 arrivals/s for 4 s; admin capacity 4 / 20 ms = 200/s: nothing queues for long.
+      const { t } = await simulate(
+        forcedReset(50, 4),
+        { adminWorkers: 4, resetServiceMs: 20, hashCost: 0 },
+        which,
+      );
+      expect(t.arrivals).toBeGreaterThanOrEqual(199);
+      expect(t.succeeded).toBe(t.arrivals);
+      for (const [i] of KINDS.entries()) expect(t.steps.get(i)?.finals).toEqual({ ok: t.arrivals });
     });
-    const reset = t.steps.get(1);
-    const arrivals = [...createArrivalStream(profile)].map((a) => a.atNs);
-    expect(t.arrivals).toBe(arrivals.length);
-    expect(reset?.finals['ok']).toBe(naiveAccepted(arrivals, 4, 20e6, 10));
-    // The closed form, to its edge effects: c + Q + (c / S) x (last arrival - first end).
-    const closed = 4 + 10 + 200 * ((arrivals[arrivals.length - 1]! - 20e6) / 1e9);
-    expect(Math.abs((reset?.finals['ok'] ?? 0) - closed)).toBeLessThanOrEqual(4);
-    expect(reset?.finals['503']).toBe(t.arrivals - (reset?.finals['ok'] ?? 0));
-    // Every accepted reset's user finishes the flow.
-    expect(t.succeeded).toBe(reset?.finals['ok']);
-  });
-});
+
+    it('turns away lambda - c/S resets per second above capacity', async () => {
+      // 300/s for 2 s against c / S = 200/s, queue 10, no retries: login costs nothing, so resets
+      // arrive when their sessions do. Accepted: the naive FIFO below, fed the stream's times.
+      const profile = forcedReset(300, 2);
+      const { t } = await simulate(
+        profile,
+        {
+          adminWorkers: 4,
+          resetServiceMs: 20,
+          resetQueue: 10,
+          hashCost: 0,
+        },
+        which,
+      );
+      const reset = t.steps.get(1);
+      const arrivals = [...createArrivalStream(profile)].map((a) => a.atNs);
+      expect(t.arrivals).toBe(arrivals.length);
+      expect(reset?.finals['ok']).toBe(naiveAccepted(arrivals, 4, 20e6, 10));
+      // The closed form, to its edge effects: c + Q + (c / S) x (last arrival - first end).
+      const closed = 4 + 10 + 200 * ((arrivals[arrivals.length - 1]! - 20e6) / 1e9);
+      expect(Math.abs((reset?.finals['ok'] ?? 0) - closed)).toBeLessThanOrEqual(4);
+      expect(reset?.finals['503']).toBe(t.arrivals - (reset?.finals['ok'] ?? 0));
+      // Every accepted reset's user finishes the flow.
+      expect(t.succeeded).toBe(reset?.finals['ok']);
+    });
+  },
+);

@@ -31,3 +31,35 @@ export function measureSecondsPerIteration(opts: CalibrationOptions = {}): numbe
   perIteration.sort((a, b) => a - b);
   return perIteration[Math.floor(rounds / 2)] ?? 0;
 }
+
+/** The server's CPU as it measured it itself, for a model held against that very run. */
+export interface ServerCpu {
+  /** Seconds of the core per PBKDF2 iteration. */
+  readonly secondsPerIteration: number;
+  /** Seconds of the core every request costs besides hashing. */
+  readonly requestOverheadS: number;
+}
+
+/**
+ * The login CPU and per-request overhead a real run's server measured (its /metrics as scraped
+ * into target-metrics.json): a reset request's mean handling time is the path without a KDF (the
+ * overhead); a login's mean minus that is the KDF, over `hashIterations(hashCost)` iterations.
+ * Taken from the run itself, it holds for the machine as loaded then, which a calibration run
+ * now does not. Null when the samples lack the figures or `iterations` is 0.
+ */
+export function serverCpuFromMetrics(
+  samples: readonly { readonly values: Readonly<Record<string, number>> }[],
+  iterations: number,
+): ServerCpu | null {
+  const last = samples[samples.length - 1]?.values;
+  if (!last || !(iterations > 0)) return null;
+  const mean = (endpoint: string): number | null => {
+    const sum = last[`stampede_ref_${endpoint}_duration_seconds_sum`];
+    const count = last[`stampede_ref_${endpoint}_duration_seconds_count`];
+    return sum === undefined || count === undefined || !(count > 0) ? null : sum / count;
+  };
+  const login = mean('login');
+  const reset = mean('password_reset');
+  if (login === null || reset === null || !(login > reset)) return null;
+  return { secondsPerIteration: (login - reset) / iterations, requestOverheadS: reset };
+}

@@ -10,13 +10,17 @@
  * server's `ResetTokens` (single use; a token already expired when a newer one is issued for the
  * same account is forgotten then, so it answers `unknown`).
  */
+
+import { accountName, accountNameWidth } from '../accounts.js';
 import { RingQueue } from '../ring-queue.js';
 import { mailSendAt } from '../rules/mail-pacing.js';
 import { type ConsumeResult, consumeResult, tokenExpiresAt, tokenLive } from '../rules/token-expiry.js';
+import { type Delivery, ModelIsp, NEVER_NS } from './model-isp.js';
 import type { ResolvedModelOptions } from './model-options.js';
 
 interface MailRecord {
   readonly seq: number;
+  readonly index: number;
   /** Token issue time: the reset's computed end. */
   readonly issuedNs: number;
   readonly sentNs: number;
@@ -45,9 +49,16 @@ export class ModelMail {
   #lastSendNs = Number.NEGATIVE_INFINITY;
   #seq = 0;
   #sentBefore = 0;
+  readonly #isp: ModelIsp | undefined;
+  readonly #nameWidth: number;
+  readonly #delivery: Delivery = { arrivalNs: 0, attempts: 1 };
+  /** Every mail still kept, in issue order, for `forgetUnreadMailAfterS`. */
+  readonly #kept = new RingQueue<MailRecord>();
 
   constructor(o: ResolvedModelOptions) {
     this.#o = o;
+    this.#isp = o.ispLimits === undefined ? undefined : new ModelIsp(o.config, o.ispLimits);
+    this.#nameWidth = accountNameWidth(o.config.accounts);
   }
 
   /**
@@ -56,11 +67,20 @@ export class ModelMail {
    */
   schedule(index: number, issuedNs: number, nowNs: number): number {
     this.#drainSent(nowNs);
+    this.#forgetStale(nowNs);
     const sentNs = mailSendAt(this.#lastSendNs, issuedNs, this.#o.mailIntervalNs);
     this.#lastSendNs = sentNs;
-    const arrivalNs = Math.max(sentNs, this.#o.mailDelivery.arrivalNs(this.#o.domainOf(index), sentNs));
+    const domain = this.#o.domainOf(index);
+    let arrivalNs: number;
+    if (this.#isp) {
+      const d = this.#isp.deliver(index, accountName(index, this.#nameWidth), domain, sentNs, this.#delivery);
+      arrivalNs = d.arrivalNs;
+      // Every retry takes a send slot too: charged here, so fresh mail leaves that much later.
+      this.#lastSendNs += (d.attempts - 1) * this.#o.mailIntervalNs;
+    } else arrivalNs = Math.max(sentNs, this.#o.mailDelivery.arrivalNs(domain, sentNs));
     const r: MailRecord = {
       seq: ++this.#seq,
+      index,
       issuedNs,
       sentNs,
       arrivalNs,
@@ -74,7 +94,26 @@ export class ModelMail {
     }
     list.push(r);
     this.#unsent.push(r);
+    if (Number.isFinite(this.#o.forgetUnreadMailAfterNs)) this.#kept.push(r);
     return arrivalNs;
+  }
+
+  /** Drops mails readable (or given up) longer than `forgetUnreadMailAfterS` whose tokens expired. */
+  #forgetStale(nowNs: number): void {
+    const keepNs = this.#o.forgetUnreadMailAfterNs;
+    for (;;) {
+      const r = this.#kept.at(0);
+      if (!r) return;
+      const readableNs = r.arrivalNs === NEVER_NS ? r.issuedNs : r.arrivalNs;
+      if (Math.max(readableNs + keepNs, r.expiresNs) >= nowNs) return;
+      this.#kept.shift();
+      const list = this.#byAccount.get(r.index);
+      const at = list ? list.indexOf(r) : -1;
+      if (list && at >= 0) {
+        list.splice(at, 1);
+        if (list.length === 0) this.#byAccount.delete(r.index);
+      }
+    }
   }
 
   /** Messages in `index`'s inbox at `nowNs`, oldest first, at most MAILBOX_KEEP (the server's view). */
@@ -85,6 +124,22 @@ export class ModelMail {
     // A throttle may reorder deliveries across mails of one account: the inbox is in arrival order.
     inbox.sort((a, b) => a.arrivalNs - b.arrivalNs || a.seq - b.seq);
     return inbox.slice(-MAILBOX_KEEP).map((r) => ({ token: tokenOf(r.seq), deliveredAt: r.arrivalNs / 1e6 }));
+  }
+
+  /**
+   * The token of the newest mail in `index`'s inbox at `nowNs` ('' = none): what a client reading
+   * `mailbox(index, nowNs)` takes (its last message), without building the listing.
+   */
+  newestToken(index: number, nowNs: number): string {
+    const list = this.#byAccount.get(index);
+    if (!list) return '';
+    let best: MailRecord | undefined;
+    for (const r of list) {
+      if (r.arrivalNs > nowNs) continue;
+      if (!best || r.arrivalNs > best.arrivalNs || (r.arrivalNs === best.arrivalNs && r.seq > best.seq))
+        best = r;
+    }
+    return best ? tokenOf(best.seq) : '';
   }
 
   /** The server's consume answer for `token` presented for account `index` at `nowNs`. */
@@ -126,13 +181,16 @@ export class ModelMail {
   /** Outbox gauges at `nowNs` (non-decreasing calls): mails ready but unsent, mails sent so far. */
   gauges(nowNs: number): { readonly depth: number; readonly delivered: number } {
     this.#drainSent(nowNs);
-    let depth = 0;
-    for (let i = 0; i < this.#unsent.length; i++) {
-      const r = this.#unsent.at(i);
-      if (!r || r.issuedNs > nowNs) break;
-      depth++;
+    // Issue times are non-decreasing along the queue: the ready ones are a prefix, found by
+    // bisection (a saturated outbox holds ~10^5 mails, and the gauges are read every interval).
+    let lo = 0;
+    let hi = this.#unsent.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.#unsent.at(mid)?.issuedNs ?? Number.POSITIVE_INFINITY) <= nowNs) lo = mid + 1;
+      else hi = mid;
     }
-    return { depth, delivered: this.#sentBefore };
+    return { depth: lo, delivered: this.#sentBefore };
   }
 
   /** Counts mails sent by `nowNs` out of the unsent queue (keeps it bounded by the outbox backlog). */

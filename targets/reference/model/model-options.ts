@@ -5,6 +5,7 @@
  * recipient domain of an account).
  */
 import { StampedeError } from '../../../harness/errors.js';
+import type { DomainLimits } from '../../mail-sink/throttle-rules.js';
 import type { ReferenceConfig } from '../reference-config.js';
 import { type MailDeliveryRule, NO_ISP_THROTTLE } from '../rules/mail-pacing.js';
 
@@ -28,11 +29,31 @@ export interface ReferenceModelOptions {
   /** Recipient mail domain of account `index` (default: every account at `example.com`). */
   readonly domainOf?: (index: number) => string;
   /**
+   * The recipient domains' limits as the mail sink enforces them (`population.domains`): when
+   * set, each mail's SMTP attempts run through the sink's rules and the sender's retry policy
+   * (`model-isp.ts`) instead of `mailDelivery`.
+   */
+  readonly ispLimits?: Readonly<Record<string, DomainLimits>>;
+  /**
    * Forget a mail once its token is consumed (default false = keep it in the mailbox, as the
    * server does). A full-day simulation sets it to bound memory by the sessions in flight; a
    * second reset of the same account then sees an empty mailbox where the server shows old mail.
    */
   readonly forgetConsumedMail?: boolean;
+  /**
+   * Forget an unread mail this many seconds after it became readable (or, given up, after it was
+   * issued) and after its token expired (default: never, as the server). A full day sends
+   * millions of mails whose users gave up before they came: kept, they would hold gigabytes. Set
+   * it past every await-mail timeout: only a later session of the same account then sees an
+   * empty inbox where the server would show the old, expired mail.
+   */
+  readonly forgetUnreadMailAfterS?: number;
+  /**
+   * Keep the per-request counters and latency histogram /metrics renders (default true). A
+   * simulation reads the model's gauges directly (harness/simulate/model-gauges.ts) and turns
+   * them off: ~10^8 requests a day would each pay a keyed Map update and a bucket search.
+   */
+  readonly serverMetrics?: boolean;
 }
 
 /** The options with defaults applied and times in integer ns. */
@@ -44,7 +65,11 @@ export interface ResolvedModelOptions {
   readonly mailIntervalNs: number;
   readonly mailDelivery: MailDeliveryRule;
   readonly domainOf: (index: number) => string;
+  readonly ispLimits: Readonly<Record<string, DomainLimits>> | undefined;
   readonly forgetConsumedMail: boolean;
+  /** Infinity: never. */
+  readonly forgetUnreadMailAfterNs: number;
+  readonly serverMetrics: boolean;
 }
 
 const EXAMPLE_DOMAIN = (): string => 'example.com';
@@ -68,6 +93,9 @@ export function resolveModelOptions(o: ReferenceModelOptions): ResolvedModelOpti
     mailIntervalNs: 1e9 / o.config.mailPerS,
     mailDelivery: o.mailDelivery ?? NO_ISP_THROTTLE,
     domainOf: o.domainOf ?? EXAMPLE_DOMAIN,
+    ispLimits: o.ispLimits,
     forgetConsumedMail: o.forgetConsumedMail ?? false,
+    forgetUnreadMailAfterNs: (o.forgetUnreadMailAfterS ?? Number.POSITIVE_INFINITY) * 1e9,
+    serverMetrics: o.serverMetrics ?? true,
   };
 }

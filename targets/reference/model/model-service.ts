@@ -22,6 +22,7 @@ import { REGION_HEADER } from '../server.js';
 import { ModelAccounts } from './model-accounts.js';
 import { ModelMail } from './model-mail.js';
 import type { ResolvedModelOptions } from './model-options.js';
+import type { ModelRequest } from './model-request.js';
 
 /**
  * A reply plus what it cost. `json` is the body already serialized (constant answers are
@@ -34,13 +35,25 @@ export interface ModelReply extends Reply {
   readonly cpuNs: number;
 }
 
+/**
+ * A model request's answer without a body (`ModelService.answer` fills it in place: the
+ * transport's per-request record is one): status, Retry-After (0 = none), the core's CPU besides
+ * the per-request overhead, and for a mailbox read the newest token ('' = none).
+ */
+export interface ModelAnswer {
+  status: number;
+  retryAfterS: number;
+  cpuNs: number;
+  token: string;
+}
+
 /** A constant answer, its body serialized once. */
 function fixed(status: number, body: unknown, cpuNs = 0): ModelReply {
   return Object.freeze({ status, body, json: JSON.stringify(body), cpuNs });
 }
 
 const INVALID_TOKEN = fixed(400, { code: 'TOKEN_INVALID' });
-const EXPIRED_TOKEN = fixed(400, { code: 'TOKEN_EXPIRED' });
+const EXPIRED_TOKEN = fixed(410, { code: 'TOKEN_EXPIRED' });
 const EMPTY_PASSWORD = fixed(400, { code: 'PASSWORD_EMPTY' });
 const UNKNOWN_ACCOUNT = fixed(404, { code: 'UNKNOWN_ACCOUNT' });
 const NOT_FOUND = fixed(404, { code: 'NOT_FOUND' });
@@ -78,6 +91,11 @@ export class ModelService {
     this.#confirmed = fixed(200, { ok: true }, this.#hashNs);
   }
 
+  /** Whether the /metrics counters are kept (`serverMetrics`). */
+  get keepsMetrics(): boolean {
+    return this.#o.serverMetrics;
+  }
+
   /** CPU every request costs the core besides its own work (`requestOverheadS`), ns. */
   get requestOverheadNs(): number {
     return this.#o.requestOverheadNs;
@@ -91,6 +109,73 @@ export class ModelService {
     return this.#route(endpoint, req, nowNs, inFlight);
   }
 
+  /**
+   * Answers a model request (its body's fields already parsed) as `handle` would answer its JSON
+   * form, filling `a`: the same statuses, Retry-After and CPU, the same state changes, no body.
+   */
+  answer(r: ModelRequest, nowNs: number, a: ModelAnswer): void {
+    a.retryAfterS = 0;
+    a.cpuNs = 0;
+    a.token = '';
+    const maintenance =
+      r.endpoint === 'mailbox' ? 0 : maintenanceRetryAfterS(this.#windows, r.region, nowNs / 1e6);
+    if (maintenance > 0) {
+      this.#reject(r.endpoint, 'maintenance');
+      a.status = 503;
+      a.retryAfterS = maintenance;
+      return;
+    }
+    const index = r.accountIndex >= 0 && r.accountIndex < this.#o.config.accounts ? r.accountIndex : -1;
+    switch (r.endpoint) {
+      case 'login': {
+        a.cpuNs = this.#hashNs;
+        const check = this.accounts.check(index, r.secret);
+        a.status = check === 'ok' ? 200 : check === 'must-reset' ? 403 : 401;
+        if (check === 'ok') this.#sessionSeq++;
+        return;
+      }
+      case 'password-reset':
+        this.#requestSeq++;
+        a.status = 202;
+        if (index >= 0) a.retryAfterS = this.#offer(index, nowNs);
+        if (a.retryAfterS > 0) a.status = 503;
+        return;
+      case 'mailbox':
+        a.status = index < 0 ? 404 : 200;
+        if (index >= 0) a.token = this.mail.newestToken(index, nowNs);
+        return;
+      case 'password-reset-confirm':
+        a.status = this.#confirm(index, r.secret, r.newPassword, nowNs);
+        if (a.status === 200) a.cpuNs = this.#hashNs;
+        return;
+    }
+  }
+
+  /** Offers account `index`'s reset to the admin pool: 0 when accepted (mail scheduled), else Retry-After. */
+  #offer(index: number, nowNs: number): number {
+    const offer = this.admin.offer(nowNs, index, noop);
+    if (!offer.accepted) {
+      this.#reject('password-reset', 'queue_full');
+      return queueFullRetryAfterS((offer.drainEndsAt - nowNs) / 1e9);
+    }
+    this.mail.schedule(index, offer.endsAt, nowNs);
+    return 0;
+  }
+
+  /** A confirm's status, as the server's: 200 (the password set), 410 (token expired), else 400. */
+  #confirm(index: number, token: string, newPassword: string, nowNs: number): 200 | 400 | 410 {
+    if (index < 0 || newPassword.length === 0) return 400;
+    const result = this.mail.consume(index, token, nowNs);
+    if (result === 'expired') return 410;
+    if (result !== 'ok') return 400;
+    this.accounts.setPassword(index, newPassword);
+    return 200;
+  }
+
+  #reject(endpoint: Endpoint, why: string): void {
+    if (this.#o.serverMetrics) this.metrics.reject(endpoint, why);
+  }
+
   /** Takes `regions` (empty = all) down for `durationS` from `nowNs` (the operators' switch). */
   beginMaintenance(durationS: number, regions: readonly string[], nowNs: number): void {
     beginWindow(this.#windows, nowNs / 1e6, durationS, regions);
@@ -98,10 +183,12 @@ export class ModelService {
 
   #route(endpoint: Endpoint, req: RequestSpec, nowNs: number, inFlight: number): ModelReply {
     if (endpoint === 'metrics') return { status: 200, text: this.#metricsText(nowNs, inFlight), cpuNs: 0 };
-    if (endpoint !== 'maintenance') {
+    // The mailbox stands for the recipient's mail provider (a real run reads the mail sink, which
+    // a take-down does not touch): users keep reading their mail while the service is down.
+    if (endpoint !== 'maintenance' && endpoint !== 'mailbox') {
       const retryAfterS = maintenanceRetryAfterS(this.#windows, req.headers[REGION_HEADER], nowNs / 1e6);
       if (retryAfterS > 0) {
-        this.metrics.reject(endpoint, 'maintenance');
+        this.#reject(endpoint, 'maintenance');
         return { status: 503, json: MAINTENANCE_JSON, retryAfterS, cpuNs: 0 };
       }
     }
@@ -126,14 +213,8 @@ export class ModelService {
         const index = this.accounts.indexOf(account);
         const accepted: ModelReply = { status: 202, json: `{"requestId":"${requestId}"}`, cpuNs: 0 };
         if (index < 0) return accepted;
-        const offer = this.admin.offer(nowNs, index, noop);
-        if (!offer.accepted) {
-          this.metrics.reject(endpoint, 'queue_full');
-          const retryAfterS = queueFullRetryAfterS((offer.drainEndsAt - nowNs) / 1e9);
-          return { status: 503, json: QUEUE_FULL_JSON, retryAfterS, cpuNs: 0 };
-        }
-        this.mail.schedule(index, offer.endsAt, nowNs);
-        return accepted;
+        const retryAfterS = this.#offer(index, nowNs);
+        return retryAfterS > 0 ? { status: 503, json: QUEUE_FULL_JSON, retryAfterS, cpuNs: 0 } : accepted;
       }
       case 'mailbox': {
         const name = decodeURIComponent(req.path.split('?', 1)[0]?.slice(MAILBOX_PREFIX.length) ?? '');

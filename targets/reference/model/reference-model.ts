@@ -26,7 +26,8 @@ import type { RequestSpec } from '../../target.js';
 import { RingQueue } from '../ring-queue.js';
 import { type Endpoint, endpointOf } from '../rules/endpoint.js';
 import { type ReferenceModelOptions, resolveModelOptions } from './model-options.js';
-import { type ModelReply, ModelService } from './model-service.js';
+import { isModelRequest } from './model-request.js';
+import { type ModelAnswer, type ModelReply, ModelService } from './model-service.js';
 
 /** The client side of the model transport. */
 export interface ModelClientOptions {
@@ -34,16 +35,18 @@ export interface ModelClientOptions {
   readonly connections?: number;
 }
 
-interface InFlight {
-  readonly ex: Exchange;
-  readonly req: RequestSpec;
-  readonly wantBody: boolean;
+/** One request in the model; records are pooled (a day sends ~10^8 of them). */
+interface InFlight extends ModelAnswer {
+  ex: Exchange;
+  req: RequestSpec;
+  wantBody: boolean;
   /** When it reached the server (its send time unless it waited for a connection). */
   arrivedNs: number;
   /** Waiting in the client for a connection. */
   inClient: boolean;
   written: boolean;
   cancelled: boolean;
+  /** The answer of a JSON request (a model request's answer is in the record's own fields). */
   reply: ModelReply | undefined;
   endpoint: Endpoint;
   doneNs: number;
@@ -65,6 +68,9 @@ export class ReferenceModel implements Transport, MailArrivalOracle {
   #unwritten: InFlight[] = [];
   #lateFailures: Exchange[] = [];
   readonly #byExchange = new Map<Exchange, InFlight>();
+  readonly #free: InFlight[] = [];
+  /** JSON headers with each Retry-After value seen (whole seconds: a handful of them). */
+  readonly #retryHeaders = new Map<number, ResponseHeaders>();
   readonly #clientQueue = new RingQueue<InFlight>();
   readonly #connections: number;
   #onWire = 0;
@@ -92,18 +98,16 @@ export class ReferenceModel implements Transport, MailArrivalOracle {
       this.#writtenAlarm.set(now);
       return;
     }
-    const f: InFlight = {
-      ex,
-      req,
-      wantBody,
-      arrivedNs: now,
-      inClient: false,
-      written: false,
-      cancelled: false,
-      reply: undefined,
-      endpoint: 'other',
-      doneNs: now,
-    };
+    const f = this.#free.pop() ?? newRecord(ex, req);
+    f.ex = ex;
+    f.req = req;
+    f.wantBody = wantBody;
+    f.arrivedNs = now;
+    f.inClient = false;
+    f.written = false;
+    f.cancelled = false;
+    f.reply = undefined;
+    f.doneNs = now;
     this.#byExchange.set(ex, f);
     if (this.#onWire < this.#connections) this.#toServer(f, now);
     else {
@@ -180,32 +184,42 @@ export class ReferenceModel implements Transport, MailArrivalOracle {
       const f = this.#clientQueue.shift();
       if (!f) return;
       if (!f.cancelled) this.#toServer(f, now);
+      else this.#free.push(f);
     }
   }
 
   /** The core frees (or, idle, a request arrived): answer the one served, take up the next ones. */
   #onCpu(t: number): void {
     const done = this.#serving;
-    if (done?.reply) {
+    if (done) {
       if (done.doneNs > t) {
         // Woken early (a request reached the core's alarm while it was busy): wait for its end.
         this.#cpuAlarm.set(done.doneNs);
         return;
       }
       this.#serving = undefined;
-      this.#respond(done, done.reply, done.doneNs);
+      this.#respond(done, done.doneNs);
     }
     for (;;) {
       const f = this.#cpuQueue.shift();
       if (!f) return;
-      f.endpoint = endpointOf(f.req.method, f.req.path);
-      const reply = this.service.handle(f.endpoint, f.req, t, this.#atServer);
-      const cpuNs = reply.cpuNs + this.service.requestOverheadNs;
+      const req = f.req;
+      if (isModelRequest(req)) {
+        f.endpoint = req.endpoint;
+        this.service.answer(req, t, f);
+      } else {
+        f.endpoint = endpointOf(req.method, req.path);
+        const reply = this.service.handle(f.endpoint, req, t, this.#atServer);
+        f.reply = reply;
+        f.status = reply.status;
+        f.retryAfterS = reply.retryAfterS ?? 0;
+        f.cpuNs = reply.cpuNs;
+      }
+      const cpuNs = f.cpuNs + this.service.requestOverheadNs;
       if (cpuNs <= 0) {
-        this.#respond(f, reply, t);
+        this.#respond(f, t);
         continue;
       }
-      f.reply = reply;
       f.doneNs = t + cpuNs;
       this.#serving = f;
       this.#cpuAlarm.set(f.doneNs);
@@ -213,22 +227,46 @@ export class ReferenceModel implements Transport, MailArrivalOracle {
     }
   }
 
-  #respond(f: InFlight, reply: ModelReply, t: number): void {
+  #respond(f: InFlight, t: number): void {
     this.#atServer--;
-    this.service.metrics.observe(f.endpoint, reply.status, (t - f.arrivedNs) / 1e9);
-    if (f.cancelled) return;
-    this.#byExchange.delete(f.ex);
+    if (this.service.keepsMetrics)
+      this.service.metrics.observe(f.endpoint, f.status, (t - f.arrivedNs) / 1e9);
+    if (f.cancelled) {
+      this.#free.push(f);
+      return;
+    }
+    const ex = f.ex;
+    this.#byExchange.delete(ex);
     this.#ensureWritten(f);
     // The connection frees before the answer is handed over: requests that waited go first.
     this.#onWire--;
     this.#pumpClient(t);
-    const base = reply.text === undefined ? JSON_HEADERS : TEXT_HEADERS;
+    const reply = f.reply;
+    const status = f.status;
     const headers =
-      reply.retryAfterS === undefined ? base : { ...base, 'retry-after': String(reply.retryAfterS) };
+      reply?.text !== undefined
+        ? TEXT_HEADERS
+        : f.retryAfterS > 0
+          ? this.#withRetryAfter(f.retryAfterS)
+          : JSON_HEADERS;
     let body: string | undefined;
-    if (f.wantBody)
-      body = reply.text ?? reply.json ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
-    f.ex.onResponse(t, reply.status, headers, body);
+    if (f.wantBody) {
+      if (reply === undefined) body = f.token;
+      else body = reply.text ?? reply.json ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
+    }
+    // Back in the pool before the callback, which may send again.
+    f.reply = undefined;
+    this.#free.push(f);
+    ex.onResponse(t, status, headers, body);
+  }
+
+  #withRetryAfter(s: number): ResponseHeaders {
+    let h = this.#retryHeaders.get(s);
+    if (!h) {
+      h = Object.freeze({ ...JSON_HEADERS, 'retry-after': String(s) });
+      this.#retryHeaders.set(s, h);
+    }
+    return h;
   }
 
   #ensureWritten(f: InFlight): void {
@@ -247,4 +285,23 @@ export class ReferenceModel implements Transport, MailArrivalOracle {
     const now = this.#clock.now();
     for (const ex of failures) ex.onFailure(now, Outcome.cancelled, 'transport closed');
   }
+}
+
+function newRecord(ex: Exchange, req: RequestSpec): InFlight {
+  return {
+    ex,
+    req,
+    wantBody: false,
+    arrivedNs: 0,
+    inClient: false,
+    written: false,
+    cancelled: false,
+    reply: undefined,
+    endpoint: 'other',
+    doneNs: 0,
+    status: 0,
+    retryAfterS: 0,
+    cpuNs: 0,
+    token: '',
+  };
 }
