@@ -2,17 +2,17 @@
  * The real clock's alarm alone: chains `count` alarms `gapMs` apart (each set when the previous
  * one fires, due times on a fixed grid) and prints, as one JSON line, the lateness of each wake
  * (fired-at minus due, ms: p50, p99, max) and the CPU share of a core the process used meanwhile.
- * At gaps under 1.5 ms every wait is the alarm's last stretch: the PreciseWaker's helper thread
- * (harness/driver/precise-waker.ts), which replaced a setImmediate spin.
+ * At gaps under 1.5 ms every wait is the alarm's last stretch: a setImmediate spin (the default)
+ * or, with `"preciseWaker": true`, the PreciseWaker's helper thread (harness/driver/precise-waker.ts).
  *
- *   node --import tsx bench/alarm-wake-cost.ts '{"gapMs":0.2,"count":10000}'
+ *   node --import tsx bench/alarm-wake-cost.ts '{"gapMs":0.2,"count":10000,"preciseWaker":true}'
  */
 import { RealClock, takeT0 } from '../harness/driver/real-clock.js';
 
-const req = JSON.parse(process.argv[2] ?? '{}') as { gapMs?: number; count?: number };
+const req = JSON.parse(process.argv[2] ?? '{}') as { gapMs?: number; count?: number; preciseWaker?: boolean };
 const gapNs = (req.gapMs ?? 0.2) * 1e6;
 const count = req.count ?? 10_000;
-const clock = new RealClock(takeT0());
+const clock = new RealClock(takeT0(), { preciseWaker: req.preciseWaker === true });
 const late: number[] = [];
 let due = clock.now() + 50e6;
 const c0 = process.cpuUsage();

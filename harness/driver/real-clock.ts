@@ -5,9 +5,13 @@
  * taken when the thread started, so offsets derived from it differ between workers by up to
  * milliseconds; the hrtime anchor does not.
  *
- * Alarms sleep on a timer and hand the last stretch to a PreciseWaker (a helper thread's µs
- * timed wait), because Node's timers are ~1 ms coarse and a send scheduled at t must leave at t.
- * Only the last few µs are spun on `setImmediate`: a hand-off to the helper costs more than that.
+ * Alarms sleep on a timer, because Node's timers are ~1 ms coarse and a send scheduled at t must
+ * leave at t, then spin the last 1.5 ms on `setImmediate` (the default), or, with
+ * `preciseWaker`, hand that stretch to a PreciseWaker (a helper thread's µs timed wait) and spin
+ * only the last few µs. The waker saves the spin's CPU (0.45 of a core at 5k/s against 0.65) but
+ * its hand-off costs lateness: on a loaded 2-core machine it measured p99 2.9-3.6 ms at 5k/s
+ * against the spin's 0.65-1.85 ms (bench/lateness-probe.ts, interleaved), and issue 13 holds
+ * the driver to p99 < 1 ms, so the spin stays the default.
  */
 import type { Alarm, Clock } from './clock.js';
 import { PreciseWaker } from './precise-waker.js';
@@ -43,7 +47,8 @@ export class RealClock implements Clock {
   /** Created on first use; null again if the helper thread could not start (then alarms spin). */
   #waker: PreciseWaker | null | undefined;
 
-  constructor(t0: RunT0) {
+  constructor(t0: RunT0, options: { readonly preciseWaker?: boolean } = {}) {
+    if (options.preciseWaker !== true) this.#waker = null;
     const t0Hr = BigInt(t0.hrNs);
     // Sample the pair a few times and keep the tightest bracket: the anchor's error is < 1 µs.
     let best = Number.POSITIVE_INFINITY;
