@@ -177,7 +177,9 @@ export default function create() {
       const { dir, profile, target } = await setup(ctx, 400, 20);
       const disk = join(dir, 'disk');
       expect(tmpfs(disk, 24)).toBe(true);
-      ctx.onTestFinished(() => execFileSync('umount', ['-l', disk]));
+      ctx.onTestFinished(() => {
+        execFileSync('umount', ['-l', disk]);
+      });
       const out = join(disk, 'run');
       const cli = startCli(['run', profile, '--target', target, '--out', out, '--workers', '1']);
       expect(await cli.exited()).toBe(2);
