@@ -23,13 +23,9 @@ afterEach(async () => {
 
 /** Starts the CLI on any free ports and resolves with them once its banner says it listens. */
 async function startSink(args: string[]): Promise<{ smtpPort: number; api: string; child: ChildProcess }> {
-  const child = spawn(
-    process.execPath,
-    [BIN, 'mail-sink', '--port', '0', '--api-port', '0', ...args],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, [BIN, 'mail-sink', '--port', '0', '--api-port', '0', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let out = '';
   return new Promise((resolve, reject) => {

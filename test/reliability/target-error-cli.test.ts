@@ -53,7 +53,9 @@ phases:
 // The two runs are counted, not timed: they run side by side, each against its own server.
 describe.concurrent('a user module that throws', () => {
   for (const where of ['buildRequest', 'interpret'] as const) {
-    it(`${where} throwing on 1 call in 10: all arrivals recorded, a tenth target-error, invalid, exit 0 / 1 with a gate`, async ({ onTestFinished }) => {
+    it(`${where} throwing on 1 call in 10: all arrivals recorded, a tenth target-error, invalid, exit 0 / 1 with a gate`, async ({
+      onTestFinished,
+    }) => {
       const server = await spawnTestServer('ok');
       onTestFinished(() => server.stop());
       const dir = tempDir();
