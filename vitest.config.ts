@@ -23,9 +23,11 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 120_000,
     hookTimeout: 60_000,
-    // Most tests wait on loopback servers and child processes rather than the CPU: two files at a
-    // time on a 2-core machine (vitest's default there is one). The e2e group stays sequential.
-    maxWorkers: 2,
+    // Most unit tests wait on loopback servers, child processes and timers rather than the CPU:
+    // three files at a time on a 2-core machine (vitest's default there is one). None of them
+    // asserts a capacity or a timing that needs the cores to itself (those are in ALONE). The e2e
+    // group stays sequential.
+    maxWorkers: 3,
     projects: [
       {
         extends: true,

@@ -5,7 +5,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ExitCode, errorMessage, StampedeError } from '../errors.js';
-import { commands } from './command-registry.js';
+import { commandsFor } from './command-registry.js';
 
 async function main(argv: string[]): Promise<void> {
   let cli = yargs(argv)
@@ -21,7 +21,7 @@ async function main(argv: string[]): Promise<void> {
       // yargs puts "Invalid values:" and its choices on separate lines; the contract is one line.
       throw new StampedeError('E_USAGE', (msg ?? 'bad usage (see --help)').replace(/\s*\n\s*/g, ' '));
     });
-  for (const c of commands) cli = cli.command(c);
+  for (const c of await commandsFor(argv)) cli = cli.command(c);
   await cli.parseAsync();
 }
 

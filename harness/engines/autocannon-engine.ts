@@ -10,7 +10,7 @@
  * transport errors (timeouts, resets) are reported by autocannon without their request, so they
  * are counted on the flow's first step.
  */
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 import { ShardRecorder } from '../../reports/recorder/shard-recorder.js';
 import type { SessionState, Target } from '../../targets/target.js';
 import { compileProfileRate } from '../arrivals/profile-rate.js';
@@ -125,6 +125,8 @@ export const autocannonEngine = {
 
   async run(opts: EngineRunOptions): Promise<void> {
     const { profile, target, sink, signal } = opts;
+    // Loaded by the run that uses it, not by every CLI start that lists the engine.
+    const { default: autocannon } = await import('autocannon');
     const steps = buildStepIndex(profile);
     const recorder = new ShardRecorder(
       steps.names.length,

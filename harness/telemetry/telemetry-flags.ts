@@ -7,6 +7,12 @@ import { isIP } from 'node:net';
 import { isLoopbackHost } from '../../targets/http/loopback.js';
 import { StampedeError } from '../errors.js';
 
+/**
+ * How long, at most, the endpoint waits after the run for a last scrape. Here beside the flags
+ * rather than in the observer, so `run --help` states it without loading the observer.
+ */
+export const DEFAULT_LINGER_MS = 15_000;
+
 /** Where the endpoint listens. */
 export interface ListenAddress {
   /** Host to bind (brackets stripped from IPv6). */

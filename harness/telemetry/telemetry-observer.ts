@@ -14,10 +14,7 @@ import type { RunFinish, RunObserver, RunStart } from '../driver/run-observer.js
 import { LiveTelemetry } from './live-telemetry.js';
 import { MetricsEndpoint } from './metrics-endpoint.js';
 import { RemoteWritePusher } from './remote-write-pusher.js';
-import type { ListenAddress } from './telemetry-flags.js';
-
-/** How long, at most, the endpoint waits after the run for a last scrape. */
-export const DEFAULT_LINGER_MS = 15_000;
+import { DEFAULT_LINGER_MS, type ListenAddress } from './telemetry-flags.js';
 
 /** The telemetry a `run` asked for. */
 export interface TelemetryOptions {

@@ -3,35 +3,16 @@
  * anything is fired; a search whose every probe met the SLOs exits 0; one where even --min failed
  * exits 1; both write capacity.json, capacity.txt and capacity.html.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../reliability/cli-process.js';
 import { spawnTestServer, type TestServer } from '../support/spawn-test-server.js';
 import { tempDir, writeGetTarget } from '../support/surge-fixture.js';
 
-const exec = promisify(execFile);
-const MAIN = join(process.cwd(), 'harness/cli/main.ts');
-
-interface Ran {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function stampede(args: readonly string[]): Promise<Ran> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', MAIN, ...args], {
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err: unknown) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+/** The compiled CLI (built by `npm test` before vitest), as a user runs it. */
+const stampede = (args: readonly string[]) => runCli(args, 60_000);
 
 let server: TestServer;
 let dir: string;
@@ -60,7 +41,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('stampede capacity exit codes', () => {
+// Bad input is refused before anything is fired: the nine invocations run side by side.
+describe.concurrent('stampede capacity bad input', () => {
   it.each([
     [[], '--slo'],
     [['--slo', '* error-rate < 1%', '--precision', '0%'], '--precision'],
@@ -83,7 +65,9 @@ describe('stampede capacity exit codes', () => {
     },
     60_000,
   );
+});
 
+describe('stampede capacity exit codes', () => {
   it('exit 0 when every rate up to --max met the SLOs; exit 1 when even --min failed', async () => {
     // 200 arrivals a probe: the first sends of a run are late while connections open (the cold
     // start), and a lateness p99 over fewer than ~100 arrivals is their worst send.

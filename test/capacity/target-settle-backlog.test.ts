@@ -35,7 +35,8 @@ afterAll(async () => {
   for (const c of cleanups) await c();
 });
 
-describe('settling between probes', () => {
+// Two targets of their own, each waited on for its own truth: side by side.
+describe.concurrent('settling between probes', () => {
   it('waits for the reference target admin queue to drain, read from /metrics, bounded', async () => {
     const dir = tempDir('stampede-settle-');
     cleanups.push(() => rm(dir, { recursive: true, force: true }));

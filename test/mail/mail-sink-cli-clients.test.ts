@@ -6,11 +6,10 @@
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import { BIN, runCli } from '../reliability/cli-process.js';
 
-const MAIN = fileURLToPath(new URL('../../harness/cli/main.ts', import.meta.url));
 const hasSwaks = spawnSync('swaks', ['--version']).status === 0;
 const children: ChildProcess[] = [];
 afterEach(async () => {
@@ -24,13 +23,9 @@ afterEach(async () => {
 
 /** Starts the CLI on any free ports and resolves with them once its banner says it listens. */
 async function startSink(args: string[]): Promise<{ smtpPort: number; api: string; child: ChildProcess }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', MAIN, 'mail-sink', '--port', '0', '--api-port', '0', ...args],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, [BIN, 'mail-sink', '--port', '0', '--api-port', '0', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let out = '';
   return new Promise((resolve, reject) => {
@@ -126,18 +121,20 @@ describe('stampede mail-sink with standard clients', () => {
     60_000,
   );
 
-  it('refuses bad flags with one line and exit 2', () => {
-    for (const [args, msg] of [
+  it('refuses bad flags with one line and exit 2', async () => {
+    const cases = [
       [['--throttle', 'gmail=5'], /--throttle: "gmail" is not a domain name/],
       [['--throttle', 'gmail.test=fast'], /--throttle: expected a number >= 0/],
       [['--greylist', 'a.test=soon'], /--greylist: expected a duration/],
       [['--port', '70000'], /--port: must be an integer in \[0, 65535\]/],
-    ] as const) {
-      const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'mail-sink', ...args]);
-      expect(r.status, String(args)).toBe(2);
-      const err = r.stderr.toString().trim();
+    ] as const;
+    const runs = await Promise.all(cases.map(([args]) => runCli(['mail-sink', ...args])));
+    cases.forEach(([args, msg], i) => {
+      const r = runs[i]!;
+      expect(r.code, String(args)).toBe(2);
+      const err = r.stderr.trim();
       expect(err.split('\n')).toHaveLength(1);
       expect(err).toMatch(msg);
-    }
+    });
   }, 60_000);
 });

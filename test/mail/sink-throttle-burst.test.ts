@@ -1,7 +1,7 @@
 /**
- * ISP rate limiting over real SMTP: 100 mails at once to a domain that accepts 5 a second with a
+ * ISP rate limiting over real SMTP: 100 mails at once to a domain that accepts 10 a second with a
  * bucket of 5, from the reference sender retrying every r = 0.25 s. The arrival times follow from
- * the token bucket alone.
+ * the token bucket alone: the last is due (100 - 5) / 10 = 9.5 s after the first.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningSink } from '../../targets/mail-sink/listen-sink.js';
@@ -21,9 +21,9 @@ afterEach(async () => {
   await sink?.close();
 });
 
-describe('sink throttle: burst of 100 to a 5/s domain', () => {
+describe('sink throttle: burst of 100 to a 10/s domain', () => {
   it('accepts the k-th mail at (k - burst) / rate after the first, never earlier', async () => {
-    const rate = 5;
+    const rate = 10;
     const burst = 5;
     const retryS = 0.25;
     const n = 100;

@@ -66,11 +66,11 @@ export async function intervalsWritten(dir: string, n: number, limitMs = 20_000)
   throw new Error(`${file}: fewer than ${n} intervals after ${limitMs} ms`);
 }
 
-/** A constant-rate, one-step profile text. */
-export function constantProfile(rate: number, seconds: number, timeout = '2s'): string {
+/** A constant-rate, one-step profile text, cut into `interval`s (the profile default: 1s). */
+export function constantProfile(rate: number, seconds: number, timeout = '2s', interval = '1s'): string {
   return `name: reliability
 population: { accounts: 100000, seed: 9 }
-client: { maxInFlight: 5000, connections: 16, requestTimeout: ${timeout}, connectTimeout: 500ms }
+client: { maxInFlight: 5000, connections: 16, requestTimeout: ${timeout}, connectTimeout: 500ms, interval: ${interval} }
 flows:
   login-only: { weight: 1, steps: [login] }
 phases:

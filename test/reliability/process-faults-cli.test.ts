@@ -2,35 +2,39 @@
  * Faults of the stampede process itself, through the compiled CLI: SIGTERM, a second Ctrl-C, a
  * worker thread crashing on a user target's bug, the run directory replaced mid-run, a full disk.
  * Each keeps what was recorded before the fault, marks the run, says why in one line, and exits
- * with the contract's code.
+ * with the contract's code. Runs are cut into 250 ms intervals, so a fault comes a second in; the
+ * tests run side by side, each with its own server, directory and mount.
  */
 
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, type TestContext } from 'vitest';
 import { readRunDir } from '../../reports/run-dir/read-run-dir.js';
 import { spawnTestServer, type TestServer } from '../support/spawn-test-server.js';
 import { tempDir, writeGetTarget } from '../support/surge-fixture.js';
 import { constantProfile, intervalsWritten, startCli } from './cli-process.js';
 
-let server: TestServer | null = null;
-const mounts: string[] = [];
-afterEach(async () => {
-  await server?.stop();
-  server = null;
-  for (const m of mounts.splice(0)) execFileSync('umount', ['-l', m]);
-});
+/** The recording interval of these runs (s). */
+const DT = 0.25;
 
-/** A profile file and an http target file against a fresh loopback server. */
+/** A fresh loopback server, stopped when the test ends. */
+async function testServer(ctx: TestContext): Promise<TestServer> {
+  const server = await spawnTestServer('ok');
+  ctx.onTestFinished(() => server.stop());
+  return server;
+}
+
+/** A profile file (`DT` intervals) and an http target file against a fresh loopback server. */
 async function setup(
+  ctx: TestContext,
   rate: number,
   seconds: number,
 ): Promise<{ dir: string; profile: string; target: string }> {
-  server = await spawnTestServer('ok');
+  const server = await testServer(ctx);
   const dir = tempDir();
   const profile = join(dir, 'profile.yaml');
-  writeFileSync(profile, constantProfile(rate, seconds));
+  writeFileSync(profile, constantProfile(rate, seconds, '2s', `${DT * 1000}ms`));
   return { dir, profile, target: writeGetTarget(dir, server.origin) };
 }
 
@@ -44,53 +48,57 @@ function tmpfs(dir: string, kb: number): boolean {
   } catch {
     return false;
   }
-  mounts.push(dir);
   return true;
 }
 const canMount = ((): boolean => {
   const probe = join(tempDir(), 'probe');
   if (!tmpfs(probe, 64)) return false;
-  execFileSync('umount', [mounts.pop()!]);
+  execFileSync('umount', [probe]);
   return true;
 })();
 
-describe('process faults', () => {
-  it('SIGTERM: exit 130, run dir marked aborted "interrupted" with the intervals so far', async () => {
-    const { dir, profile, target } = await setup(200, 20);
+/** Waits for 4 intervals: 4 x DT = 1 s of a 200/s run, so at least 4 x DT x 200 = 200 arrivals. */
+const SEEN = 4;
+const SEEN_ARRIVALS = SEEN * DT * 200;
+
+describe.concurrent('process faults', () => {
+  it('SIGTERM: exit 130, run dir marked aborted "interrupted" with the intervals so far', async (ctx) => {
+    const { dir, profile, target } = await setup(ctx, 200, 20);
     const out = join(dir, 'run');
     const cli = startCli(['run', profile, '--target', target, '--out', out, '--workers', '1']);
-    await intervalsWritten(out, 2);
+    await intervalsWritten(out, SEEN);
     cli.child.kill('SIGTERM');
     expect(await cli.exited()).toBe(130);
     const run = await readRunDir(out);
     expect(run.summary.aborted).toBe(true);
     expect(run.summary.abortReason).toBe('interrupted');
-    expect(run.series.length).toBeGreaterThanOrEqual(2);
-    expect(run.summary.arrivals).toBeGreaterThanOrEqual(400);
+    expect(run.series.length).toBeGreaterThanOrEqual(SEEN);
+    expect(run.summary.arrivals).toBeGreaterThanOrEqual(SEEN_ARRIVALS);
+    // Stopped long before the profile's 200/s x 20 s = 4000.
     expect(run.summary.arrivals).toBeLessThan(4000);
     expect(run.summary.started + run.summary.dropped).toBe(run.summary.arrivals);
     expect(cli.stderr()).toContain('stampede: SIGTERM: stopping');
     expect(cli.stderr()).not.toMatch(NO_STACK);
   });
 
-  it('a second Ctrl-C quits at once: exit 130, the directory readable, marked aborted', async () => {
-    const { dir, profile, target } = await setup(200, 20);
+  it('a second Ctrl-C quits at once: exit 130, the directory readable, marked aborted', async (ctx) => {
+    const { dir, profile, target } = await setup(ctx, 200, 20);
     const out = join(dir, 'run');
     const cli = startCli(['run', profile, '--target', target, '--out', out, '--workers', '1']);
-    await intervalsWritten(out, 2);
+    await intervalsWritten(out, SEEN);
     cli.child.kill('SIGINT');
     cli.child.kill('SIGINT');
     expect(await cli.exited()).toBe(130);
     // Whichever moment the second signal caught, the directory holds what was closed before it.
     const run = await readRunDir(out);
     expect(run.summary.aborted).toBe(true);
-    expect(run.series.length).toBeGreaterThanOrEqual(2);
-    expect(run.summary.arrivals).toBeGreaterThanOrEqual(400);
+    expect(run.series.length).toBeGreaterThanOrEqual(SEEN);
+    expect(run.summary.arrivals).toBeGreaterThanOrEqual(SEEN_ARRIVALS);
     expect(cli.stderr()).not.toMatch(NO_STACK);
   });
 
-  it('a worker that dies of its own (an uncaught error in its thread): exit 1, the undriven share in summary.json', async () => {
-    server = await spawnTestServer('ok');
+  it('a worker that dies of its own (an uncaught error in its thread): exit 1, the undriven share in summary.json', async (ctx) => {
+    const server = await testServer(ctx);
     const dir = tempDir();
     const profile = join(dir, 'profile.yaml');
     // 200 arrivals/s for 3 s over 2 workers: 300 each.
@@ -145,11 +153,11 @@ export default function create() {
     expect(cli.stderr()).not.toMatch(NO_STACK);
   });
 
-  it('the run directory replaced by a file mid-run: exit 2, one line, what was written kept', async () => {
-    const { dir, profile, target } = await setup(200, 20);
+  it('the run directory replaced by a file mid-run: exit 2, one line, what was written kept', async (ctx) => {
+    const { dir, profile, target } = await setup(ctx, 200, 20);
     const out = join(dir, 'run');
     const cli = startCli(['run', profile, '--target', target, '--out', out, '--workers', '1']);
-    await intervalsWritten(out, 2);
+    await intervalsWritten(out, SEEN);
     renameSync(out, join(dir, 'moved'));
     writeFileSync(out, 'not a directory');
     expect(await cli.exited()).toBe(2);
@@ -159,16 +167,19 @@ export default function create() {
     // The open hlog followed the directory: its intervals up to the fault are there, readable.
     const run = await readRunDir(join(dir, 'moved'));
     expect(run.summary.aborted).toBe(true);
-    expect(run.series.length).toBeGreaterThanOrEqual(2);
+    expect(run.series.length).toBeGreaterThanOrEqual(SEEN);
     expect(run.summary.arrivals).toBeLessThan(4000);
   });
 
   it.skipIf(!canMount)(
     'a full disk mid-run: exit 2, one line naming ENOSPC, the directory readable',
-    async () => {
-      const { dir, profile, target } = await setup(400, 20);
+    async (ctx) => {
+      const { dir, profile, target } = await setup(ctx, 400, 20);
       const disk = join(dir, 'disk');
       expect(tmpfs(disk, 24)).toBe(true);
+      ctx.onTestFinished(() => {
+        execFileSync('umount', ['-l', disk]);
+      });
       const out = join(disk, 'run');
       const cli = startCli(['run', profile, '--target', target, '--out', out, '--workers', '1']);
       expect(await cli.exited()).toBe(2);

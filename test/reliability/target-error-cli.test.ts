@@ -6,17 +6,11 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readRunDir } from '../../reports/run-dir/read-run-dir.js';
-import { spawnTestServer, type TestServer } from '../support/spawn-test-server.js';
+import { spawnTestServer } from '../support/spawn-test-server.js';
 import { tempDir } from '../support/surge-fixture.js';
 import { runCli } from './cli-process.js';
-
-let server: TestServer | null = null;
-afterEach(async () => {
-  await server?.stop();
-  server = null;
-});
 
 /** A module target throwing in `where` on every 10th call (a counter per worker). */
 function buggyModule(dir: string, origin: string, where: 'buildRequest' | 'interpret'): string {
@@ -56,10 +50,14 @@ phases:
   - { constant: 200, duration: 8s, process: uniform }
 `;
 
-describe('a user module that throws', () => {
+// The two runs are counted, not timed: they run side by side, each against its own server.
+describe.concurrent('a user module that throws', () => {
   for (const where of ['buildRequest', 'interpret'] as const) {
-    it(`${where} throwing on 1 call in 10: all arrivals recorded, a tenth target-error, invalid, exit 0 / 1 with a gate`, async () => {
-      server = await spawnTestServer('ok');
+    it(`${where} throwing on 1 call in 10: all arrivals recorded, a tenth target-error, invalid, exit 0 / 1 with a gate`, async ({
+      onTestFinished,
+    }) => {
+      const server = await spawnTestServer('ok');
+      onTestFinished(() => server.stop());
       const dir = tempDir();
       writeFileSync(join(dir, 'profile.yaml'), PROFILE);
       const module = buggyModule(dir, server.origin, where);
@@ -84,9 +82,11 @@ describe('a user module that throws', () => {
       expect(run.summary.validity.valid).toBe(false);
       expect(run.summary.validity.problems.map((p) => p.kind)).toContain('target-errors');
       // Any gate fails while the run is invalid, even one the figures would pass.
-      const g = await runCli(['gate', out, '--gate', 'login error-rate < 50%'], 30_000);
+      const [g, ok] = await Promise.all([
+        runCli(['gate', out, '--gate', 'login error-rate < 50%'], 30_000),
+        runCli(['gate', out, '--gate', 'login error-rate < 50%', '--allow-invalid'], 30_000),
+      ]);
       expect(g.code, g.stdout + g.stderr).toBe(1);
-      const ok = await runCli(['gate', out, '--gate', 'login error-rate < 50%', '--allow-invalid'], 30_000);
       expect(ok.code, ok.stdout + ok.stderr).toBe(0);
     });
   }

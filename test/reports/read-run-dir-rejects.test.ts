@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StampedeError } from '../../harness/errors.js';
 import { readRunDir } from '../../reports/run-dir/read-run-dir.js';
+import { runCli } from '../reliability/cli-process.js';
 import { buildSyntheticRun } from './synthetic-run.js';
 
 const root = await mkdtemp(join(tmpdir(), 'stampede-rundir-'));
@@ -106,11 +105,7 @@ describe('readRunDir rejects bad run directories with one line naming the file',
 
   it('the report command exits 2 with the one line on stderr', async () => {
     const dir = await broken('summary.json', (t) => t.replace('"schemaVersion": 2', '"schemaVersion": 9'));
-    const main = new URL('../../harness/cli/main.ts', import.meta.url).pathname;
-    const res = await promisify(execFile)(process.execPath, ['--import', 'tsx', main, 'report', dir]).then(
-      () => ({ code: 0, stderr: '' }),
-      (e: { code: number; stderr: string }) => e,
-    );
+    const res = await runCli(['report', dir]);
     expect(res.code).toBe(2);
     expect(res.stderr.trim().split('\n')).toHaveLength(1);
     expect(res.stderr).toMatch(/^stampede: .*summary\.json: schemaVersion 9 is not supported/);

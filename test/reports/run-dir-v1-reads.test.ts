@@ -3,15 +3,14 @@
  * readable: `report`, `gate`, `compare` and `merge` read them through the one adapter into the
  * version-2 shape, keep what version 1 recorded and say null for what it never did.
  */
-import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mergeRunDirs } from '../../reports/merge/merge-run-dirs.js';
 import { REPORT_FORMAT_NAMES, renderReport } from '../../reports/render/report-formats.js';
 import { readRunDir } from '../../reports/run-dir/read-run-dir.js';
+import { runCli } from '../reliability/cli-process.js';
 
 const FIXTURES = new URL('../fixtures/run-dir-v1/', import.meta.url).pathname;
 const root = await mkdtemp(join(tmpdir(), 'stampede-v1-'));
@@ -43,13 +42,8 @@ async function v1Summary(name: string): Promise<V1> {
   return JSON.parse(await readFile(join(FIXTURES, name, 'summary.json'), 'utf8'));
 }
 
-const main = new URL('../../harness/cli/main.ts', import.meta.url).pathname;
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return promisify(execFile)(process.execPath, ['--import', 'tsx', main, ...args]).then(
-    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => e,
-  );
-}
+/** The compiled CLI (built by `npm test` before vitest). */
+const cli = (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => runCli(args);
 
 describe('version-1 run directories', () => {
   it('read into the version-2 shape, counts as version 1 wrote them, new figures null', async () => {

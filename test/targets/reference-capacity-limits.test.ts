@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import { request } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { REFERENCE_DEFAULTS, type ReferenceConfig } from '../../targets/reference/reference-config.js';
 import { listenReferenceWithSink, type ReferenceWithSink } from './reference-with-sink.js';
 
@@ -37,7 +37,8 @@ async function start(over: Partial<ReferenceConfig>): Promise<ReferenceWithSink>
   return s;
 }
 
-afterEach(async () => {
+// Each test has servers of its own, so the tests run side by side and the servers close at the end.
+afterAll(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
@@ -60,7 +61,7 @@ async function metric(base: string, name: string, labels: Record<string, string>
 
 const account = (i: number): string => `user-${String(i).padStart(8, '0')}`;
 
-describe('reference capacity', () => {
+describe.concurrent('reference capacity', () => {
   it('queues resets on 2 admin workers, then answers 503 with Retry-After when the queue is full', async () => {
     const s = await start({ adminWorkers: 2, resetServiceMs: 5_000, resetQueue: 10 });
     const replies = await Promise.all(

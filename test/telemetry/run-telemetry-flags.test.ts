@@ -26,7 +26,8 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe('stampede run telemetry flags', () => {
+// Each test runs its own CLI process (its own reference target, directory and ports): side by side.
+describe.concurrent('stampede run telemetry flags', () => {
   const bad: Array<[string, string[], RegExp]> = [
     [
       'a non-loopback listen address',

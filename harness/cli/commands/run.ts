@@ -5,21 +5,14 @@
  */
 import { relative } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { evaluateGates } from '../../../reports/gates/gate-evaluator.js';
 import { parseGates } from '../../../reports/gates/gate-parser.js';
-import { writeGateReports } from '../../../reports/gates/write-gate-reports.js';
-import { renderText } from '../../../reports/render/render-text.js';
 import { resolveTarget } from '../../../targets/registry.js';
 import type { Target } from '../../../targets/target.js';
-import { checkReachable } from '../../driver/preflight.js';
-import { ProgressDisplay } from '../../driver/progress-display.js';
 import { checkRunPlan } from '../../driver/run-checks.js';
-import { runSurge } from '../../driver/run-coordinator.js';
 import { ENGINE_NAMES, engineByName } from '../../engines/engine-registry.js';
 import { ExitCode, StampedeError } from '../../errors.js';
 import { loadProfile } from '../../profile/load-profile.js';
-import { parseMetricsListen, parseRemoteWrite } from '../../telemetry/telemetry-flags.js';
-import { DEFAULT_LINGER_MS, TelemetryObserver } from '../../telemetry/telemetry-observer.js';
+import { DEFAULT_LINGER_MS, parseMetricsListen, parseRemoteWrite } from '../../telemetry/telemetry-flags.js';
 import { defaultOutDir, parseCapacity, parseDrain, parseShard, parseWorkers } from '../run-args.js';
 
 interface RunArgs {
@@ -130,6 +123,25 @@ export const runCommand: CommandModule<object, RunArgs> = {
     if (argv.duration !== undefined) engineOptions['duration'] = argv.duration;
     if (argv.flood) engineOptions['flood'] = true;
 
+    // What fires and reports is loaded once every input is known good: bad input costs no more
+    // than reading it (the driver, telemetry and report modules are most of the CLI's start-up).
+    const [
+      { runSurge },
+      { TelemetryObserver },
+      { ProgressDisplay },
+      { checkReachable },
+      { evaluateGates },
+      { writeGateReports },
+      { renderText },
+    ] = await Promise.all([
+      import('../../driver/run-coordinator.js'),
+      import('../../telemetry/telemetry-observer.js'),
+      import('../../driver/progress-display.js'),
+      import('../../driver/preflight.js'),
+      import('../../../reports/gates/gate-evaluator.js'),
+      import('../../../reports/gates/write-gate-reports.js'),
+      import('../../../reports/render/render-text.js'),
+    ]);
     const progress = new ProgressDisplay(process.stderr, process.env);
     const interrupt = new AbortController();
     let interrupts = 0;
