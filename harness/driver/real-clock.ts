@@ -5,21 +5,13 @@
  * taken when the thread started, so offsets derived from it differ between workers by up to
  * milliseconds; the hrtime anchor does not.
  *
- * Alarms sleep on a timer, because Node's timers are ~1 ms coarse and a send scheduled at t must
- * leave at t, then spin the last 1.5 ms on `setImmediate` (the default), or, with
- * `preciseWaker`, hand that stretch to a PreciseWaker (a helper thread's µs timed wait) and spin
- * only the last few µs. The waker saves the spin's CPU (0.45 of a core at 5k/s against 0.65) but
- * its hand-off costs lateness: on a loaded 2-core machine it measured p99 2.9-3.6 ms at 5k/s
- * against the spin's 0.65-1.85 ms (bench/lateness-probe.ts, interleaved), and issue 13 holds
- * the driver to p99 < 1 ms, so the spin stays the default.
+ * Alarms sleep on a timer and spin the last stretch on `setImmediate`, because Node's timers are
+ * ~1 ms coarse and a send scheduled at t must leave at t.
  */
 import type { Alarm, Clock } from './clock.js';
-import { PreciseWaker } from './precise-waker.js';
 
-/** Below this, an alarm waits on the PreciseWaker instead of a timer (timers are ~1 ms coarse). */
-const NEAR_NS = 1.5e6;
-/** Below this, an alarm spins on setImmediate (the waker's hand-off takes ~50-100 µs). */
-const SPIN_NS = 20e3;
+/** Below this, an alarm spins on setImmediate instead of a timer. */
+const SPIN_NS = 1.5e6;
 
 /** The shared start of a run: monotonic ns (as a decimal string: it crosses threads) and epoch ms. */
 export interface RunT0 {
@@ -40,15 +32,8 @@ export class RealClock implements Clock {
   readonly kind = 'real';
   /** now() = performance.now() * 1e6 + offset. */
   readonly #offsetNs: number;
-  /** t0 in ns of process.hrtime, as a number (exact: hrtime counts from boot). */
-  readonly #t0HrNs: number;
-  /** Alarms waiting out their last stretch on the waker (the scheduler's loop, mostly). */
-  readonly #near = new Set<RealAlarm>();
-  /** Created on first use; null again if the helper thread could not start (then alarms spin). */
-  #waker: PreciseWaker | null | undefined;
 
-  constructor(t0: RunT0, options: { readonly preciseWaker?: boolean } = {}) {
-    if (options.preciseWaker !== true) this.#waker = null;
+  constructor(t0: RunT0) {
     const t0Hr = BigInt(t0.hrNs);
     // Sample the pair a few times and keep the tightest bracket: the anchor's error is < 1 µs.
     let best = Number.POSITIVE_INFINITY;
@@ -63,7 +48,6 @@ export class RealClock implements Clock {
       }
     }
     this.#offsetNs = offset;
-    this.#t0HrNs = Number(t0Hr);
   }
 
   now(): number {
@@ -73,56 +57,6 @@ export class RealClock implements Clock {
   alarm(fire: (nowNs: number) => void): Alarm {
     return new RealAlarm(this, fire);
   }
-
-  /** Wakes `a` (its `check`) at its `atNs` through the waker; false when there is no waker. */
-  nearArm(a: RealAlarm): boolean {
-    if (this.#waker === undefined) {
-      try {
-        this.#waker = new PreciseWaker(
-          () => this.#wake(),
-          () => this.#lost(),
-        );
-      } catch {
-        this.#waker = null;
-      }
-    }
-    if (this.#waker === null) return false;
-    this.#near.add(a);
-    this.#rearm();
-    return true;
-  }
-
-  nearCancel(a: RealAlarm): void {
-    if (this.#near.delete(a) && this.#near.size === 0) this.#waker?.disarm();
-  }
-
-  /** Stops the waker's helper thread (alarms still armed on it are cancelled). */
-  close(): void {
-    this.#near.clear();
-    this.#waker?.close();
-    this.#waker = undefined;
-  }
-
-  #rearm(): void {
-    let due = Number.POSITIVE_INFINITY;
-    for (const a of this.#near) if (a.atNs < due) due = a.atNs;
-    if (due === Number.POSITIVE_INFINITY) this.#waker?.disarm();
-    else this.#waker?.arm((due + this.#t0HrNs) / 1e6);
-  }
-
-  /** The helper thread died: what waited on it spins instead (nearArm now answers false). */
-  #lost(): void {
-    this.#waker = null;
-    this.#wake();
-  }
-
-  #wake(): void {
-    for (const a of [...this.#near]) {
-      this.#near.delete(a);
-      a.check();
-    }
-    this.#rearm();
-  }
 }
 
 class RealAlarm implements Alarm {
@@ -131,8 +65,7 @@ class RealAlarm implements Alarm {
   #timer: NodeJS.Timeout | null = null;
   #immediate: NodeJS.Immediate | null = null;
   atNs = Number.POSITIVE_INFINITY;
-  /** Fires when due, else waits again (called by its timer, immediate or the clock's waker). */
-  readonly check = (): void => {
+  readonly #check = (): void => {
     this.#timer = null;
     this.#immediate = null;
     const now = this.#clock.now();
@@ -155,18 +88,15 @@ class RealAlarm implements Alarm {
 
   clear(): void {
     this.#cancel();
-    this.#clock.nearCancel(this);
     this.atNs = Number.POSITIVE_INFINITY;
   }
 
   #arm(now: number): void {
     const delayNs = this.atNs - now;
-    if (delayNs > NEAR_NS || delayNs <= SPIN_NS) this.#clock.nearCancel(this);
-    if (delayNs > NEAR_NS) this.#timer = setTimeout(this.check, Math.floor((delayNs - NEAR_NS) / 1e6) + 1);
-    else if (delayNs <= SPIN_NS || !this.#clock.nearArm(this)) this.#immediate = setImmediate(this.check);
+    if (delayNs <= SPIN_NS) this.#immediate = setImmediate(this.#check);
+    else this.#timer = setTimeout(this.#check, Math.floor((delayNs - SPIN_NS) / 1e6) + 1);
   }
 
-  /** Stops the timer or immediate (a wait on the waker is moved or dropped by the next #arm). */
   #cancel(): void {
     if (this.#timer) clearTimeout(this.#timer);
     if (this.#immediate) clearImmediate(this.#immediate);

@@ -81,7 +81,6 @@ async function main(): Promise<void> {
     if (m.type === 'stop') scheduler.stop(m.graceMs);
   });
   const result = await scheduler.run();
-  clock.close();
   send({ type: 'done', worker: cfg.worker, cancelled: result.cancelled });
 }
 

@@ -1,6 +1,6 @@
 /**
- * The real clock's alarms in their last stretch (< 1.5 ms before the due time), both ways: spun
- * on setImmediate (the default) and waited on the PreciseWaker's helper thread (`preciseWaker`). Asserted: an alarm never fires before its
+ * The real clock's alarms in their last stretch (< 1.5 ms before the due time), spun on
+ * setImmediate. Asserted: an alarm never fires before its
  * time, each fires once, moving and clearing work, several alarms on one clock each fire at or
  * after their own time, and an alarm keeps the process alive while armed (not after). Upper
  * bounds are loose: this machine is shared, and timing truth lives in the virtual-clock tests.
@@ -14,7 +14,6 @@ const MS = 1e6;
 let clock: RealClock | null = null;
 
 afterEach(() => {
-  clock?.close();
   clock = null;
 });
 
@@ -27,12 +26,9 @@ function fireOnce(c: RealClock, aheadNs: number): Promise<[number, number]> {
   });
 }
 
-describe.each([
-  ['spin (default)', {}],
-  ['precise waker', { preciseWaker: true }],
-] as const)('real clock alarms near their due time: %s', (_, options) => {
+describe('real clock alarms near their due time', () => {
   it('never fire early, and fire within a loose bound, for 200 alarms 0.05-1.4 ms ahead', async () => {
-    clock = new RealClock(takeT0(), options);
+    clock = new RealClock(takeT0());
     const late: number[] = [];
     for (let i = 0; i < 200; i++) {
       const [due, at] = await fireOnce(clock, (0.05 + (i % 28) * 0.05) * MS);
@@ -40,13 +36,13 @@ describe.each([
       late.push(at - due);
     }
     late.sort((a, b) => a - b);
-    // The median lateness is the waker's hand-off (~0.1 ms here when idle); 50 ms is only a
+    // The median lateness is a few µs of spin when idle; 50 ms is only a
     // bound that holds on a loaded machine and still catches a wait that fell back to 1 s timers.
     expect(late[100]!).toBeLessThan(50 * MS);
   });
 
   it('fires once per set, at the moved time, and not at all once cleared', async () => {
-    clock = new RealClock(takeT0(), options);
+    clock = new RealClock(takeT0());
     const c = clock;
     const fired: number[] = [];
     const a = c.alarm((now) => fired.push(now));
@@ -63,7 +59,7 @@ describe.each([
   });
 
   it('wakes several alarms of one clock, each at or after its own time', async () => {
-    clock = new RealClock(takeT0(), options);
+    clock = new RealClock(takeT0());
     const c = clock;
     const base = c.now();
     const dues = [1.3, 0.2, 0.9, 0.6].map((ms) => base + ms * MS);
@@ -82,7 +78,7 @@ describe.each([
     // A child whose only pending work is one near alarm: it must fire (print) and then exit.
     const script = `
       import { RealClock, takeT0 } from ${JSON.stringify(fileURLToPath(new URL('../../harness/driver/real-clock.ts', import.meta.url)))};
-      const c = new RealClock(takeT0(), ${JSON.stringify(options)});
+      const c = new RealClock(takeT0());
       c.alarm(() => console.log('fired')).set(c.now() + 1e6);
     `;
     const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
