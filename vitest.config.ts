@@ -4,10 +4,14 @@ import { defineConfig } from 'vitest/config';
 // one file at a time, so their latency and capacity figures are not disturbed by other tests.
 /**
  * Real-socket tests whose figures are capacities, onsets or shares of a loopback server: they run
- * with the e2e group, one file at a time, so two CPU-heavy surges never share the 2 cores.
+ * with the e2e group, one file at a time, so two CPU-heavy surges never share the 2 cores. The
+ * truths whose figures are hundreds of ms against ms of jitter (a 100 ms server's service time,
+ * a frozen server's catch-up, a healthy server's findings) run with the unit group.
  */
 const ALONE = [
-  'test/truth/**/*.test.ts',
+  'test/truth/token-bucket-onset.test.ts',
+  'test/truth/worker-queue-onset.test.ts',
+  'test/truth/open-model-freeze.test.ts',
   'test/capacity/capacity-token-bucket.test.ts',
   'test/capacity/capacity-reference-admin.test.ts',
   'test/compare/compare-release-cli.test.ts',

@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { nodeArgsFor } from './compiled-script.js';
 
 /** The misbehaviours `fault-server.ts` knows. */
 export type FaultMode =
@@ -27,7 +28,7 @@ export interface FaultServer {
 
 export async function spawnFaultServer(mode: FaultMode, arg = 0): Promise<FaultServer> {
   const file = fileURLToPath(new URL('./fault-server.ts', import.meta.url));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', file, mode, String(arg)], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgsFor(file), mode, String(arg)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! });

@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
+import { nodeArgsFor } from './compiled-script.js';
 
 /** What `GET /__stats` answers (see load-test-server.ts). */
 export interface ServerStats {
@@ -31,7 +32,7 @@ export async function spawnTestServer(
   launch: Launcher = (cmd, args) => [cmd, [...args]],
 ): Promise<TestServer> {
   const file = fileURLToPath(new URL('./load-test-server.ts', import.meta.url));
-  const [cmd, args] = launch(process.execPath, ['--import', 'tsx', file, mode, String(arg)]);
+  const [cmd, args] = launch(process.execPath, [...nodeArgsFor(file), mode, String(arg)]);
   const child: ChildProcess = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
   const [first] = (await once(lines, 'line')) as [string];

@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
+import { nodeArgsFor } from '../support/compiled-script.js';
 
 /** A running truth server. */
 export interface TruthServer {
@@ -21,7 +22,7 @@ export interface TruthServer {
 /** Spawns `file` (a server of test/truth/) with `params`; resolves once it listens. */
 export async function spawnTruthServer(file: string, params: object): Promise<TruthServer> {
   const path = fileURLToPath(new URL(file, import.meta.url));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path, JSON.stringify(params)], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgsFor(path), JSON.stringify(params)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! });
