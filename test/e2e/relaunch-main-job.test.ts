@@ -41,8 +41,8 @@ describe('npm start (psn-relaunch-local)', () => {
     ).toEqual(['reset-request']);
     const reset = findings[0]!;
     // Onset within 10 % of capacity: |offered - c/S| / (c/S) <= 0.1. The client sees the pool
-    // fall behind once its queue of Q = 2 is full, at c/S + √(2·Q·a) ≈ 214/s for a ≈ 50/s² (the
-    // profile's comment), within the bound.
+    // fall behind once its queue of Q = 4 is full: random arrivals fill a shorter queue below c/S,
+    // a longer one only well past it (the profile's comment has the measured onsets).
     const off = Math.abs(reset.offeredRatePerS - capacity) / capacity;
     console.log(
       `main job: reset-request onset ${reset.offeredRatePerS}/s, ${(off * 100).toFixed(1)} % off 200/s`,
