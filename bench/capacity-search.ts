@@ -16,21 +16,12 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { writeGetTarget } from '../test/support/surge-fixture.js';
+import { BIN, numberArg } from './support/cli-bench.js';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const BIN = process.env['STAMPEDE_BIN'] ?? join(ROOT, 'bin/stampede.js');
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!(v > 0)) throw new Error(`--${name} must be a positive number`);
-  return v;
-}
-
-const R = arg('rate', 100);
-const B = arg('burst', 20);
-const E = arg('e', 0.05);
+const R = numberArg('rate', 100);
+const B = numberArg('burst', 20);
+const E = numberArg('e', 0.05);
 /** The default probe length of `stampede capacity`. */
 const PROBE_S = 20;
 const TRUTH = (R + B / PROBE_S) / (1 - E);
@@ -60,17 +51,7 @@ async function startServer(): Promise<{ child: ChildProcess; origin: string }> {
 const dir = mkdtempSync(join(tmpdir(), 'stampede-capacity-bench-'));
 const { child, origin } = await startServer();
 try {
-  writeFileSync(
-    join(dir, 'target.yaml'),
-    [
-      'name: token-bucket',
-      `baseUrl: ${origin}`,
-      'accounts: { name: "user-{{index}}", password: "pw" }',
-      'steps:',
-      '  login: { method: GET, path: "/login/{{account}}", expect: [200] }',
-      '',
-    ].join('\n'),
-  );
+  const target = writeGetTarget(dir, origin);
   writeFileSync(
     join(dir, 'profile.yaml'),
     [
@@ -88,7 +69,7 @@ try {
   const t0 = performance.now();
   const r = spawnSync(
     process.execPath,
-    [BIN, 'capacity', join(dir, 'profile.yaml'), '--target', join(dir, 'target.yaml')].concat([
+    [BIN, 'capacity', join(dir, 'profile.yaml'), '--target', target].concat([
       '--slo',
       `login error-rate < ${E * 100}%`,
       '--out',

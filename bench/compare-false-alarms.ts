@@ -15,25 +15,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { BIN, numberArg } from './support/cli-bench.js';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
-/** The CLI under test; `STAMPEDE_BIN` points at a frozen build so a rebuild cannot change it mid-bench. */
-const BIN = process.env['STAMPEDE_BIN'] ?? join(ROOT, 'bin/stampede.js');
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!(v > 0)) throw new Error(`--${name} must be a positive number`);
-  return v;
-}
-
-const PAIRS = arg('pairs', 60);
+const PAIRS = numberArg('pairs', 60);
 /** `--keep DIR`: keep every run directory there (to study the alarms), instead of deleting them. */
 const KEEP = process.argv.includes('--keep') ? process.argv[process.argv.indexOf('--keep') + 1] : undefined;
-const SECONDS = arg('seconds', 4);
+const SECONDS = numberArg('seconds', 4);
 /** First seed (`--seed-base`), so a second batch draws fresh seeds. */
-const SEED_BASE = arg('seed-base', 1000);
+const SEED_BASE = numberArg('seed-base', 1000);
 
 /** A same-build profile: both flows, Poisson arrivals (the seed changes the arrival times). */
 function profile(seed: number): string {
