@@ -40,7 +40,8 @@ function medianP99(s: StepSignals, from: number, to: number): number | null {
  */
 function offeredRateAt(s: StepSignals, i: number, intervalS: number): number {
   const xs: number[] = [];
-  for (let k = Math.max(0, i - 2); k <= Math.min(s.newOffered.length - 1, i + 2); k++) xs.push(s.newOffered[k]!);
+  for (let k = Math.max(0, i - 2); k <= Math.min(s.newOffered.length - 1, i + 2); k++)
+    xs.push(s.newOffered[k]!);
   return median(xs) / intervalS;
 }
 
