@@ -10,28 +10,33 @@ import type { Profile } from '../profile/profile.js';
 import { trafficHash } from '../profile/traffic-hash.js';
 import type { SurgeOptions } from './run-coordinator.js';
 
-export function runMeta(
-  opts: SurgeOptions,
+/** Who made a run and how: what differs between a real run's meta and a simulation's. */
+export interface MetaSource {
+  readonly target: string;
+  readonly engine: string;
+  readonly latencyModel: RunMeta['latencyModel'];
+  readonly workers: number;
+  /** Settings besides the client's and the scales (target capacity, engine options, ...). */
+  readonly settings: Readonly<Record<string, string | number | boolean>>;
+}
+
+/**
+ * The meta of a run of `profile` from t0 over `durationS`: the profile's identity with its
+ * traffic hash (what compare matches on), the planned rate per interval, the client settings and
+ * scales beside `source.settings`, outages and flows. Real runs and simulations both build theirs
+ * here, so compare and merge read the same fields from either.
+ */
+export function profileRunMeta(
+  profile: Profile,
+  source: MetaSource,
   steps: readonly string[],
   t0Ms: number,
   intervalMs: number,
   durationS: number,
 ): RunMeta {
-  const { profile } = opts;
   const intervals = Math.ceil((durationS * 1000) / intervalMs);
   const planned: number[] = [];
   for (let i = 0; i < intervals; i++) planned.push(rateAt(profile, ((i + 0.5) * intervalMs) / 1000));
-  const settings: Record<string, string | number | boolean> = {
-    workers: opts.workers,
-    maxInFlight: profile.client.maxInFlight,
-    connections: profile.client.connections,
-    pipelining: profile.client.pipelining,
-    requestTimeoutS: profile.client.requestTimeoutS,
-    rateScale: profile.rateScale,
-    timeScale: profile.timeScale,
-  };
-  for (const [k, v] of Object.entries(opts.capacity)) settings[`target.${k}`] = v;
-  for (const [k, v] of Object.entries(opts.engineOptions)) settings[`engine.${k}`] = v;
   return {
     profile: {
       name: profile.name,
@@ -39,16 +44,15 @@ export function runMeta(
       hash: profileHash(profile),
       trafficHash: trafficHash(profile),
     },
-    target: opts.target.name,
-    engine: opts.engine.name,
-    latencyModel: opts.engine.latencyModel,
+    target: source.target,
+    engine: source.engine,
+    latencyModel: source.latencyModel,
     startedAt: new Date(t0Ms).toISOString(),
     t0Ms,
     intervalMs,
     steps,
     plannedDurationS: durationS,
-    ...(opts.shard ? { shard: opts.shard } : {}),
-    workers: opts.workers,
+    workers: source.workers,
     outages: profile.outages.map((o) => ({
       name: o.name,
       startS: o.startS,
@@ -57,8 +61,39 @@ export function runMeta(
     })),
     plannedRatePerS: planned,
     flows: profile.flows.map((f) => ({ name: f.name, steps: f.steps.map((st) => st.name) })),
+    settings: {
+      workers: source.workers,
+      maxInFlight: profile.client.maxInFlight,
+      connections: profile.client.connections,
+      pipelining: profile.client.pipelining,
+      requestTimeoutS: profile.client.requestTimeoutS,
+      rateScale: profile.rateScale,
+      timeScale: profile.timeScale,
+      ...source.settings,
+    },
+  };
+}
+
+/** The meta of a real run (one shard's when `opts.shard` is set). */
+export function runMeta(
+  opts: SurgeOptions,
+  steps: readonly string[],
+  t0Ms: number,
+  intervalMs: number,
+  durationS: number,
+): RunMeta {
+  const settings: Record<string, string | number | boolean> = {};
+  for (const [k, v] of Object.entries(opts.capacity)) settings[`target.${k}`] = v;
+  for (const [k, v] of Object.entries(opts.engineOptions)) settings[`engine.${k}`] = v;
+  const source: MetaSource = {
+    target: opts.target.name,
+    engine: opts.engine.name,
+    latencyModel: opts.engine.latencyModel,
+    workers: opts.workers,
     settings,
   };
+  const meta = profileRunMeta(opts.profile, source, steps, t0Ms, intervalMs, durationS);
+  return opts.shard ? { ...meta, shard: opts.shard } : meta;
 }
 
 /**

@@ -20,6 +20,7 @@ import { type ReferenceConfig, resolveReferenceConfig } from '../../targets/refe
 import { REGION_HEADER } from '../../targets/reference/server.js';
 import { accountDomainPicker } from '../arrivals/account-domain.js';
 import { profileDurationS, rateAt } from '../arrivals/profile-rate.js';
+import { profileRunMeta } from '../driver/run-plan.js';
 import { Scheduler } from '../driver/scheduler.js';
 import { VirtualClock } from '../driver/virtual-clock.js';
 import { profileHash } from '../profile/load-profile.js';
@@ -206,18 +207,7 @@ function runMeta(
   intervalMs: number,
 ): RunMeta {
   const { profile } = opts;
-  const durationS = profileDurationS(profile);
-  const planned: number[] = [];
-  const intervals = Math.ceil((durationS * 1000) / intervalMs);
-  for (let i = 0; i < intervals; i++) planned.push(rateAt(profile, ((i + 0.5) * intervalMs) / 1000));
-  const settings: Record<string, string | number | boolean> = {
-    workers: 1,
-    maxInFlight: profile.client.maxInFlight,
-    requestTimeoutS: profile.client.requestTimeoutS,
-    rateScale: profile.rateScale,
-    timeScale: profile.timeScale,
-    'simulate.model': 'reference-model',
-  };
+  const settings: Record<string, string | number | boolean> = { 'simulate.model': 'reference-model' };
   for (const k of [
     'adminWorkers',
     'resetServiceMs',
@@ -228,24 +218,13 @@ function runMeta(
   ] as const)
     settings[`target.${k}`] = config[k];
   for (const [k, v] of Object.entries(opts.settings ?? {})) settings[`simulate.${k}`] = v;
-  return {
-    profile: { name: profile.name, file: profile.file, hash: profileHash(profile) },
+  const source = {
     target: 'reference',
     engine: 'simulate',
     latencyModel: 'simulated',
-    startedAt: new Date(t0Ms).toISOString(),
-    t0Ms,
-    intervalMs,
-    steps: buildStepIndex(profile).names,
-    plannedDurationS: durationS,
     workers: 1,
-    outages: profile.outages.map((o) => ({
-      name: o.name,
-      startS: o.startS,
-      durationS: o.durationS,
-      regions: o.regions,
-    })),
-    plannedRatePerS: planned,
     settings,
-  };
+  } as const;
+  const names = buildStepIndex(profile).names;
+  return profileRunMeta(profile, source, names, t0Ms, intervalMs, profileDurationS(profile));
 }
