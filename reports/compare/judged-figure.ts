@@ -177,28 +177,19 @@ export function judgeOnset(
 ): JudgedFigure {
   const head = { scope: 'step' as const, subject, figure: 'fell-behind onset', unit: '/s', deltaUnit: '%' };
   const limit = `-${Number((100 * maxDrop).toPrecision(3))}%`;
-  if (base === null && candidate === null)
-    return { ...head, base, candidate, delta: null, limit, verdict: 'ok', detail: 'neither run fell behind' };
+  const unmeasured = (verdict: FigureVerdict, detail: string): JudgedFigure => ({
+    ...head,
+    base,
+    candidate,
+    delta: null,
+    limit,
+    verdict,
+    detail,
+  });
+  if (base === null && candidate === null) return unmeasured('ok', 'neither run fell behind');
   if (base === null)
-    return {
-      ...head,
-      base,
-      candidate,
-      delta: null,
-      limit,
-      verdict: 'regressed',
-      detail: `the candidate fell behind at ${candidate}/s offered; the base never did`,
-    };
-  if (candidate === null)
-    return {
-      ...head,
-      base,
-      candidate,
-      delta: null,
-      limit,
-      verdict: 'improved',
-      detail: 'the candidate never fell behind',
-    };
+    return unmeasured('regressed', `the candidate fell behind at ${candidate}/s offered; the base never did`);
+  if (candidate === null) return unmeasured('improved', 'the candidate never fell behind');
   const change = base > 0 ? candidate / base - 1 : 0;
   const verdict: FigureVerdict = -change > maxDrop ? 'regressed' : change > maxDrop ? 'improved' : 'ok';
   return { ...head, base, candidate, delta: 100 * change, limit, verdict, detail: `onset ${pct(change)}` };
@@ -214,28 +205,18 @@ export function judgeDrain(
 ): JudgedFigure {
   const head = { scope: 'take-down' as const, subject, figure: 'drain', unit: 's', deltaUnit: 's' };
   const limit = `+${Number((100 * maxIncrease).toPrecision(3))}% and ${intervalS}s`;
-  if (base === null && candidate === null)
-    return { ...head, base, candidate, delta: null, limit, verdict: 'ok', detail: 'neither run drained' };
-  if (candidate === null)
-    return {
-      ...head,
-      base,
-      candidate,
-      delta: null,
-      limit,
-      verdict: 'regressed',
-      detail: 'the candidate never drained',
-    };
-  if (base === null)
-    return {
-      ...head,
-      base,
-      candidate,
-      delta: null,
-      limit,
-      verdict: 'improved',
-      detail: 'the base never drained',
-    };
+  const unmeasured = (verdict: FigureVerdict, detail: string): JudgedFigure => ({
+    ...head,
+    base,
+    candidate,
+    delta: null,
+    limit,
+    verdict,
+    detail,
+  });
+  if (base === null && candidate === null) return unmeasured('ok', 'neither run drained');
+  if (candidate === null) return unmeasured('regressed', 'the candidate never drained');
+  if (base === null) return unmeasured('improved', 'the base never drained');
   const delta = candidate - base;
   const beyond = (d: number) => d > maxIncrease * base && d > intervalS;
   const verdict: FigureVerdict = beyond(delta) ? 'regressed' : beyond(-delta) ? 'improved' : 'ok';
