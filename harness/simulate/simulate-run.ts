@@ -19,11 +19,10 @@ import { ReferenceModel } from '../../targets/reference/model/reference-model.js
 import { type ReferenceConfig, resolveReferenceConfig } from '../../targets/reference/reference-config.js';
 import { REGION_HEADER } from '../../targets/reference/server.js';
 import { accountDomainPicker } from '../arrivals/account-domain.js';
-import { profileDurationS, rateAt } from '../arrivals/profile-rate.js';
+import { profileDurationS } from '../arrivals/profile-rate.js';
 import { profileRunMeta } from '../driver/run-plan.js';
 import { Scheduler } from '../driver/scheduler.js';
 import { VirtualClock } from '../driver/virtual-clock.js';
-import { profileHash } from '../profile/load-profile.js';
 import type { Profile } from '../profile/profile.js';
 import { buildStepIndex } from '../profile/step-index.js';
 import { modelGauges } from './model-gauges.js';

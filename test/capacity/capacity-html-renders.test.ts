@@ -1,21 +1,12 @@
-/**
- * capacity.html is self-contained (no script, no external reference, run strings escaped) and
- * renders in headless Chromium: one chart per SLO, one point per probe, the bracket shaded
- * between its two ends on the rate axis.
- */
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderCapacityHtml } from '../../harness/capacity/capacity-html.js';
 import { buildCapacityReport, type CapacityProbe } from '../../harness/capacity/capacity-report.js';
 import type { SloFigure } from '../../harness/capacity/capacity-search.js';
+import { CHROMIUM, haveChromium, withPageOf } from '../support/headless-chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
 const inCi = process.env['CI'] === 'true';
 
 const root = await mkdtemp(join(tmpdir(), 'stampede-capacity-html-'));
@@ -83,81 +74,62 @@ describe('capacity.html', () => {
       expect(haveChromium, `${CHROMIUM} is missing; CI must install chromium`).toBe(true);
       const file = join(root, 'capacity.html');
       await writeFile(file, renderCapacityHtml(report()));
-      const userDataDir = await mkdtemp(join(tmpdir(), 'stampede-chromium-'));
-      const browser = await chromium.launchPersistentContext(userDataDir, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--no-first-run',
-          '--disable-background-networking',
-        ],
-        viewport: { width: 1100, height: 900 },
-      });
-      try {
-        const page = await browser.newPage();
-        const problems: string[] = [];
-        const requests: string[] = [];
-        page.on('console', (m) => {
-          if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
-        });
-        page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-        page.on('request', (r) => requests.push(r.url()));
-        const url = pathToFileURL(file).href;
-        await page.goto(url, { waitUntil: 'load' });
-        // Runs in the page; a string because this project compiles without the DOM library.
-        const charts =
-          (await page.evaluate(`(() => [...document.querySelectorAll('svg[data-chart]')].map((svg) => {
+      await withPageOf(
+        file,
+        async ({ page, problems, requests, url }) => {
+          // Runs in the page; a string because this project compiles without the DOM library.
+          const charts =
+            (await page.evaluate(`(() => [...document.querySelectorAll('svg[data-chart]')].map((svg) => {
           const box = (el) => { const b = el.getBoundingClientRect(); return { x: b.x, w: b.width, h: b.height }; };
           const points = [...svg.querySelectorAll('circle[data-probe]')].map((c) => ({ ...box(c), fill: c.getAttribute('fill') }));
           const bracket = svg.querySelector('rect[data-bracket]');
           return { name: svg.dataset.chart, w: box(svg).w, points, bracket: bracket ? box(bracket) : null,
             threshold: svg.querySelector('line[data-threshold]') !== null };
         }))()`)) as {
-            name: string;
-            w: number;
-            points: { x: number; w: number; h: number; fill: string }[];
-            bracket: { x: number; w: number; h: number } | null;
-            threshold: boolean;
-          }[];
-        expect(charts.map((c) => c.name)).toEqual(['slo:* error-rate < 5%', 'slo:reset-request p99 < 250ms']);
-        for (const c of charts) {
-          expect(c.w).toBeGreaterThan(300);
-          expect(c.points).toHaveLength(8);
-          for (const p of c.points) expect(p.w * p.h).toBeGreaterThan(20);
-          expect(c.threshold).toBe(true);
-          // The bracket [109.7, 111.1] lies between the points of probes 7 (109.7) and 8 (111.1).
-          const p7 = c.points[6]!;
-          const p8 = c.points[7]!;
-          expect(c.bracket).not.toBeNull();
-          expect(Math.abs(c.bracket!.x - (p7.x + p7.w / 2))).toBeLessThan(1.5);
-          expect(Math.abs(c.bracket!.x + c.bracket!.w - (p8.x + p8.w / 2))).toBeLessThan(1.5);
-          expect(c.bracket!.h).toBeGreaterThan(100);
-        }
-        // Passing probes green, failing red.
-        expect(charts[0]!.points.map((p) => p.fill === '#2a9d3f')).toEqual([
-          true,
-          false,
-          false,
-          false,
-          true,
-          true,
-          true,
-          false,
-        ]);
-        expect(problems).toEqual([]);
-        expect(requests).toEqual([url]);
-        await mkdir(new URL('../../.tmp/', import.meta.url), { recursive: true });
-        await page.screenshot({
-          path: new URL('../../.tmp/capacity.png', import.meta.url).pathname,
-          fullPage: true,
-        });
-      } finally {
-        await browser.close();
-        await rm(userDataDir, { recursive: true, force: true });
-      }
+              name: string;
+              w: number;
+              points: { x: number; w: number; h: number; fill: string }[];
+              bracket: { x: number; w: number; h: number } | null;
+              threshold: boolean;
+            }[];
+          expect(charts.map((c) => c.name)).toEqual([
+            'slo:* error-rate < 5%',
+            'slo:reset-request p99 < 250ms',
+          ]);
+          for (const c of charts) {
+            expect(c.w).toBeGreaterThan(300);
+            expect(c.points).toHaveLength(8);
+            for (const p of c.points) expect(p.w * p.h).toBeGreaterThan(20);
+            expect(c.threshold).toBe(true);
+            // The bracket [109.7, 111.1] lies between the points of probes 7 (109.7) and 8 (111.1).
+            const p7 = c.points[6]!;
+            const p8 = c.points[7]!;
+            expect(c.bracket).not.toBeNull();
+            expect(Math.abs(c.bracket!.x - (p7.x + p7.w / 2))).toBeLessThan(1.5);
+            expect(Math.abs(c.bracket!.x + c.bracket!.w - (p8.x + p8.w / 2))).toBeLessThan(1.5);
+            expect(c.bracket!.h).toBeGreaterThan(100);
+          }
+          // Passing probes green, failing red.
+          expect(charts[0]!.points.map((p) => p.fill === '#2a9d3f')).toEqual([
+            true,
+            false,
+            false,
+            false,
+            true,
+            true,
+            true,
+            false,
+          ]);
+          expect(problems).toEqual([]);
+          expect(requests).toEqual([url]);
+          await mkdir(new URL('../../.tmp/', import.meta.url), { recursive: true });
+          await page.screenshot({
+            path: new URL('../../.tmp/capacity.png', import.meta.url).pathname,
+            fullPage: true,
+          });
+        },
+        { width: 1100, height: 900 },
+      );
     },
     60_000,
   );

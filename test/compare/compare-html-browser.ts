@@ -1,16 +1,4 @@
-/**
- * Opens a compare.html in headless Chromium (playwright-core + /usr/bin/chromium, offline) and
- * reports what a reader would see: console problems, the requests made (the file only), the
- * verdict rows, the regressed figures, and how much ink each chart canvas got.
- */
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
-
-const CHROMIUM = '/usr/bin/chromium';
+import { CHROMIUM, haveChromium, withPageOf } from '../support/headless-chromium.js';
 
 /** What the page showed. */
 export interface RenderedCompare {
@@ -24,34 +12,12 @@ export interface RenderedCompare {
 
 /** Renders `file`; null (with a warning) when there is no browser outside CI, which fails instead. */
 export async function renderedCompareHtml(file: string): Promise<RenderedCompare | null> {
-  if (!existsSync(CHROMIUM)) {
+  if (!haveChromium) {
     if (process.env['CI'] === 'true') throw new Error(`${CHROMIUM} is missing; CI must install chromium`);
     console.warn(`compare html browser check skipped: ${CHROMIUM} is missing (apt-get install chromium)`);
     return null;
   }
-  const userDataDir = await mkdtemp(join(tmpdir(), 'stampede-chromium-'));
-  const browser = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-    ],
-    viewport: { width: 1200, height: 900 },
-  });
-  try {
-    const page = await browser.newPage();
-    const problems: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('request', (r) => requests.push(r.url()));
-    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  return await withPageOf(file, async ({ page, problems, requests }) => {
     await page.waitForSelector('body[data-charts]', { timeout: 20_000 });
     // A string: this project compiles without the DOM library.
     const seen = (await page.evaluate(`(() => {
@@ -69,8 +35,5 @@ export async function renderedCompareHtml(file: string): Promise<RenderedCompare
       };
     })()`)) as { rows: number; regressedRows: string[]; canvases: number[] };
     return { problems, requests, ...seen };
-  } finally {
-    await browser.close();
-    await rm(userDataDir, { recursive: true, force: true });
-  }
+  });
 }

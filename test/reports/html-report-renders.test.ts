@@ -1,16 +1,12 @@
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { escapeHtml } from '../../reports/render/render-html.js';
+import { CHROMIUM, haveChromium, withPageOf } from '../support/headless-chromium.js';
 import { writeHandBuiltV2 } from './hand-built-v2.js';
 import { buildSyntheticRun } from './synthetic-run.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
 const inCi = process.env['CI'] === 'true';
 if (!haveChromium && !inCi) {
   console.warn(
@@ -47,33 +43,7 @@ interface Rendered {
 
 /** Opens `file` in headless Chromium (offline), reads back every chart, saves a screenshot. */
 async function renderInChromium(file: string, screenshot: string): Promise<Rendered> {
-  const userDataDir = await mkdtemp(join(tmpdir(), 'stampede-chromium-'));
-  const browser = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 1200, height: 900 },
-  });
-  try {
-    const page = await browser.newPage();
-    const problems: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('request', (r) => requests.push(r.url()));
-    const url = pathToFileURL(file).href;
-    await page.goto(url, { waitUntil: 'load' });
+  return await withPageOf(file, async ({ page, problems, requests, url }) => {
     await page.waitForSelector('body[data-charts]', { timeout: 10_000 });
     // Runs in the page; a string because this project compiles without the DOM library.
     const charts = (await page.evaluate(`(() => {
@@ -96,10 +66,7 @@ async function renderInChromium(file: string, screenshot: string): Promise<Rende
       fullPage: true,
     });
     return { ...charts, problems, requests, url };
-  } finally {
-    await browser.close();
-    await rm(userDataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 function expectClean(r: Rendered, names: readonly string[]): void {

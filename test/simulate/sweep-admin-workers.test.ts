@@ -1,33 +1,13 @@
-/**
- * A sweep over adminWorkers names the smallest admin pool for which no region falls behind, in
- * virtual time, exactly. The profile: two regions each offering 60 reset requests/s, evenly
- * spaced (uniform arrivals), one flow of one step (reset-request) with no retries, the model's
- * admin pool of c workers at 20 ms a reset (c x 50 resets/s) with a queue of 5.
- *
- * Both regions warm up at 20/s each for 10 s (40/s: every pool keeps up, so the analysis'
- * baseline failure share is 0), then run together for 50 s at 60/s each.
- * Truth by hand: over those 50 s the pool is offered 120/s. It keeps up
- * iff c x 50 >= 120, i.e. c >= 2.4: c = 3 is the smallest. With c = 2 (100/s) the queue fills in
- * well under a second and a sixth of the requests are refused (503) from then on: each region's
- * ok share is 100/120 = 83 % < 98 % with 17 % refused (>= baseline 0 + 3 %: shedding), which the
- * fall-behind analysis calls behind. Powers of two
- * over 1..8 run 1, 2, 4, 8 (smallest keeping up: 4); --sweep-steps 8 runs 1..8 (smallest: 3).
- * The sweep.html draws its five charts in headless Chromium, offline.
- */
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadProfile } from '../../harness/profile/load-profile.js';
 import { parseSweep } from '../../harness/simulate/sweep-plan.js';
 import { runSweep, type SweepResult } from '../../harness/simulate/sweep-run.js';
 import { simulateCapacity } from '../../harness/simulate/what-if.js';
+import { CHROMIUM, haveChromium, withPageOf } from '../support/headless-chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
 const inCi = process.env['CI'] === 'true';
 
 const PROFILE = `
@@ -114,29 +94,7 @@ describe('simulate --sweep adminWorkers', () => {
       const file = join(root, 'pow2', 'sweep.html');
       const html = await readFile(file, 'utf8');
       expect(html).not.toMatch(/<script|<link[^>]+href=|\s(src|href)=["']?https?:/i);
-      const userDataDir = await mkdtemp(join(tmpdir(), 'stampede-chromium-'));
-      const browser = await chromium.launchPersistentContext(userDataDir, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--no-first-run',
-          '--disable-background-networking',
-        ],
-      });
-      try {
-        const page = await browser.newPage();
-        const problems: string[] = [];
-        const requests: string[] = [];
-        page.on('console', (m) => {
-          if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text());
-        });
-        page.on('pageerror', (e) => problems.push(e.message));
-        page.on('request', (q) => requests.push(q.url()));
-        const url = pathToFileURL(file).href;
-        await page.goto(url, { waitUntil: 'load' });
+      await withPageOf(file, async ({ page, problems, requests, url }) => {
         const charts = (await page.evaluate(`(() => [...document.querySelectorAll('svg')].map((s) => {
         const b = s.getBoundingClientRect();
         return { label: s.getAttribute('aria-label'), w: b.width, h: b.height, marks: s.querySelectorAll('circle').length };
@@ -156,10 +114,7 @@ describe('simulate --sweep adminWorkers', () => {
         expect(charts.map((c) => c.marks)).toEqual([4, 4, 0, 4, 4]);
         expect(problems).toEqual([]);
         expect(requests).toEqual([url]);
-      } finally {
-        await browser.close();
-        await rm(userDataDir, { recursive: true, force: true });
-      }
+      });
     },
   );
 });
