@@ -12,7 +12,7 @@
  * connecting are left out, as for the CLIs' start-up (bench/sections/transport-cpu.ts).
  */
 import type { Histogram } from 'hdr-histogram-js';
-import { createHttp1Transport } from '../harness/transports/http1/http1-transport.js';
+import { createHttp1Transport, type Http1Parser } from '../harness/transports/http1/http1-transport.js';
 import type { Exchange, ResponseHeaders } from '../harness/transports/transport.js';
 import type { OutcomeIndex } from '../harness/vocabulary/outcome.js';
 import { clampUs, recordingHistogram } from '../reports/recorder/histogram-factory.js';
@@ -29,6 +29,8 @@ export interface Http1GenRequest {
   readonly pipelining?: number;
   /** Rate mode: cap on requests in flight (default 10,000). */
   readonly maxInFlight?: number;
+  /** The transport's response parser (default: the transport's own default). */
+  readonly parser?: Http1Parser;
 }
 
 /** What it prints. */
@@ -53,7 +55,12 @@ const args = JSON.parse(process.argv[2] ?? '{}') as Http1GenRequest;
 const connections = args.connections ?? 50;
 const t0 = process.hrtime.bigint();
 const now = (): number => Number(process.hrtime.bigint() - t0);
-const transport = createHttp1Transport(args.origin, { now, connections, pipelining: args.pipelining ?? 1 });
+const transport = createHttp1Transport(args.origin, {
+  now,
+  connections,
+  pipelining: args.pipelining ?? 1,
+  ...(args.parser === undefined ? {} : { parser: args.parser }),
+});
 const REQ: RequestSpec = { method: 'GET', path: '/', headers: { 'user-agent': 'stampede-bench' } };
 const latency: Histogram = recordingHistogram();
 const service: Histogram = recordingHistogram();

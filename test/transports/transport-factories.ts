@@ -25,7 +25,16 @@ export interface TransportFactory {
 }
 
 export const TRANSPORT_FACTORIES: readonly TransportFactory[] = [
-  { name: 'http1', failsPipelinedTogether: true, create: (origin, o) => createHttp1Transport(origin, o) },
+  {
+    name: 'http1 (llhttp)',
+    failsPipelinedTogether: true,
+    create: (origin, o) => createHttp1Transport(origin, { ...o, parser: 'llhttp' }),
+  },
+  {
+    name: 'http1 (http-parser-js)',
+    failsPipelinedTogether: true,
+    create: (origin, o) => createHttp1Transport(origin, { ...o, parser: 'http-parser-js' }),
+  },
   {
     name: 'undici',
     failsPipelinedTogether: false,

@@ -11,7 +11,7 @@
 import { connect, type Socket } from 'node:net';
 import { Outcome, type OutcomeIndex } from '../../vocabulary/outcome.js';
 import type { ResponseHeaders } from '../transport.js';
-import { type HeaderSelection, type ResponseListener, ResponseReader } from './response-reader.js';
+import type { ResponseListener, ResponseReader } from './response-reader.js';
 import { type Ticket, TicketPlace } from './ticket.js';
 
 /** What a connection reports to the transport that owns it. */
@@ -39,9 +39,8 @@ export interface ConnectionTarget {
   readonly host: string;
   readonly port: number;
   readonly connectTimeoutMs: number;
-  readonly selection: HeaderSelection;
-  /** Shared by the transport's connections: each read is parsed before the next one lands. */
-  readonly readBuffer: Buffer;
+  /** A reader for a new connection's responses, reporting to `listener`. */
+  newReader(listener: ResponseListener): ResponseReader;
 }
 
 export class Http1Connection implements ResponseListener {
@@ -57,15 +56,13 @@ export class Http1Connection implements ResponseListener {
   /** Starts connecting at once; nothing is sent until the transport writes a request. */
   constructor(target: ConnectionTarget, host: ConnectionHost) {
     this.#host = host;
-    this.#reader = new ResponseReader(this, target.selection);
-    // Reads land in the transport's one read buffer and are parsed before the next read: no
-    // buffer per read, no stream 'data' machinery (the reader copies what it keeps).
-    const socket = connect({
-      host: target.host,
-      port: target.port,
-      noDelay: true,
-      onread: { buffer: target.readBuffer, callback: (n: number, buf: Uint8Array) => this.#onRead(n, buf) },
-    });
+    const reader = target.newReader(this);
+    this.#reader = reader;
+    // The reader says how reads reach its parser: an `onread` buffer, or taken over at connect.
+    const socket =
+      reader.reads === undefined
+        ? connect({ host: target.host, port: target.port, noDelay: true })
+        : connect({ host: target.host, port: target.port, noDelay: true, onread: reader.reads });
     this.#socket = socket;
     this.#connectTimer = setTimeout(
       () => this.#shutdown(Outcome.reset, `connect timed out after ${target.connectTimeoutMs} ms`),
@@ -74,6 +71,7 @@ export class Http1Connection implements ResponseListener {
     this.#connectTimer.unref();
     socket.on('connect', () => {
       this.#clearConnectTimer();
+      reader.attach(socket);
       this.#ready = true;
       host.onReady(this);
     });
@@ -84,7 +82,10 @@ export class Http1Connection implements ResponseListener {
       this.#shutdown(Outcome.reset, err === null ? 'server closed the connection' : 'response cut short');
     });
     socket.on('error', (err: Error) => this.#shutdown(Outcome.reset, errorDetail(err)));
-    socket.on('close', () => this.#shutdown(Outcome.reset, 'connection closed'));
+    socket.on('close', () => {
+      this.#shutdown(Outcome.reset, 'connection closed');
+      reader.release();
+    });
   }
 
   /** Connected and not gone: it may be written to. */
@@ -148,14 +149,8 @@ export class Http1Connection implements ResponseListener {
     this.#host.onResponse(this, t, status, headers, body);
   }
 
-  #onRead(n: number, buf: Uint8Array): boolean {
-    if (this.#gone) return false;
-    const err = this.#reader.feed(buf as Buffer, n);
-    if (err !== null && !this.#gone) this.#protocolError(err);
-    return true;
-  }
-
-  #protocolError(err: Error): void {
+  onProtocolError(err: Error): void {
+    if (this.#gone) return;
     const head = this.#inflight.shift();
     const detail = `response is not HTTP/1.1: ${err.message}`;
     this.#shutdown(Outcome.reset, detail);

@@ -1,7 +1,8 @@
 /**
  * The lean HTTP/1.1 transport: a fixed pool of keep-alive connections to one origin over
- * `node:net`, requests encoded into slabs (request-encoder.ts), responses read by http-parser-js
- * (response-reader.ts). It exists for floods: it does per request only what a load generator must
+ * `node:net`, requests encoded into slabs (request-encoder.ts), responses read by Node's bundled
+ * llhttp consuming the socket (llhttp-reader.ts; http-parser-js when llhttp's internal API is not
+ * usable, parser-js-reader.ts). It exists for floods: it does per request only what a load generator must
  * (encode, write, parse, hand back the status and a few headers) and allocates little.
  *
  * Queueing: a request goes to the least loaded connected connection with room (`pipelining`
@@ -26,6 +27,7 @@ import { Outcome, type OutcomeIndex } from '../../vocabulary/outcome.js';
 import type { Exchange, ResponseHeaders, Transport } from '../transport.js';
 import { type ConnectionHost, type ConnectionTarget, Http1Connection } from './http1-connection.js';
 import { RequestEncoder } from './request-encoder.js';
+import { DEFAULT_HTTP1_PARSER, type Http1Parser, readerFactory } from './response-parsers.js';
 import { HeaderSelection } from './response-reader.js';
 import { Ticket, TicketPlace, TicketQueue } from './ticket.js';
 
@@ -42,9 +44,6 @@ export const DEFAULT_RESPONSE_HEADERS: readonly string[] = [
   'www-authenticate',
 ];
 
-/** One read's worth: the size Node's own stream reads use. */
-const READ_BUFFER_BYTES = 64 * 1024;
-
 /** How the http1 transport connects and what it keeps. */
 export interface Http1TransportOptions {
   /** The driver's clock: ns from t0 (the only time source the transport reads). */
@@ -57,6 +56,11 @@ export interface Http1TransportOptions {
   readonly connectTimeoutMs?: number;
   /** Response headers to materialise besides DEFAULT_RESPONSE_HEADERS. */
   readonly headers?: readonly string[];
+  /**
+   * The response parser (default: `llhttp`, Node's bundled one, when its internal API has the
+   * shape llhttp-reader.ts checks at start-up, else `http-parser-js`).
+   */
+  readonly parser?: Http1Parser;
 }
 
 class Http1Transport implements Transport, ConnectionHost {
@@ -93,8 +97,10 @@ class Http1Transport implements Transport, ConnectionHost {
       host: url.hostname.replace(/^\[|\]$/g, ''),
       port: Number(url.port || 80),
       connectTimeoutMs: positive(options.connectTimeoutMs ?? 10_000, 'connectTimeoutMs'),
-      selection: new HeaderSelection([...DEFAULT_RESPONSE_HEADERS, ...(options.headers ?? [])]),
-      readBuffer: Buffer.allocUnsafe(READ_BUFFER_BYTES),
+      newReader: readerFactory(
+        options.parser ?? DEFAULT_HTTP1_PARSER,
+        new HeaderSelection([...DEFAULT_RESPONSE_HEADERS, ...(options.headers ?? [])]),
+      ),
     };
     this.#encoder = new RequestEncoder(url.host);
   }
@@ -308,3 +314,5 @@ function positive(n: number, field: string): number {
 export function createHttp1Transport(origin: string, options: Http1TransportOptions): Transport {
   return new Http1Transport(origin, options) satisfies Transport;
 }
+
+export type { Http1Parser } from './response-parsers.js';

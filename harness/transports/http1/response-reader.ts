@@ -1,12 +1,11 @@
 /**
- * Reads the responses of one connection with http-parser-js (the parser autocannon uses; Node's
- * own llhttp binding measured the same per response here, 1.5 µs, and no maintained llhttp package
- * is on npm). The reader adds what a load generator needs on top of the parser: interim (1xx)
- * responses are skipped, only the selected headers are materialised (all of them when the request
- * asked for its body: the step reads that response and may capture a header), and the body is
- * decoded only when asked for (otherwise its bytes are counted by the parser and dropped).
+ * What the http1 transport does with a parsed response, whichever parser reads it (llhttp-reader.ts:
+ * Node's bundled llhttp, the default; parser-js-reader.ts: http-parser-js, the fallback): interim
+ * (1xx) responses are skipped, only the selected headers are materialised (all of them when the
+ * request asked for its body: the step reads that response and may capture a header), and the
+ * body is kept only when asked for (otherwise its bytes are passed over and dropped).
  */
-import { HTTPParser } from 'http-parser-js';
+import type { Socket } from 'node:net';
 import type { ResponseHeaders } from '../transport.js';
 
 /** The response headers a caller can read (lower-case names); everything else is never built. */
@@ -46,23 +45,27 @@ export class HeaderSelection {
 
 const NO_HEADERS: ResponseHeaders = Object.freeze({});
 
-/** What the reader tells its connection. */
+/** What a reader tells its connection. */
 export interface ResponseListener {
   /** Whether the response now being read (the oldest request's) should keep its body. */
   bodyWanted(): boolean;
   /** A final response was read to its end. `keepAlive` false: the server will close the connection. */
   onMessage(status: number, headers: ResponseHeaders, body: string | undefined, keepAlive: boolean): void;
+  /** The bytes read are not HTTP (the parser's error); nothing more is read from the socket. */
+  onProtocolError(err: Error): void;
 }
 
-interface HeadersInfo {
-  readonly statusCode: number;
-  readonly headers: string[];
-  readonly shouldKeepAlive: boolean;
-  readonly upgrade: boolean;
+/** The `onread` option of `net.connect`: reads land in `buffer`, `callback` gets the count. */
+export interface SocketReads {
+  readonly buffer: Buffer;
+  callback(n: number, buf: Uint8Array): boolean;
 }
 
-export class ResponseReader {
-  readonly #parser = new HTTPParser(HTTPParser.RESPONSE);
+/**
+ * One connection's response reader. The parser-specific half says how bytes reach the parser
+ * (`reads`, `attach`) and when it ends; this half turns the parser's events into messages.
+ */
+export abstract class ResponseReader {
   readonly #listener: ResponseListener;
   readonly #selection: HeaderSelection;
   #status = 0;
@@ -71,66 +74,63 @@ export class ResponseReader {
   #interim = false;
   #keepBody = false;
   #chunks: Buffer[] = [];
-  /** Headers of a final response read, its message not yet complete. */
-  #inBody = false;
 
   constructor(listener: ResponseListener, selection: HeaderSelection) {
     this.#listener = listener;
     this.#selection = selection;
-    const p = this.#parser;
-    p[HTTPParser.kOnHeadersComplete] = (info: HeadersInfo) => this.#onHeaders(info);
-    p[HTTPParser.kOnBody] = (chunk: Buffer, offset: number, length: number) => {
-      // A copy: `chunk` is a view of the shared read buffer, overwritten by the next read.
-      if (this.#keepBody) this.#chunks.push(Buffer.from(chunk.subarray(offset, offset + length)));
-    };
-    p[HTTPParser.kOnMessageComplete] = () => this.#onComplete();
   }
 
-  /** True between a final response's headers and its end (a close now cuts a response short). */
-  get inBody(): boolean {
-    return this.#inBody;
-  }
+  /** The `onread` option the socket is opened with, or undefined when `attach` takes the reads. */
+  abstract readonly reads: SocketReads | undefined;
 
-  /**
-   * Parses the first `length` bytes of `chunk` (a read buffer the caller reuses once this returns);
-   * returns the parser's error when they are not HTTP, else null.
-   */
-  feed(chunk: Buffer, length: number): Error | null {
-    const r = this.#parser.execute(chunk, 0, length);
-    return r instanceof Error ? r : null;
-  }
+  /** The socket is connected and nothing was read yet: from now on its bytes reach the parser. */
+  abstract attach(socket: Socket): void;
 
   /**
    * The server closed its side: a response whose body runs to the close ends here. Returns the
    * parser's error when the close cut a response short.
    */
-  end(): Error | null {
-    const r = this.#parser.finish();
-    return r instanceof Error ? r : null;
+  abstract end(): Error | null;
+
+  /** The socket is closed: frees what the parser holds (never called from inside a parser event). */
+  abstract release(): void;
+
+  protected get listener(): ResponseListener {
+    return this.#listener;
   }
 
-  #onHeaders(info: HeadersInfo): number {
-    const status = info.statusCode;
+  /** A response's headers are read; returns whether its body is to be kept. */
+  protected headersRead(status: number, raw: readonly string[], keepAlive: boolean): boolean {
     // 1xx (but 101, a protocol switch nobody asked for) are interim: the real answer follows.
     if (status >= 100 && status < 200 && status !== 101) {
       this.#interim = true;
-      return 0;
+      return false;
     }
     this.#status = status;
-    this.#keepBody = this.#listener.bodyWanted();
+    const keep = this.#listener.bodyWanted();
+    this.#keepBody = keep;
     // A response the step reads (it wants the body) may capture any header: all are kept then.
-    this.#headers = this.#selection.pick(info.headers, this.#keepBody);
-    this.#keepAlive = info.shouldKeepAlive && !info.upgrade;
-    this.#inBody = true;
-    return 0;
+    this.#headers = this.#selection.pick(raw, keep);
+    this.#keepAlive = keepAlive;
+    return keep;
   }
 
-  #onComplete(): void {
+  /** Whether the body now being read is kept (else its bytes are not even copied). */
+  protected get keepingBody(): boolean {
+    return this.#keepBody;
+  }
+
+  /** A piece of a kept body, a buffer the reader may keep (the caller copied it out of the read). */
+  protected bodyRead(chunk: Buffer): void {
+    this.#chunks.push(chunk);
+  }
+
+  /** The message is read to its end. */
+  protected messageRead(): void {
     if (this.#interim) {
       this.#interim = false;
       return;
     }
-    this.#inBody = false;
     let body: string | undefined;
     if (this.#keepBody) {
       const c = this.#chunks;

@@ -1,0 +1,37 @@
+/**
+ * The response parsers of the http1 transport, by name, and the one it uses when none is asked
+ * for: `llhttp` (llhttp-reader.ts, Node's bundled parser consuming the socket) when its internal
+ * API passed the start-up check, else `http-parser-js` (parser-js-reader.ts).
+ */
+import { StampedeError } from '../../errors.js';
+import { LLHTTP, LLHTTP_UNUSABLE, LlhttpReader } from './llhttp-reader.js';
+import { ParserJsReader } from './parser-js-reader.js';
+import type { HeaderSelection, ResponseListener, ResponseReader } from './response-reader.js';
+
+/** One read's worth for http-parser-js: the size Node's own stream reads use. */
+const READ_BUFFER_BYTES = 64 * 1024;
+
+/** The parsers the http1 transport can read responses with. */
+export type Http1Parser = 'llhttp' | 'http-parser-js';
+
+/** The parser a transport gets when none is asked for. */
+export const DEFAULT_HTTP1_PARSER: Http1Parser = LLHTTP === null ? 'http-parser-js' : 'llhttp';
+
+/** A reader factory for `parser`; throws StampedeError when llhttp is asked for and unusable. */
+export function readerFactory(
+  parser: Http1Parser,
+  selection: HeaderSelection,
+): (listener: ResponseListener) => ResponseReader {
+  if (parser === 'http-parser-js') {
+    // One read buffer for all connections: each read is parsed before the next one lands.
+    const readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+    return (listener) => new ParserJsReader(listener, selection, readBuffer);
+  }
+  const P = LLHTTP;
+  if (P === null)
+    throw new StampedeError(
+      'E_USAGE',
+      `http1 transport: parser llhttp is not usable here (${LLHTTP_UNUSABLE})`,
+    );
+  return (listener) => new LlhttpReader(P, listener, selection);
+}
