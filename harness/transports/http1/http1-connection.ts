@@ -108,7 +108,7 @@ export class Http1Connection implements ResponseListener {
     t.place = TicketPlace.OnWire;
     t.owner = this;
     this.#inflight.push(t);
-    this.#socket.write(t.bytes!);
+    this.#socket.write(t.bytes!, 'latin1');
     t.bytes = null;
     t.ex!.onWritten(this.#host.now());
   }

@@ -1,9 +1,10 @@
 /**
- * Turns a RequestSpec into HTTP/1.1 request bytes, written straight into a slab: one large buffer
- * that requests are appended to and handed to the socket as views. A slab region is never written
- * twice (the socket may still hold it while its bytes wait in the kernel's queue): when a slab is
- * full a new one is taken and the old one is collected once its last write is done. So a request
- * costs no string concatenation and no buffer of its own, only a view.
+ * Turns a RequestSpec into HTTP/1.1 request bytes. Most requests (no body, or an ASCII one) become
+ * one latin1 string, which the socket encodes straight into its write (one copy, no buffer of ours,
+ * no view): measured cheaper than writing the pieces into a buffer one by one. A request with a
+ * non-ASCII body is written into a slab (one large buffer that requests are appended to and handed
+ * to the socket as views; a region is never written twice, since the socket may still hold it while
+ * its bytes wait in the kernel's queue).
  *
  * Framing the transport adds: `host` (unless the spec has one), `content-length` when there is a
  * body or the method carries one (the spec's own content-length is replaced, since the transport
@@ -30,50 +31,35 @@ export class RequestEncoder {
   }
 
   /**
-   * The request's bytes, a view valid for as long as the caller holds it; null when the request
-   * cannot be framed safely (a CR or LF in the path or a header: the target built a broken request).
+   * The request to write: one latin1 string (each UTF-16 unit one byte) when its body is absent or
+   * ASCII, so the socket encodes it straight into the write with no buffer of ours; else its bytes
+   * in the slab (a view valid for as long as the caller holds it). Null when the request cannot be
+   * framed safely (a CR or LF in the path or a header: the target built a broken request).
    */
-  encode(req: RequestSpec): Buffer | null {
+  encode(req: RequestSpec): string | Buffer | null {
     const { method, path, headers, body } = req;
     if (UNSAFE.test(path)) return null;
-    let bound = method.length + 1 + path.length + REQUEST_LINE_END.length + this.#hostLine.length + 2;
+    let head = `${method} ${path}${REQUEST_LINE_END}`;
     let hasHost = false;
+    let lines = '';
     for (const k in headers) {
       const v = headers[k]!;
       if (UNSAFE.test(v) || UNSAFE.test(k)) return null;
       if (k.length === 4 && k.toLowerCase() === 'host') hasHost = true;
-      bound += k.length + v.length + 4;
-    }
-    const bodyBytes = body === undefined ? -1 : Buffer.byteLength(body, 'utf8');
-    if (bodyBytes >= 0 || BODY_METHODS[method]) bound += CONTENT_LENGTH.length + 20 + 2;
-    if (bodyBytes > 0) bound += bodyBytes;
-    // Header text is written as latin1: one byte per UTF-16 unit, so the bound is exact enough.
-    const slab = this.#room(bound);
-    const start = this.#pos;
-    let p = start;
-    p += slab.write(method, p, 'latin1');
-    slab[p++] = 0x20;
-    p += slab.write(path, p, 'latin1');
-    p += slab.write(REQUEST_LINE_END, p, 'latin1');
-    if (!hasHost) p += slab.write(this.#hostLine, p, 'latin1');
-    for (const k in headers) {
       if (k.length === 14 && k.toLowerCase() === 'content-length') continue;
-      p += slab.write(k, p, 'latin1');
-      slab[p++] = 0x3a; // ':'
-      slab[p++] = 0x20;
-      p += slab.write(headers[k]!, p, 'latin1');
-      slab[p++] = 0x0d;
-      slab[p++] = 0x0a;
+      lines += `${k}: ${v}\r\n`;
     }
-    if (bodyBytes >= 0 || BODY_METHODS[method]) {
-      p += slab.write(CONTENT_LENGTH, p, 'latin1');
-      p += slab.write(String(Math.max(0, bodyBytes)), p, 'latin1');
-      slab[p++] = 0x0d;
-      slab[p++] = 0x0a;
-    }
-    slab[p++] = 0x0d;
-    slab[p++] = 0x0a;
-    if (bodyBytes > 0) p += slab.write(body!, p, 'utf8');
+    head += hasHost ? lines : this.#hostLine + lines;
+    const bodyBytes = body === undefined ? -1 : Buffer.byteLength(body, 'utf8');
+    if (bodyBytes >= 0 || BODY_METHODS[method]) head += `${CONTENT_LENGTH}${Math.max(0, bodyBytes)}\r\n`;
+    head += '\r\n';
+    if (bodyBytes <= 0) return head;
+    // As many UTF-8 bytes as UTF-16 units: every unit is ASCII, the same byte in latin1.
+    if (bodyBytes === body!.length) return head + body!;
+    const slab = this.#room(head.length + bodyBytes);
+    const start = this.#pos;
+    let p = start + slab.write(head, start, 'latin1');
+    p += slab.write(body!, p, 'utf8');
     this.#pos = p;
     return slab.subarray(start, p);
   }

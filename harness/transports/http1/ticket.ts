@@ -17,15 +17,15 @@ export enum TicketPlace {
 /** A request in the transport's hands. `owner` is the connection it was written to (OnWire only). */
 export class Ticket {
   ex: Exchange | null = null;
-  /** The request's encoded bytes (a view into the encoder's slab). */
-  bytes: Buffer | null = null;
+  /** The request's encoding (request-encoder.ts: a latin1 string, or a view into a slab). */
+  bytes: string | Buffer | null = null;
   wantBody = false;
   place: TicketPlace = TicketPlace.Free;
   /** Opaque to the ticket: the connection that carries it, set by the pool. */
   owner: object | null = null;
 
   /** Fills the ticket for a new request. */
-  arm(bytes: Buffer | null, wantBody: boolean, ex: Exchange): void {
+  arm(bytes: string | Buffer | null, wantBody: boolean, ex: Exchange): void {
     this.bytes = bytes;
     this.wantBody = wantBody;
     this.ex = ex;
