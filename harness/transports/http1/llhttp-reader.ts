@@ -121,6 +121,8 @@ export class LlhttpReader extends ResponseReader {
   /** Header pairs handed over early (more than 32, or split across reads), for the next headers-complete. */
   #flushed: string[] | null = null;
   readonly #onBody = (chunk: Buffer) => this.bodyRead(chunk);
+  /** Whether the parser's body callback is set now (it is written only when that changes). */
+  #bodySet = false;
   #consumed = false;
   #failed = false;
   #released = false;
@@ -151,7 +153,11 @@ export class LlhttpReader extends ResponseReader {
         this.#flushed = null;
       }
       // The body callback is set only for a kept body: unset, llhttp neither copies nor calls.
-      p[P.kOnBody] = this.headersRead(status, raw, keepAlive && !upgrade) ? this.#onBody : null;
+      const keep = this.headersRead(status, raw, keepAlive && !upgrade);
+      if (keep !== this.#bodySet) {
+        p[P.kOnBody] = keep ? this.#onBody : null;
+        this.#bodySet = keep;
+      }
       return 0;
     };
     p[P.kOnMessageComplete] = () => this.messageRead();

@@ -11,14 +11,14 @@ import type { ResponseHeaders } from '../transport.js';
 /** The response headers a caller can read (lower-case names); everything else is never built. */
 export class HeaderSelection {
   readonly #names: ReadonlySet<string>;
-  /** Lengths of the selected names: most headers are passed over on their length alone. */
-  readonly #lengths: readonly boolean[];
+  /**
+   * Header names as the server spelled them -> the lower-case key when selected, else null: a
+   * server repeats the same few names, so each is lower-cased and looked up once, not per response.
+   */
+  readonly #seen = new Map<string, string | null>();
 
   constructor(names: readonly string[]) {
     this.#names = new Set(names.map((n) => n.toLowerCase()));
-    const lengths: boolean[] = [];
-    for (const n of this.#names) lengths[n.length] = true;
-    this.#lengths = lengths;
   }
 
   /**
@@ -29,9 +29,9 @@ export class HeaderSelection {
     let out: Record<string, string | string[]> | null = null;
     for (let i = 0; i + 1 < raw.length; i += 2) {
       const name = raw[i]!;
-      if (!all && this.#lengths[name.length] !== true) continue;
-      const key = name.toLowerCase();
-      if (!all && !this.#names.has(key)) continue;
+      let key = all ? name.toLowerCase() : this.#seen.get(name);
+      if (key === undefined) key = this.#learn(name);
+      if (key === null) continue;
       out ??= {};
       const value = raw[i + 1]!;
       const seen = out[key];
@@ -41,7 +41,18 @@ export class HeaderSelection {
     }
     return out ?? NO_HEADERS;
   }
+
+  /** Whether `name` is selected, remembered (up to SEEN_NAMES names: a server that invents names gets no memory). */
+  #learn(name: string): string | null {
+    const lower = name.toLowerCase();
+    const key = this.#names.has(lower) ? lower : null;
+    if (this.#seen.size < SEEN_NAMES) this.#seen.set(name, key);
+    return key;
+  }
 }
+
+/** Distinct header spellings a selection remembers. */
+const SEEN_NAMES = 512;
 
 const NO_HEADERS: ResponseHeaders = Object.freeze({});
 
