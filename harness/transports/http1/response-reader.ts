@@ -16,9 +16,14 @@ export class HeaderSelection {
    * server repeats the same few names, so each is lower-cased and looked up once, not per response.
    */
   readonly #seen = new Map<string, string | null>();
+  /** Lengths of the selected names: most headers are passed over on their length alone (no hashing). */
+  readonly #lengths: readonly boolean[];
 
   constructor(names: readonly string[]) {
     this.#names = new Set(names.map((n) => n.toLowerCase()));
+    const lengths: boolean[] = [];
+    for (const n of this.#names) lengths[n.length] = true;
+    this.#lengths = lengths;
   }
 
   /**
@@ -29,6 +34,7 @@ export class HeaderSelection {
     let out: Record<string, string | string[]> | null = null;
     for (let i = 0; i + 1 < raw.length; i += 2) {
       const name = raw[i]!;
+      if (!all && this.#lengths[name.length] !== true) continue;
       let key = all ? name.toLowerCase() : this.#seen.get(name);
       if (key === undefined) key = this.#learn(name);
       if (key === null) continue;
