@@ -13,6 +13,7 @@ import { Outcome, type OutcomeIndex } from '../../vocabulary/outcome.js';
 import type { ResponseHeaders } from '../transport.js';
 import type { ResponseListener, ResponseReader } from './response-reader.js';
 import { type Ticket, TicketPlace } from './ticket.js';
+import type { BatchedWriter, WriteBatch } from './write-batch.js';
 
 /**
  * `net.Socket`'s own write below its Writable stream (what `socket.write` ends in: it hands the
@@ -61,11 +62,13 @@ export interface ConnectionTarget {
   readonly host: string;
   readonly port: number;
   readonly connectTimeoutMs: number;
+  /** The transport's writes of this event-loop turn. */
+  readonly batch: WriteBatch;
   /** A reader for a new connection's responses, reporting to `listener`. */
   newReader(listener: ResponseListener): ResponseReader;
 }
 
-export class Http1Connection implements ResponseListener {
+export class Http1Connection implements ResponseListener, BatchedWriter {
   readonly #host: ConnectionHost;
   readonly #socket: GenericWriter;
   readonly #reader: ResponseReader;
@@ -73,6 +76,9 @@ export class Http1Connection implements ResponseListener {
   #ready = false;
   #gone = false;
   #answered = 0;
+  /** Requests at the tail of #inflight that are not written yet (they go out at `flush`). */
+  #unwritten = 0;
+  readonly #batch: WriteBatch;
   #connectTimer: NodeJS.Timeout | null;
   /** A write that failed (at once or later) ends the connection: its requests fail as `reset`. */
   readonly #afterWrite = (err?: Error | null): void => {
@@ -82,6 +88,7 @@ export class Http1Connection implements ResponseListener {
   /** Starts connecting at once; nothing is sent until the transport writes a request. */
   constructor(target: ConnectionTarget, host: ConnectionHost) {
     this.#host = host;
+    this.#batch = target.batch;
     const reader = target.newReader(this);
     this.#reader = reader;
     // The reader says how reads reach its parser: an `onread` buffer, or taken over at connect.
@@ -124,23 +131,53 @@ export class Http1Connection implements ResponseListener {
     return this.#answered;
   }
 
-  /** Requests written and not yet answered. */
+  /** Requests taken (written or about to be) and not yet answered. */
   get load(): number {
     return this.#inflight.length;
   }
 
-  /** Writes `t`'s bytes (the caller checked `ready` and the depth); `onWritten` is called right after. */
+  /**
+   * Takes `t` (the caller checked `ready` and the depth); its bytes go out at the end of this
+   * event-loop turn with whatever else the connection was given (write-batch.ts), and `onWritten`
+   * is called then.
+   */
   write(t: Ticket): void {
     t.place = TicketPlace.OnWire;
     t.owner = this;
     this.#inflight.push(t);
-    const b = t.bytes!;
+    if (this.#unwritten++ === 0) this.#batch.add(this);
+  }
+
+  flush(): void {
+    const n = this.#unwritten;
+    this.#unwritten = 0;
+    if (n === 0 || this.#gone) return;
+    const q = this.#inflight;
+    const from = q.length - n;
+    let data = q[from]!.bytes!;
+    // Pipelined requests of one turn go out in one write when they are all strings (the common case).
+    for (let i = from + 1; i < q.length; i++) {
+      const b = q[i]!.bytes!;
+      if (typeof data === 'string' && typeof b === 'string') data += b;
+      else {
+        this.#send(data);
+        data = b;
+      }
+    }
+    this.#send(data);
+    const at = this.#host.now();
+    for (let i = from; i < from + n && !this.#gone; i++) {
+      const t = q[i]!;
+      t.bytes = null;
+      t.ex!.onWritten(at);
+    }
+  }
+
+  #send(b: string | Buffer): void {
     // The encoding must match the data's type: below the stream, a Buffer is not recognised.
     if (GENERIC_WRITE)
       this.#socket._writeGeneric(false, b, typeof b === 'string' ? 'latin1' : 'buffer', this.#afterWrite);
     else this.#socket.write(b, 'latin1');
-    t.bytes = null;
-    t.ex!.onWritten(this.#host.now());
   }
 
   /**
@@ -191,6 +228,7 @@ export class Http1Connection implements ResponseListener {
   #shutdown(outcome: OutcomeIndex, detail: string): void {
     if (this.#gone) return;
     this.#gone = true;
+    this.#unwritten = 0;
     this.#clearConnectTimer();
     const lost = this.#inflight.splice(0);
     this.#socket.destroy();

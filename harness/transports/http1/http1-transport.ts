@@ -17,7 +17,8 @@
  * attempt per request, not a reconnect loop. When no connection is left connected or connecting,
  * the requests waiting in the client fail as `connect`.
  *
- * Callbacks: `onWritten` may be called inside `send`; `onResponse`/`onFailure` never are. `cancel`
+ * Callbacks: `onWritten` is called at the end of the event-loop turn in which the request got a
+ * connection (write-batch.ts), so never inside `send`; nor are `onResponse`/`onFailure`. `cancel`
  * calls `onFailure` before it returns.
  */
 
@@ -30,6 +31,7 @@ import { RequestEncoder } from './request-encoder.js';
 import { DEFAULT_HTTP1_PARSER, type Http1Parser, readerFactory } from './response-parsers.js';
 import { HeaderSelection } from './response-reader.js';
 import { Ticket, TicketPlace, TicketQueue } from './ticket.js';
+import { WriteBatch } from './write-batch.js';
 
 /**
  * Response headers materialised for every response (a response whose body is wanted gets all):
@@ -101,6 +103,7 @@ class Http1Transport implements Transport, ConnectionHost {
         options.parser ?? DEFAULT_HTTP1_PARSER,
         new HeaderSelection([...DEFAULT_RESPONSE_HEADERS, ...(options.headers ?? [])]),
       ),
+      batch: new WriteBatch(),
     };
     this.#encoder = new RequestEncoder(url.host);
   }
