@@ -161,6 +161,8 @@ export class Http1Connection implements ResponseListener, BatchedWriter {
       if (typeof data === 'string' && typeof b === 'string') data += b;
       else {
         this.#send(data);
+        // A write that failed at once ended the connection and failed its requests.
+        if (this.#gone) return;
         data = b;
       }
     }
