@@ -1,9 +1,11 @@
 /**
  * The lean HTTP/1.1 transport: a fixed pool of keep-alive connections to one origin over
- * `node:net`, requests encoded into slabs (request-encoder.ts), responses read by Node's bundled
- * llhttp consuming the socket (llhttp-reader.ts; http-parser-js when llhttp's internal API is not
- * usable, parser-js-reader.ts). It exists for floods: it does per request only what a load generator must
- * (encode, write, parse, hand back the status and a few headers) and allocates little.
+ * `node:net`, requests encoded as one latin1 string each (request-encoder.ts) and written at the
+ * end of the event-loop turn, all of a turn's together (write-batch.ts), responses read by Node's
+ * bundled llhttp consuming the socket (llhttp-reader.ts; http-parser-js when llhttp's internal API
+ * is not usable, parser-js-reader.ts). It exists for floods: it does per request only what a load
+ * generator must (encode, write, parse, hand back the status and a few headers) and allocates
+ * little. docs/measurement.md ("http1 transport") has what each of these choices saved.
  *
  * Queueing: a request goes to the least loaded connected connection with room (`pipelining`
  * requests each); when none has room it waits in the client, in order, and `onWritten` is called
