@@ -43,6 +43,9 @@ export interface Http1GenResult {
   readonly reqPerS: number;
   readonly cpuUs: number;
   readonly cpuUsPerRequest: number;
+  /** The user and system (kernel: the socket calls) parts of cpuUsPerRequest. */
+  readonly userUsPerRequest: number;
+  readonly systemUsPerRequest: number;
   /** Written requests per second of the firing time, counted from the first request. */
   readonly writtenPerSecond: number[];
   readonly latencyP50Ms: number;
@@ -186,6 +189,8 @@ const result: Http1GenResult = {
   reqPerS: requests / (wallNs / 1e9),
   cpuUs,
   cpuUsPerRequest: cpuUs / Math.max(1, requests),
+  userUsPerRequest: cpu.user / Math.max(1, requests),
+  systemUsPerRequest: cpu.system / Math.max(1, requests),
   writtenPerSecond: written.slice(0, Math.floor(args.seconds)),
   latencyP50Ms: ms(latency, 50),
   latencyP99Ms: ms(latency, 99),
