@@ -32,6 +32,13 @@ export interface ConnectionHost {
   onFailure(t: Ticket, outcome: OutcomeIndex, detail: string): void;
   /** The socket is gone; `wasReady` false: it never connected (refused, timed out). */
   onGone(c: Http1Connection, wasReady: boolean, detail: string): void;
+  /**
+   * True while a connection's read is being handled: writes made meanwhile (the sessions' next
+   * requests) are held and flushed together once the loop's reads are done (`holdWrites`).
+   */
+  reading: boolean;
+  /** `c` holds written-but-unsent requests: call its `flush()` once this turn's reads are done. */
+  holdWrites(c: Http1Connection): void;
 }
 
 /** Where to connect and how. */
@@ -49,6 +56,8 @@ export class Http1Connection implements ResponseListener {
   readonly #socket: Socket;
   readonly #reader: ResponseReader;
   readonly #inflight: Ticket[] = [];
+  /** The newest of `#inflight`, handed over during a read and not yet on the socket. */
+  readonly #held: Ticket[] = [];
   #ready = false;
   #gone = false;
   #answered = 0;
@@ -102,23 +111,55 @@ export class Http1Connection implements ResponseListener {
     return this.#inflight.length;
   }
 
-  /** Writes `t`'s bytes (the caller checked `ready` and the depth); `onWritten` is called right after. */
+  /**
+   * Writes `t`'s bytes (the caller checked `ready` and the depth); `onWritten` is called right
+   * after. During a read (`host.reading`) the bytes are held until the reads of this turn of the
+   * loop are done (`flush`), so the requests answered in one turn reach the socket back to back.
+   */
   write(t: Ticket): void {
     t.place = TicketPlace.OnWire;
     t.owner = this;
     this.#inflight.push(t);
+    if (this.#host.reading) {
+      this.#held.push(t);
+      if (this.#held.length === 1) this.#host.holdWrites(this);
+      return;
+    }
     this.#socket.write(t.bytes!);
     t.bytes = null;
     t.ex!.onWritten(this.#host.now());
   }
 
+  /** Writes the held requests, in order; `onWritten` for each as its bytes go. */
+  flush(): void {
+    const held = this.#held;
+    if (held.length === 0 || this.#gone) return;
+    const socket = this.#socket;
+    for (let i = 0; i < held.length; i++) {
+      const t = held[i]!;
+      socket.write(t.bytes!);
+      t.bytes = null;
+      // Read before the callback: onWritten may cancel another request and end this socket.
+      const ex = t.ex!;
+      ex.onWritten(this.#host.now());
+      if (this.#gone) break;
+    }
+    held.length = 0;
+  }
+
   /**
-   * Takes `t` off this connection and destroys the socket (its response can no longer be told
-   * apart from the next one's); the other requests on it fail as `reset`. The caller reports `t`.
+   * Takes `t` off this connection. A request still held (not on the socket yet) just leaves;
+   * otherwise the socket is destroyed (its response can no longer be told apart from the next
+   * one's) and the other requests on it fail as `reset`. The caller reports `t`.
    */
   abort(t: Ticket): void {
+    const h = this.#held.indexOf(t);
     const i = this.#inflight.indexOf(t);
     if (i >= 0) this.#inflight.splice(i, 1);
+    if (h >= 0) {
+      this.#held.splice(h, 1);
+      return;
+    }
     this.#shutdown(Outcome.reset, 'another request on the connection was cancelled');
   }
 
@@ -150,8 +191,14 @@ export class Http1Connection implements ResponseListener {
 
   #onRead(n: number, buf: Uint8Array): boolean {
     if (this.#gone) return false;
-    const err = this.#reader.feed(buf as Buffer, n);
-    if (err !== null && !this.#gone) this.#protocolError(err);
+    const host = this.#host;
+    host.reading = true;
+    try {
+      const err = this.#reader.feed(buf as Buffer, n);
+      if (err !== null && !this.#gone) this.#protocolError(err);
+    } finally {
+      host.reading = false;
+    }
     return true;
   }
 
@@ -168,6 +215,7 @@ export class Http1Connection implements ResponseListener {
     this.#gone = true;
     this.#clearConnectTimer();
     const lost = this.#inflight.splice(0);
+    this.#held.length = 0;
     this.#socket.destroy();
     this.#host.onGone(this, this.#ready, detail);
     for (const t of lost) this.#host.onFailure(t, outcome, detail);

@@ -80,6 +80,17 @@ class Http1Transport implements Transport, ConnectionHost {
   /** The connection that read the last answer: in a flood, the one free connection. */
   #freed: Http1Connection | null = null;
   #warmWaiters: (() => void)[] = [];
+  /** See ConnectionHost.reading. */
+  reading = false;
+  /** Connections holding requests written during this turn's reads. */
+  readonly #holding: Http1Connection[] = [];
+  #flushQueued = false;
+  readonly #flushHeld = (): void => {
+    this.#flushQueued = false;
+    const holding = this.#holding;
+    for (let i = 0; i < holding.length; i++) holding[i]!.flush();
+    holding.length = 0;
+  };
 
   constructor(origin: string, options: Http1TransportOptions) {
     const url = parseOrigin(origin);
@@ -188,6 +199,15 @@ class Http1Transport implements Transport, ConnectionHost {
 
   onFailure(t: Ticket, outcome: OutcomeIndex, detail: string): void {
     this.#finishFailed(t, outcome, detail);
+  }
+
+  holdWrites(c: Http1Connection): void {
+    this.#holding.push(c);
+    // setImmediate from an I/O callback runs in this very turn, right after its reads.
+    if (!this.#flushQueued) {
+      this.#flushQueued = true;
+      setImmediate(this.#flushHeld);
+    }
   }
 
   onGone(c: Http1Connection, wasReady: boolean, detail: string): void {
