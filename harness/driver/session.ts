@@ -77,6 +77,8 @@ export class Session {
   readonly #recorder: ShardRecorder;
   /** Think times and retry jitter, reseeded for every session from its place in the stream. */
   readonly #rand = new Rng(0);
+  /** Whether #rand is seeded for this session yet: seeding waits for the first draw (most one-step sessions draw nothing). */
+  #seeded = false;
   #flow!: Flow;
   #stepIds!: readonly number[];
   #pos = 0;
@@ -142,7 +144,7 @@ export class Session {
     this.#stepIds = init.stepIds;
     // Seeded by the arrival's place in the stream: the session draws the same think times and
     // jitter whichever worker runs it, so --workers 1 and --workers 4 replay the same surge.
-    this.#rand.reseed(init.seed, init.seq);
+    this.#seeded = false;
     this.#pos = 0;
     this.#reRequests = 0;
     this.done = false;
@@ -210,7 +212,8 @@ export class Session {
     this.#recorder.final(stepId, Outcome.ok, (atNs - this.#stepStartNs) / 1e3);
     this.#pos++;
     if (this.#pos >= this.#flow.steps.length) return this.#end(true);
-    const thinkS = sampleThinkS(this.#step().think, this.#rand.float(), this.#rand.float());
+    const rand = this.#random();
+    const thinkS = sampleThinkS(this.#step().think, rand.float(), rand.float());
     return this.#beginStep(atNs + thinkS * 1e9, WaitKind.Think);
   }
 
@@ -256,6 +259,15 @@ export class Session {
     if (u.nextNs < 0 || u.skipped === 0) return;
     this.#recorder.poll(this.stepId, u.skipped);
     this.wakeNs = u.nextNs;
+  }
+
+  /** The session's generator, seeded from (seed, seq) on first use. */
+  #random(): Rng {
+    if (!this.#seeded) {
+      this.#rand.reseed(this.#state.seed, this.#state.seq);
+      this.#seeded = true;
+    }
+    return this.#rand;
   }
 
   #step(): FlowStep {
@@ -305,7 +317,7 @@ export class Session {
     this.#recorder.attempt(stepId, outcome, latencyUs, serviceUs);
     if (this.#attempt < step.retry.maxAttempts && shouldRetry(step.retry, outcome)) {
       this.#attempt++;
-      const delayS = retryDelayS(step.retry, this.#attempt, this.#rand.float(), retryAfterS(headers));
+      const delayS = retryDelayS(step.retry, this.#attempt, this.#random().float(), retryAfterS(headers));
       return this.#wait(atNs + delayS * 1e9, WaitKind.Backoff);
     }
     this.#recorder.final(stepId, outcome, (atNs - this.#stepStartNs) / 1e3);

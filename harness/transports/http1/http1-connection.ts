@@ -13,7 +13,6 @@ import { Outcome, type OutcomeIndex } from '../../vocabulary/outcome.js';
 import type { ResponseHeaders } from '../transport.js';
 import type { ResponseListener, ResponseReader } from './response-reader.js';
 import { type Ticket, TicketPlace } from './ticket.js';
-import type { BatchedWriter, WriteBatch } from './write-batch.js';
 
 /**
  * `net.Socket`'s own write below its Writable stream (what `socket.write` ends in: it hands the
@@ -55,6 +54,13 @@ export interface ConnectionHost {
   onFailure(t: Ticket, outcome: OutcomeIndex, detail: string): void;
   /** The socket is gone; `wasReady` false: it never connected (refused, timed out). */
   onGone(c: Http1Connection, wasReady: boolean, detail: string): void;
+  /**
+   * True while a connection's read is being handled: writes made meanwhile (the sessions' next
+   * requests) are held and flushed together once the loop's reads are done (`holdWrites`).
+   */
+  reading: boolean;
+  /** `c` holds written-but-unsent requests: call its `flush()` once this turn's reads are done. */
+  holdWrites(c: Http1Connection): void;
 }
 
 /** Where to connect and how. */
@@ -62,23 +68,20 @@ export interface ConnectionTarget {
   readonly host: string;
   readonly port: number;
   readonly connectTimeoutMs: number;
-  /** The transport's writes of this event-loop turn. */
-  readonly batch: WriteBatch;
   /** A reader for a new connection's responses, reporting to `listener`. */
   newReader(listener: ResponseListener): ResponseReader;
 }
 
-export class Http1Connection implements ResponseListener, BatchedWriter {
+export class Http1Connection implements ResponseListener {
   readonly #host: ConnectionHost;
   readonly #socket: GenericWriter;
   readonly #reader: ResponseReader;
   readonly #inflight: Ticket[] = [];
+  /** The newest of `#inflight`, handed over during a read and not yet on the socket. */
+  readonly #held: Ticket[] = [];
   #ready = false;
   #gone = false;
   #answered = 0;
-  /** Requests at the tail of #inflight that are not written yet (they go out at `flush`). */
-  #unwritten = 0;
-  readonly #batch: WriteBatch;
   #connectTimer: NodeJS.Timeout | null;
   /** A write that failed (at once or later) ends the connection: its requests fail as `reset`. */
   readonly #afterWrite = (err?: Error | null): void => {
@@ -88,7 +91,6 @@ export class Http1Connection implements ResponseListener, BatchedWriter {
   /** Starts connecting at once; nothing is sent until the transport writes a request. */
   constructor(target: ConnectionTarget, host: ConnectionHost) {
     this.#host = host;
-    this.#batch = target.batch;
     const reader = target.newReader(this);
     this.#reader = reader;
     // The reader says how reads reach its parser: an `onread` buffer, or taken over at connect.
@@ -137,27 +139,34 @@ export class Http1Connection implements ResponseListener, BatchedWriter {
   }
 
   /**
-   * Takes `t` (the caller checked `ready` and the depth); its bytes go out at the end of this
-   * event-loop turn with whatever else the connection was given (write-batch.ts), and `onWritten`
-   * is called then.
+   * Writes `t`'s bytes (the caller checked `ready` and the depth); `onWritten` is called right
+   * after. While an answer is handed back (`host.reading`: the session's next request is sent from
+   * inside it), or while earlier requests are held, the bytes are held until the reads of this
+   * turn of the loop are done (`flush`), so the requests answered in one turn reach the socket
+   * back to back.
    */
   write(t: Ticket): void {
     t.place = TicketPlace.OnWire;
     t.owner = this;
     this.#inflight.push(t);
-    if (this.#unwritten++ === 0) this.#batch.add(this);
+    if (this.#host.reading || this.#held.length > 0) {
+      this.#held.push(t);
+      if (this.#held.length === 1) this.#host.holdWrites(this);
+      return;
+    }
+    this.#send(t.bytes!);
+    t.bytes = null;
+    t.ex!.onWritten(this.#host.now());
   }
 
+  /** Writes the held requests, in order, in one socket write; then `onWritten` for each. */
   flush(): void {
-    const n = this.#unwritten;
-    this.#unwritten = 0;
-    if (n === 0 || this.#gone) return;
-    const q = this.#inflight;
-    const from = q.length - n;
-    let data = q[from]!.bytes!;
+    const held = this.#held;
+    if (held.length === 0 || this.#gone) return;
+    let data = held[0]!.bytes!;
     // Pipelined requests of one turn go out in one write when they are all strings (the common case).
-    for (let i = from + 1; i < q.length; i++) {
-      const b = q[i]!.bytes!;
+    for (let i = 1; i < held.length; i++) {
+      const b = held[i]!.bytes!;
       if (typeof data === 'string' && typeof b === 'string') data += b;
       else {
         this.#send(data);
@@ -168,8 +177,10 @@ export class Http1Connection implements ResponseListener, BatchedWriter {
     }
     this.#send(data);
     const at = this.#host.now();
-    for (let i = from; i < from + n && !this.#gone; i++) {
-      const t = q[i]!;
+    // A copy: onWritten may cancel another request and end this socket (which empties `held`).
+    const written = held.splice(0);
+    for (let i = 0; i < written.length && !this.#gone; i++) {
+      const t = written[i]!;
       t.bytes = null;
       t.ex!.onWritten(at);
     }
@@ -183,12 +194,18 @@ export class Http1Connection implements ResponseListener, BatchedWriter {
   }
 
   /**
-   * Takes `t` off this connection and destroys the socket (its response can no longer be told
-   * apart from the next one's); the other requests on it fail as `reset`. The caller reports `t`.
+   * Takes `t` off this connection. A request still held (not on the socket yet) just leaves;
+   * otherwise the socket is destroyed (its response can no longer be told apart from the next
+   * one's) and the other requests on it fail as `reset`. The caller reports `t`.
    */
   abort(t: Ticket): void {
+    const h = this.#held.indexOf(t);
     const i = this.#inflight.indexOf(t);
     if (i >= 0) this.#inflight.splice(i, 1);
+    if (h >= 0) {
+      this.#held.splice(h, 1);
+      return;
+    }
     this.#shutdown(Outcome.reset, 'another request on the connection was cancelled');
   }
 
@@ -209,13 +226,16 @@ export class Http1Connection implements ResponseListener, BatchedWriter {
       return;
     }
     this.#answered++;
-    if (keepAlive) {
-      this.#host.onResponse(this, t, status, headers, body);
-      return;
-    }
     // `connection: close` (or HTTP/1.0): the answer counts; what was pipelined behind it is lost.
-    this.#shutdown(Outcome.reset, 'server answered with connection: close');
-    this.#host.onResponse(this, t, status, headers, body);
+    if (!keepAlive) this.#shutdown(Outcome.reset, 'server answered with connection: close');
+    // Requests sent from inside the answer (a session's next step) are held (see `write`).
+    const host = this.#host;
+    host.reading = true;
+    try {
+      host.onResponse(this, t, status, headers, body);
+    } finally {
+      host.reading = false;
+    }
   }
 
   onProtocolError(err: Error): void {
@@ -230,9 +250,9 @@ export class Http1Connection implements ResponseListener, BatchedWriter {
   #shutdown(outcome: OutcomeIndex, detail: string): void {
     if (this.#gone) return;
     this.#gone = true;
-    this.#unwritten = 0;
     this.#clearConnectTimer();
     const lost = this.#inflight.splice(0);
+    this.#held.length = 0;
     this.#socket.destroy();
     this.#host.onGone(this, this.#ready, detail);
     for (const t of lost) this.#host.onFailure(t, outcome, detail);

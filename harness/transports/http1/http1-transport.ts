@@ -1,11 +1,12 @@
 /**
  * The lean HTTP/1.1 transport: a fixed pool of keep-alive connections to one origin over
- * `node:net`, requests encoded as one latin1 string each (request-encoder.ts) and written at the
- * end of the event-loop turn, all of a turn's together (write-batch.ts), responses read by Node's
- * bundled llhttp consuming the socket (llhttp-reader.ts; http-parser-js when llhttp's internal API
- * is not usable, parser-js-reader.ts). It exists for floods: it does per request only what a load
- * generator must (encode, write, parse, hand back the status and a few headers) and allocates
- * little. docs/measurement.md ("http1 transport") has what each of these choices saved.
+ * `node:net`, requests encoded as one latin1 string each (request-encoder.ts), responses read by
+ * Node's bundled llhttp consuming the socket (llhttp-reader.ts; http-parser-js when llhttp's
+ * internal API is not usable, parser-js-reader.ts); requests sent while answers are handed back
+ * are held and written together once the turn's reads are done (http1-connection.ts). It exists
+ * for floods: it does per request only what a load generator must (encode, write, parse, hand back
+ * the status and a few headers) and allocates little. docs/measurement.md ("http1 transport") has
+ * what each of these choices saved.
  *
  * Queueing: a request goes to the least loaded connected connection with room (`pipelining`
  * requests each); when none has room it waits in the client, in order, and `onWritten` is called
@@ -19,8 +20,7 @@
  * attempt per request, not a reconnect loop. When no connection is left connected or connecting,
  * the requests waiting in the client fail as `connect`.
  *
- * Callbacks: `onWritten` is called at the end of the event-loop turn in which the request got a
- * connection (write-batch.ts), so never inside `send`; nor are `onResponse`/`onFailure`. `cancel`
+ * Callbacks: `onWritten` may be called inside `send`; `onResponse`/`onFailure` never are. `cancel`
  * calls `onFailure` before it returns.
  */
 
@@ -33,7 +33,6 @@ import { RequestEncoder } from './request-encoder.js';
 import { DEFAULT_HTTP1_PARSER, type Http1Parser, readerFactory } from './response-parsers.js';
 import { HeaderSelection } from './response-reader.js';
 import { Ticket, TicketPlace, TicketQueue } from './ticket.js';
-import { WriteBatch } from './write-batch.js';
 
 /**
  * Response headers materialised for every response (a response whose body is wanted gets all):
@@ -88,6 +87,17 @@ class Http1Transport implements Transport, ConnectionHost {
   /** The connection that read the last answer: in a flood, the one free connection. */
   #freed: Http1Connection | null = null;
   #warmWaiters: (() => void)[] = [];
+  /** See ConnectionHost.reading. */
+  reading = false;
+  /** Connections holding requests written during this turn's reads. */
+  readonly #holding: Http1Connection[] = [];
+  #flushQueued = false;
+  readonly #flushHeld = (): void => {
+    this.#flushQueued = false;
+    const holding = this.#holding;
+    for (let i = 0; i < holding.length; i++) holding[i]!.flush();
+    holding.length = 0;
+  };
 
   constructor(origin: string, options: Http1TransportOptions) {
     const url = parseOrigin(origin);
@@ -105,7 +115,6 @@ class Http1Transport implements Transport, ConnectionHost {
         options.parser ?? DEFAULT_HTTP1_PARSER,
         new HeaderSelection([...DEFAULT_RESPONSE_HEADERS, ...(options.headers ?? [])]),
       ),
-      batch: new WriteBatch(),
     };
     this.#encoder = new RequestEncoder(url.host);
   }
@@ -199,6 +208,15 @@ class Http1Transport implements Transport, ConnectionHost {
 
   onFailure(t: Ticket, outcome: OutcomeIndex, detail: string): void {
     this.#finishFailed(t, outcome, detail);
+  }
+
+  holdWrites(c: Http1Connection): void {
+    this.#holding.push(c);
+    // setImmediate from an I/O callback runs in this very turn, right after its reads.
+    if (!this.#flushQueued) {
+      this.#flushQueued = true;
+      setImmediate(this.#flushHeld);
+    }
   }
 
   onGone(c: Http1Connection, wasReady: boolean, detail: string): void {
