@@ -10,20 +10,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createHttp1Transport, type Http1Parser } from '../../harness/transports/http1/http1-transport.js';
 import type { Transport } from '../../harness/transports/transport.js';
 import { type NodePeer, startNodePeer } from '../support/node-peer.js';
-import { RecordingExchange, testNow } from './recording-exchange.js';
+import { ChainedExchange, RecordingExchange, testNow } from './recording-exchange.js';
 
 const GET = { method: 'GET' as const, path: '/ok', headers: {} };
-
-/** An exchange that runs `afterAnswer` inside its response callback (as the driver sends a next step). */
-class ChainedExchange extends RecordingExchange {
-  afterAnswer: (() => void) | null = null;
-  override onResponse(...a: Parameters<RecordingExchange['onResponse']>): void {
-    super.onResponse(...a);
-    const f = this.afterAnswer;
-    this.afterAnswer = null;
-    f?.();
-  }
-}
 
 describe.each<Http1Parser>(['llhttp', 'http-parser-js'])('http1 (%s) held writes', (parser) => {
   let peer: NodePeer | null = null;

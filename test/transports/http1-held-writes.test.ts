@@ -12,7 +12,7 @@ import { createHttp1Transport } from '../../harness/transports/http1/http1-trans
 import type { Transport } from '../../harness/transports/transport.js';
 import { Outcome } from '../../harness/vocabulary/outcome.js';
 import type { RequestSpec } from '../../targets/target.js';
-import { RecordingExchange, testNow } from './recording-exchange.js';
+import { ChainedExchange, RecordingExchange, testNow } from './recording-exchange.js';
 
 const get = (path: string): RequestSpec => ({ method: 'GET', path, headers: {} });
 
@@ -44,17 +44,6 @@ async function echoServer(): Promise<{
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   return { server, origin: `http://127.0.0.1:${port}`, paths, connections: () => connections };
-}
-
-/** An exchange that runs `afterAnswer` inside its response callback (as the driver sends a next step). */
-class ChainedExchange extends RecordingExchange {
-  afterAnswer: (() => void) | null = null;
-  override onResponse(...a: Parameters<RecordingExchange['onResponse']>): void {
-    super.onResponse(...a);
-    const f = this.afterAnswer;
-    this.afterAnswer = null;
-    f?.();
-  }
 }
 
 describe('http1 transport: writes held during a read', () => {

@@ -58,3 +58,19 @@ export class RecordingExchange implements Exchange {
     }
   }
 }
+
+/** An exchange that runs `afterAnswer` inside its response callback (as the driver sends a next step). */
+export class ChainedExchange extends RecordingExchange {
+  afterAnswer: (() => void) | null = null;
+  override onResponse(
+    atNs: number,
+    status: number,
+    headers: ResponseHeaders,
+    body: string | undefined,
+  ): void {
+    super.onResponse(atNs, status, headers, body);
+    const f = this.afterAnswer;
+    this.afterAnswer = null;
+    f?.();
+  }
+}
