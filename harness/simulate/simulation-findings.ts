@@ -33,6 +33,8 @@ export interface SimulationFindings {
   /** Sessions whose every step succeeded, per arrival offered. */
   readonly goodput: number;
   readonly sessions: number;
+  /** Arrivals turned away by the in-flight cap (`--max-in-flight`); 0 without a cap. */
+  readonly dropped: number;
   readonly alarmsFired: number;
   readonly wallS: number;
 }
@@ -61,6 +63,7 @@ export function findingsOf(r: SimulationResult, profile: Profile): SimulationFin
     retryAmplification: firsts > 0 ? round(attempts / firsts, 4) : 0,
     goodput: summary.arrivals > 0 ? round((summary.succeeded ?? 0) / summary.arrivals, 4) : 0,
     sessions: summary.arrivals,
+    dropped: summary.dropped,
     alarmsFired: r.alarmsFired,
     wallS: round(r.wallS, 2),
   };
@@ -106,6 +109,13 @@ export function findingsText(f: SimulationFindings): string {
   for (const m of f.metastable) {
     out.push(
       `  METASTABLE ${m.step} from ${clockText(m.atS)} after a ${m.after}: ${m.offeredRatePerS}/s new requests offered, ${m.sustainedRatePerS}/s sustained before`,
+    );
+  }
+  if (f.dropped > 0) {
+    const share = ((f.dropped / Math.max(1, f.sessions)) * 100).toFixed(1);
+    out.push(
+      '',
+      `IN-FLIGHT CAP: ${f.dropped.toLocaleString('en-US')} of the arrivals (${share} %) were turned away by the cap on sessions in flight, not by the service`,
     );
   }
   out.push(
