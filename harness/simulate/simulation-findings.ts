@@ -104,7 +104,9 @@ export function findingsText(f: SimulationFindings): string {
   }
   out.push(
     '',
-    `Metastability: ${f.metastable.length === 0 ? 'no step stayed degraded below the load it had sustained' : ''}`,
+    f.metastable.length === 0
+      ? 'Metastability: no step stayed degraded below the load it had sustained'
+      : 'Metastability: steps that stayed degraded below the load they had sustained',
   );
   for (const m of f.metastable) {
     out.push(
