@@ -31,7 +31,9 @@ const r = await simulate({
   capacity: simulateCapacity(profile, []),
   outDir: out,
   drainS: parseDrain(undefined, profile),
-  progress: (line) => process.stderr.write(`${line}\n`),
+  // RSS beside each progress line: where in the day the memory goes.
+  progress: (line) =>
+    process.stderr.write(`${line}  rss ${Math.round(process.memoryUsage.rss() / 2 ** 20)} MB\n`),
   progressEveryS: 900,
 });
 const wallS = (performance.now() - wall0) / 1000;

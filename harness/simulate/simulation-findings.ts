@@ -99,6 +99,10 @@ export function findingsText(f: SimulationFindings): string {
   for (const d of f.takedowns) {
     out.push(
       `  ${d.name.padEnd(16)} ${clockText(d.startS)}-${clockText(d.endS)}: backlog ${d.backlogAtStart.toLocaleString('en-US')} at its start, ` +
+        // The herd the window built: sessions waiting out their Retry-After when it ends.
+        (d.inBackoffAtEnd === null
+          ? ''
+          : `${d.inBackoffAtEnd.toLocaleString('en-US')} sessions in backoff at its end, `) +
         `${d.responses503.toLocaleString('en-US')} x 503; ${drained(d)}`,
     );
   }

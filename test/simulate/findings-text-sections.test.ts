@@ -23,12 +23,17 @@ const behind = (atS: number, recoveredAtS: number | null): FellBehind => ({
   backlogGrowthPerS: 0,
   recoveredAtS,
 });
-const down = (name: string, startS: number, drainS: number | null): TakeDown => ({
+const down = (
+  name: string,
+  startS: number,
+  drainS: number | null,
+  inBackoffAtEnd: number | null = null,
+): TakeDown => ({
   name,
   startS,
   endS: startS + 1800,
   backlogAtStart: 12345,
-  inBackoffAtEnd: null,
+  inBackoffAtEnd,
   responses503: 67890,
   drainS,
 });
@@ -38,7 +43,7 @@ const base: SimulationFindings = {
     { region: 'americas', fellBehind: behind(600, 7200), takedowns: [down('americas-drain', 4500, 40)] },
     { region: 'japan', fellBehind: null, takedowns: [down('japan-drain', 17400, null)] },
   ],
-  takedowns: [down('americas-drain', 4500, 40), down('japan-drain', 17400, null)],
+  takedowns: [down('americas-drain', 4500, 40), down('japan-drain', 17400, null, 1234567)],
   metastable: [],
   fallBehindOnsetS: 600,
   peakBacklog: 1000,
@@ -63,6 +68,10 @@ describe('findings text', () => {
     // 4500 s = 1:15:00, + 1800 s = 1:45:00.
     expect(text).toContain(
       '  americas-drain   1:15:00-1:45:00: backlog 12,345 at its start, 67,890 x 503; drained 40 s after its end',
+    );
+    // 17400 s = 4:50:00; the herd waiting out Retry-After is named when the run has the gauge.
+    expect(text).toContain(
+      '  japan-drain      4:50:00-5:20:00: backlog 12,345 at its start, 1,234,567 sessions in backoff at its end, 67,890 x 503; the backlog never drained',
     );
     expect(text).toContain('Metastability: no step stayed degraded below the load it had sustained');
     expect(text).not.toContain('IN-FLIGHT CAP');
