@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parseDrain } from '../harness/cli/run-args.js';
 import { loadProfile } from '../harness/profile/load-profile.js';
 import { simulate } from '../harness/simulate/simulate-run.js';
-import { findingsOf, findingsText } from '../harness/simulate/simulation-findings.js';
+import { findingsOf, findingsText, writeFindings } from '../harness/simulate/simulation-findings.js';
 import { applyInFlightCap, simulateCapacity } from '../harness/simulate/what-if.js';
 
 const arg = (name: string): string | undefined => {
@@ -39,7 +39,10 @@ const r = await simulate({
 const wallS = (performance.now() - wall0) / 1000;
 const cpu = process.cpuUsage(cpu0);
 const cpuS = (cpu.user + cpu.system) / 1e6;
-process.stdout.write(findingsText(findingsOf(r, profile)));
+const findings = findingsOf(r, profile);
+process.stdout.write(findingsText(findings));
+// With --out the run directory is kept: the findings go in as the CLI writes them.
+if (given !== undefined) await writeFindings(out, findings);
 process.stdout.write(
   `${JSON.stringify(
     {
