@@ -13,6 +13,7 @@ import type { Profile } from '../profile/profile.js';
 import { type RegionFallBehind, regionFallBehind } from './region-fall-behind.js';
 import { clockText } from './simulate-progress.js';
 import type { SimulationResult } from './simulate-run.js';
+import { type TakeDownBacklog, takedownBacklogs, takedownBacklogText } from './takedown-backlogs.js';
 
 /** File name of the findings in the run directory. */
 export const FINDINGS_FILE = 'simulation.json';
@@ -22,6 +23,8 @@ export interface SimulationFindings {
   readonly regions: readonly RegionFallBehind[];
   /** The run's take-downs (summary.json `takedowns`: every step's backlog and latency). */
   readonly takedowns: readonly TakeDown[];
+  /** Per take-down: users in backoff, admin queue and mail outbox at its start and end. */
+  readonly backlogs: readonly TakeDownBacklog[];
   /** The run's metastability hints (summary.json `metastable`); empty when none. */
   readonly metastable: readonly MetastableHint[];
   /** Earliest reset-request fall-behind of any region, seconds from t0; null = none fell behind. */
@@ -57,6 +60,7 @@ export function findingsOf(r: SimulationResult, profile: Profile): SimulationFin
   return {
     regions,
     takedowns: summary.takedowns,
+    backlogs: takedownBacklogs(r.data),
     metastable: summary.metastable ?? [],
     fallBehindOnsetS: onsets.length > 0 ? Math.min(...onsets) : null,
     peakBacklog: summary.backlog.peakTotal,
@@ -99,12 +103,10 @@ export function findingsText(f: SimulationFindings): string {
   for (const d of f.takedowns) {
     out.push(
       `  ${d.name.padEnd(16)} ${clockText(d.startS)}-${clockText(d.endS)}: backlog ${d.backlogAtStart.toLocaleString('en-US')} at its start, ` +
-        // The herd the window built: sessions waiting out their Retry-After when it ends.
-        (d.inBackoffAtEnd === null
-          ? ''
-          : `${d.inBackoffAtEnd.toLocaleString('en-US')} sessions in backoff at its end, `) +
         `${d.responses503.toLocaleString('en-US')} x 503; ${drained(d)}`,
     );
+    const b = f.backlogs.find((x) => x.name === d.name);
+    if (b) out.push(`  ${''.padEnd(16)} ${takedownBacklogText(b)}`);
   }
   out.push(
     '',

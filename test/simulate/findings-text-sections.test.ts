@@ -33,7 +33,7 @@ const down = (
   startS,
   endS: startS + 1800,
   backlogAtStart: 12345,
-  inBackoffAtEnd,
+  inBackoffAtEnd: null,
   responses503: 67890,
   drainS,
 });
@@ -43,7 +43,18 @@ const base: SimulationFindings = {
     { region: 'americas', fellBehind: behind(600, 7200), takedowns: [down('americas-drain', 4500, 40)] },
     { region: 'japan', fellBehind: null, takedowns: [down('japan-drain', 17400, null)] },
   ],
-  takedowns: [down('americas-drain', 4500, 40), down('japan-drain', 17400, null, 1234567)],
+  takedowns: [down('americas-drain', 4500, 40), down('japan-drain', 17400, null)],
+  backlogs: [
+    {
+      name: 'japan-drain',
+      inBackoffAtStart: 10,
+      inBackoffAtEnd: 1234567,
+      adminQueueAtStart: 200,
+      adminQueueAtEnd: 0,
+      outboxAtStart: 60250,
+      outboxAtEnd: null,
+    },
+  ],
   metastable: [],
   fallBehindOnsetS: 600,
   peakBacklog: 1000,
@@ -69,9 +80,10 @@ describe('findings text', () => {
     expect(text).toContain(
       '  americas-drain   1:15:00-1:45:00: backlog 12,345 at its start, 67,890 x 503; drained 40 s after its end',
     );
-    // 17400 s = 4:50:00; the herd waiting out Retry-After is named when the run has the gauge.
+    // 17400 s = 4:50:00; under it the backlogs at its start / end ('-': no such gauge).
     expect(text).toContain(
-      '  japan-drain      4:50:00-5:20:00: backlog 12,345 at its start, 1,234,567 sessions in backoff at its end, 67,890 x 503; the backlog never drained',
+      '  japan-drain      4:50:00-5:20:00: backlog 12,345 at its start, 67,890 x 503; the backlog never drained\n' +
+        '                   10 / 1,234,567 users in backoff, admin queue 200 / 0, mail outbox 60,250 / - (at its start / end)\n',
     );
     expect(text).toContain('Metastability: no step stayed degraded below the load it had sustained');
     expect(text).not.toContain('IN-FLIGHT CAP');
