@@ -217,6 +217,8 @@ function runMeta(
   ] as const)
     settings[`target.${k}`] = config[k];
   for (const [k, v] of Object.entries(opts.settings ?? {})) settings[`simulate.${k}`] = v;
+  // No cap (Infinity) would be written as null: say so in words.
+  if (!Number.isFinite(profile.client.maxInFlight)) settings['maxInFlight'] = 'none';
   const source = {
     target: 'reference',
     engine: 'simulate',

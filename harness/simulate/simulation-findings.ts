@@ -13,6 +13,7 @@ import type { Profile } from '../profile/profile.js';
 import { type RegionFallBehind, regionFallBehind } from './region-fall-behind.js';
 import { clockText } from './simulate-progress.js';
 import type { SimulationResult } from './simulate-run.js';
+import { type TakeDownBacklog, takedownBacklogs, takedownBacklogText } from './takedown-backlogs.js';
 
 /** File name of the findings in the run directory. */
 export const FINDINGS_FILE = 'simulation.json';
@@ -22,6 +23,8 @@ export interface SimulationFindings {
   readonly regions: readonly RegionFallBehind[];
   /** The run's take-downs (summary.json `takedowns`: every step's backlog and latency). */
   readonly takedowns: readonly TakeDown[];
+  /** Per take-down: users in backoff, admin queue and mail outbox at its start and end. */
+  readonly backlogs: readonly TakeDownBacklog[];
   /** The run's metastability hints (summary.json `metastable`); empty when none. */
   readonly metastable: readonly MetastableHint[];
   /** Earliest reset-request fall-behind of any region, seconds from t0; null = none fell behind. */
@@ -33,6 +36,8 @@ export interface SimulationFindings {
   /** Sessions whose every step succeeded, per arrival offered. */
   readonly goodput: number;
   readonly sessions: number;
+  /** Arrivals turned away by the in-flight cap (`--max-in-flight`); 0 without a cap. */
+  readonly dropped: number;
   readonly alarmsFired: number;
   readonly wallS: number;
 }
@@ -55,12 +60,14 @@ export function findingsOf(r: SimulationResult, profile: Profile): SimulationFin
   return {
     regions,
     takedowns: summary.takedowns,
+    backlogs: takedownBacklogs(r.data),
     metastable: summary.metastable ?? [],
     fallBehindOnsetS: onsets.length > 0 ? Math.min(...onsets) : null,
     peakBacklog: summary.backlog.peakTotal,
     retryAmplification: firsts > 0 ? round(attempts / firsts, 4) : 0,
     goodput: summary.arrivals > 0 ? round((summary.succeeded ?? 0) / summary.arrivals, 4) : 0,
     sessions: summary.arrivals,
+    dropped: summary.dropped,
     alarmsFired: r.alarmsFired,
     wallS: round(r.wallS, 2),
   };
@@ -98,14 +105,25 @@ export function findingsText(f: SimulationFindings): string {
       `  ${d.name.padEnd(16)} ${clockText(d.startS)}-${clockText(d.endS)}: backlog ${d.backlogAtStart.toLocaleString('en-US')} at its start, ` +
         `${d.responses503.toLocaleString('en-US')} x 503; ${drained(d)}`,
     );
+    const b = f.backlogs.find((x) => x.name === d.name);
+    if (b) out.push(`  ${''.padEnd(16)} ${takedownBacklogText(b)}`);
   }
   out.push(
     '',
-    `Metastability: ${f.metastable.length === 0 ? 'no step stayed degraded below the load it had sustained' : ''}`,
+    f.metastable.length === 0
+      ? 'Metastability: no step stayed degraded below the load it had sustained'
+      : 'Metastability: steps that stayed degraded below the load they had sustained',
   );
   for (const m of f.metastable) {
     out.push(
       `  METASTABLE ${m.step} from ${clockText(m.atS)} after a ${m.after}: ${m.offeredRatePerS}/s new requests offered, ${m.sustainedRatePerS}/s sustained before`,
+    );
+  }
+  if (f.dropped > 0) {
+    const share = ((f.dropped / Math.max(1, f.sessions)) * 100).toFixed(1);
+    out.push(
+      '',
+      `IN-FLIGHT CAP: ${f.dropped.toLocaleString('en-US')} of the arrivals (${share} %) were turned away by the cap on sessions in flight, not by the service`,
     );
   }
   out.push(

@@ -7,7 +7,10 @@
  *   (maxAttempts, base, max: durations or seconds; backoff, jitter: their names;
  *   respectRetryAfter: true/false);
  * - `--outage drain=45m`: every take-down window lasts that long (same start);
- *   `--outage none` removes them all.
+ *   `--outage none` removes them all;
+ * - `--max-in-flight N`: caps the sessions in flight. Without it a simulation has no cap: the
+ *   profile's `client.maxInFlight` is one load generator's limit, and the users of a relaunch day
+ *   are not one client (the full day holds ~10^6 sessions at once, most of them waiting for mail).
  */
 import { REFERENCE_KEYS } from '../../targets/reference/reference-config.js';
 import { parseCapacity } from '../cli/run-args.js';
@@ -31,6 +34,13 @@ export function simulateCapacity(profile: Profile, pairs: readonly string[]): Re
       );
   }
   return out;
+}
+
+/** The profile with the simulation's in-flight cap: `flag`, or none (Infinity) when absent. */
+export function applyInFlightCap(profile: Profile, flag: number | undefined): Profile {
+  if (flag !== undefined && (!Number.isInteger(flag) || flag < 1))
+    throw new StampedeError('E_USAGE', `--max-in-flight: "${flag}" is not a whole number >= 1`);
+  return { ...profile, client: { ...profile.client, maxInFlight: flag ?? Number.POSITIVE_INFINITY } };
 }
 
 const BACKOFFS = ['none', 'linear', 'exponential'] as const;

@@ -18,7 +18,7 @@ import { findingsOf, findingsText, writeFindings } from '../../simulate/simulati
 import { parseSweep } from '../../simulate/sweep-plan.js';
 import { runSweep } from '../../simulate/sweep-run.js';
 import { sweepTable } from '../../simulate/sweep-table.js';
-import { applyOutage, applyRetry, simulateCapacity } from '../../simulate/what-if.js';
+import { applyInFlightCap, applyOutage, applyRetry, simulateCapacity } from '../../simulate/what-if.js';
 import { defaultOutDir, parseDrain } from '../run-args.js';
 
 interface SimulateArgs {
@@ -90,10 +90,7 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
     let profile: Profile = await loadProfile(argv.profile);
     const capacity = simulateCapacity(profile, argv.capacity);
     profile = applyOutage(applyRetry(profile, argv.retry), argv.outage);
-    const cap = argv['max-in-flight'];
-    if (cap !== undefined && (!Number.isInteger(cap) || cap < 1))
-      throw new StampedeError('E_USAGE', `--max-in-flight: "${cap}" is not a whole number >= 1`);
-    if (cap !== undefined) profile = { ...profile, client: { ...profile.client, maxInFlight: cap } };
+    profile = applyInFlightCap(profile, argv['max-in-flight']);
     const plan = argv.sweep === undefined ? null : parseSweep(argv.sweep, argv['sweep-steps']);
     if (plan === null && argv['sweep-steps'] !== undefined)
       throw new StampedeError('E_USAGE', '--sweep-steps: needs --sweep key=a..b');

@@ -12,22 +12,11 @@
  */
 
 import { accountName, accountNameWidth } from '../accounts.js';
-import { RingQueue } from '../ring-queue.js';
 import { mailSendAt } from '../rules/mail-pacing.js';
 import { type ConsumeResult, consumeResult, tokenExpiresAt, tokenLive } from '../rules/token-expiry.js';
+import { MailRecords } from './mail-records.js';
 import { type Delivery, ModelIsp, NEVER_NS } from './model-isp.js';
 import type { ResolvedModelOptions } from './model-options.js';
-
-interface MailRecord {
-  readonly seq: number;
-  readonly index: number;
-  /** Token issue time: the reset's computed end. */
-  readonly issuedNs: number;
-  readonly sentNs: number;
-  readonly arrivalNs: number;
-  readonly expiresNs: number;
-  consumed: boolean;
-}
 
 /** Messages an inbox keeps (oldest dropped first), as the former in-memory outbox did. */
 export const MAILBOX_KEEP = 20;
@@ -43,17 +32,16 @@ const HEX32 = /^[0-9a-f]{32}$/;
 /** Outbox, ISP delivery, mailboxes and tokens of the model. */
 export class ModelMail {
   readonly #o: ResolvedModelOptions;
-  readonly #byAccount = new Map<number, MailRecord[]>();
-  /** Mails not yet sent at the last gauge reading, in send order (for the outbox gauges). */
-  readonly #unsent = new RingQueue<MailRecord>();
+  readonly #mails = new MailRecords();
+  /** Oldest mail not yet sent at the last gauge reading (mails are sent in issue order). */
+  #firstUnsent = 1;
+  /** Oldest mail not yet forgotten by `forgetUnreadMailAfterS` (issue order). */
+  #forgetAt = 1;
   #lastSendNs = Number.NEGATIVE_INFINITY;
-  #seq = 0;
   #sentBefore = 0;
   readonly #isp: ModelIsp | undefined;
   readonly #nameWidth: number;
   readonly #delivery: Delivery = { arrivalNs: 0, attempts: 1 };
-  /** Every mail still kept, in issue order, for `forgetUnreadMailAfterS`. */
-  readonly #kept = new RingQueue<MailRecord>();
 
   constructor(o: ResolvedModelOptions) {
     this.#o = o;
@@ -78,49 +66,43 @@ export class ModelMail {
       // Every retry takes a send slot too: charged here, so fresh mail leaves that much later.
       this.#lastSendNs += (d.attempts - 1) * this.#o.mailIntervalNs;
     } else arrivalNs = Math.max(sentNs, this.#o.mailDelivery.arrivalNs(domain, sentNs));
-    const r: MailRecord = {
-      seq: ++this.#seq,
+    this.#mails.add(
       index,
       issuedNs,
       sentNs,
       arrivalNs,
-      expiresNs: tokenExpiresAt(issuedNs, this.#o.config.tokenTtlS, 1e9),
-      consumed: false,
-    };
-    let list = this.#byAccount.get(index);
-    if (!list) {
-      list = [];
-      this.#byAccount.set(index, list);
-    }
-    list.push(r);
-    this.#unsent.push(r);
-    if (Number.isFinite(this.#o.forgetUnreadMailAfterNs)) this.#kept.push(r);
+      tokenExpiresAt(issuedNs, this.#o.config.tokenTtlS, 1e9),
+    );
     return arrivalNs;
   }
 
-  /** Drops mails readable (or given up) longer than `forgetUnreadMailAfterS` whose tokens expired. */
+  /**
+   * Forgets mails readable (or given up) longer than `forgetUnreadMailAfterS` whose tokens
+   * expired, in issue order; their columns are freed once they are sent too (the outbox gauge
+   * still counts them).
+   */
   #forgetStale(nowNs: number): void {
     const keepNs = this.#o.forgetUnreadMailAfterNs;
-    for (;;) {
-      const r = this.#kept.at(0);
-      if (!r) return;
-      const readableNs = r.arrivalNs === NEVER_NS ? r.issuedNs : r.arrivalNs;
-      if (Math.max(readableNs + keepNs, r.expiresNs) >= nowNs) return;
-      this.#kept.shift();
-      const list = this.#byAccount.get(r.index);
-      const at = list ? list.indexOf(r) : -1;
-      if (list && at >= 0) {
-        list.splice(at, 1);
-        if (list.length === 0) this.#byAccount.delete(r.index);
-      }
+    if (!Number.isFinite(keepNs)) return;
+    const m = this.#mails;
+    for (; this.#forgetAt <= m.last; this.#forgetAt++) {
+      const seq = this.#forgetAt;
+      const arrivalNs = m.arrivalNs(seq);
+      const readableNs = arrivalNs === NEVER_NS ? m.issuedNs(seq) : arrivalNs;
+      if (Math.max(readableNs + keepNs, m.expiresNs(seq)) >= nowNs) break;
+      m.unlink(seq);
     }
+    while (m.oldest < Math.min(this.#forgetAt, this.#firstUnsent)) m.dropOldest();
   }
 
   /** Messages in `index`'s inbox at `nowNs`, oldest first, at most MAILBOX_KEEP (the server's view). */
   mailbox(index: number, nowNs: number): ModelDeliveredMail[] {
-    const list = this.#byAccount.get(index);
-    if (!list) return [];
-    const inbox = list.filter((r) => r.arrivalNs <= nowNs);
+    const m = this.#mails;
+    const inbox: { seq: number; arrivalNs: number }[] = [];
+    for (let seq = m.newestOf(index); seq !== 0; seq = m.older(seq)) {
+      const arrivalNs = m.arrivalNs(seq);
+      if (arrivalNs <= nowNs) inbox.push({ seq, arrivalNs });
+    }
     // A throttle may reorder deliveries across mails of one account: the inbox is in arrival order.
     inbox.sort((a, b) => a.arrivalNs - b.arrivalNs || a.seq - b.seq);
     return inbox.slice(-MAILBOX_KEEP).map((r) => ({ token: tokenOf(r.seq), deliveredAt: r.arrivalNs / 1e6 }));
@@ -131,39 +113,43 @@ export class ModelMail {
    * `mailbox(index, nowNs)` takes (its last message), without building the listing.
    */
   newestToken(index: number, nowNs: number): string {
-    const list = this.#byAccount.get(index);
-    if (!list) return '';
-    let best: MailRecord | undefined;
-    for (const r of list) {
-      if (r.arrivalNs > nowNs) continue;
-      if (!best || r.arrivalNs > best.arrivalNs || (r.arrivalNs === best.arrivalNs && r.seq > best.seq))
-        best = r;
+    const m = this.#mails;
+    let best = 0;
+    let bestNs = Number.NEGATIVE_INFINITY;
+    for (let seq = m.newestOf(index); seq !== 0; seq = m.older(seq)) {
+      const arrivalNs = m.arrivalNs(seq);
+      if (arrivalNs > nowNs) continue;
+      if (best === 0 || arrivalNs > bestNs || (arrivalNs === bestNs && seq > best)) {
+        best = seq;
+        bestNs = arrivalNs;
+      }
     }
-    return best ? tokenOf(best.seq) : '';
+    return best === 0 ? '' : tokenOf(best);
   }
 
   /** The server's consume answer for `token` presented for account `index` at `nowNs`. */
   consume(index: number, token: string, nowNs: number): ConsumeResult {
-    const list = this.#byAccount.get(index);
-    if (!list || !HEX32.test(token)) return 'unknown';
-    const seq = Number.parseInt(token, 16);
-    const at = list.findIndex((r) => r.seq === seq && r.issuedNs <= nowNs && !r.consumed);
-    const hit = list[at];
-    if (!hit) return 'unknown';
+    const m = this.#mails;
+    if (m.newestOf(index) === 0 || !HEX32.test(token)) return 'unknown';
+    const want = Number.parseInt(token, 16);
+    let hit = 0;
+    for (let seq = m.newestOf(index); seq !== 0; seq = m.older(seq)) {
+      if (seq === want && m.issuedNs(seq) <= nowNs && !m.consumed(seq)) {
+        hit = seq;
+        break;
+      }
+    }
+    if (hit === 0) return 'unknown';
+    const hitIssuedNs = m.issuedNs(hit);
+    const hitExpiresNs = m.expiresNs(hit);
     // The server drops a token that had expired when a newer one was issued for the account.
-    if (
-      list.some(
-        (r) => r.issuedNs > hit.issuedNs && r.issuedNs <= nowNs && !tokenLive(hit.expiresNs, r.issuedNs),
-      )
-    ) {
-      return 'unknown';
+    for (let seq = m.newestOf(index); seq !== 0; seq = m.older(seq)) {
+      const issuedNs = m.issuedNs(seq);
+      if (issuedNs > hitIssuedNs && issuedNs <= nowNs && !tokenLive(hitExpiresNs, issuedNs)) return 'unknown';
     }
-    hit.consumed = true;
-    if (this.#o.forgetConsumedMail) {
-      list.splice(at, 1);
-      if (list.length === 0) this.#byAccount.delete(index);
-    }
-    return consumeResult(true, hit.expiresNs, nowNs);
+    if (this.#o.forgetConsumedMail) m.unlink(hit);
+    else m.markConsumed(hit);
+    return consumeResult(true, hitExpiresNs, nowNs);
   }
 
   /**
@@ -171,34 +157,36 @@ export class ModelMail {
    * Infinity when no mail is on its way: a mailbox poll at t is non-empty exactly when t >= this.
    */
   firstArrivalNs(index: number): number {
-    const list = this.#byAccount.get(index);
-    if (!list) return Number.POSITIVE_INFINITY;
+    const m = this.#mails;
     let first = Number.POSITIVE_INFINITY;
-    for (const r of list) if (r.arrivalNs < first) first = r.arrivalNs;
+    for (let seq = m.newestOf(index); seq !== 0; seq = m.older(seq)) {
+      const arrivalNs = m.arrivalNs(seq);
+      if (arrivalNs < first) first = arrivalNs;
+    }
     return first;
   }
 
   /** Outbox gauges at `nowNs` (non-decreasing calls): mails ready but unsent, mails sent so far. */
   gauges(nowNs: number): { readonly depth: number; readonly delivered: number } {
     this.#drainSent(nowNs);
-    // Issue times are non-decreasing along the queue: the ready ones are a prefix, found by
-    // bisection (a saturated outbox holds ~10^5 mails, and the gauges are read every interval).
-    let lo = 0;
-    let hi = this.#unsent.length;
+    // Issue times are non-decreasing along the unsent mails: the ready ones are a prefix, found
+    // by bisection (a saturated outbox holds ~10^5 mails, and the gauges are read every interval).
+    const m = this.#mails;
+    let lo = this.#firstUnsent;
+    let hi = m.last + 1;
     while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.#unsent.at(mid)?.issuedNs ?? Number.POSITIVE_INFINITY) <= nowNs) lo = mid + 1;
+      const mid = Math.floor((lo + hi) / 2);
+      if (m.issuedNs(mid) <= nowNs) lo = mid + 1;
       else hi = mid;
     }
-    return { depth: lo, delivered: this.#sentBefore };
+    return { depth: lo - this.#firstUnsent, delivered: this.#sentBefore };
   }
 
-  /** Counts mails sent by `nowNs` out of the unsent queue (keeps it bounded by the outbox backlog). */
+  /** Counts mails sent by `nowNs` (mails leave in issue order: the sent ones are a prefix). */
   #drainSent(nowNs: number): void {
-    for (;;) {
-      const head = this.#unsent.at(0);
-      if (!head || head.sentNs > nowNs) return;
-      this.#unsent.shift();
+    const m = this.#mails;
+    while (this.#firstUnsent <= m.last && m.sentNs(this.#firstUnsent) <= nowNs) {
+      this.#firstUnsent++;
       this.#sentBefore++;
     }
   }
