@@ -33,7 +33,7 @@ const down = (
   startS,
   endS: startS + 1800,
   backlogAtStart: 12345,
-  inBackoffAtEnd: null,
+  inBackoffAtEnd,
   responses503: 67890,
   drainS,
 });
