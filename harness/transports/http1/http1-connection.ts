@@ -59,6 +59,8 @@ export interface ConnectionHost {
    * requests) are held and flushed together once the loop's reads are done (`holdWrites`).
    */
   reading: boolean;
+  /** Whether a write made now is held: while reading, from the turn's HOLD_FROM_ANSWER-th answer. */
+  readonly holdsWrites: boolean;
   /** `c` holds written-but-unsent requests: call its `flush()` once this turn's reads are done. */
   holdWrites(c: Http1Connection): void;
 }
@@ -149,7 +151,7 @@ export class Http1Connection implements ResponseListener {
     t.place = TicketPlace.OnWire;
     t.owner = this;
     this.#inflight.push(t);
-    if (this.#host.reading || this.#held.length > 0) {
+    if (this.#host.holdsWrites || this.#held.length > 0) {
       this.#held.push(t);
       if (this.#held.length === 1) this.#host.holdWrites(this);
       return;
