@@ -85,7 +85,10 @@ describe.each<Http1Parser>(['llhttp', 'http-parser-js'])('http1 (%s): held write
     await t.warm();
     // N requests at once, pipelined on the one connection: their answers arrive in one write.
     const batch = Array.from({ length: N }, () => new ChainedExchange());
-    return { ...s, t, batch, sendBatch: () => batch.forEach((ex, i) => t.send(get(`/r${i + 1}`), true, ex)) };
+    const sendBatch = (): void => {
+      for (const [i, ex] of batch.entries()) t.send(get(`/r${i + 1}`), true, ex);
+    };
+    return { ...s, t, batch, sendBatch };
   };
 
   it('writes at once inside the first answer of a turn, holds from the HOLD_FROM_ANSWER-th', async () => {
