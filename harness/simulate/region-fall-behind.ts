@@ -8,7 +8,7 @@
  */
 import { analyzeRun } from '../../reports/analysis/analyze-run.js';
 import type { RunMeta } from '../../reports/run-dir/run-meta.js';
-import { emptyStepRow, type SeriesRow } from '../../reports/run-dir/series-row.js';
+import { emptySeriesRow, emptyStepRow, type SeriesRow } from '../../reports/run-dir/series-row.js';
 import type { FellBehind, TakeDown } from '../../reports/run-dir/summary.js';
 import { OUTCOME_CLASSES } from '../vocabulary/outcome.js';
 import type { RegionTally } from './region-probe.js';
@@ -30,20 +30,7 @@ export function regionSeries(t: RegionTally, intervalMs: number): SeriesRow[] {
       if (n > 0) outcomes[OUTCOME_CLASSES[k]!] = n;
     });
     return {
-      index: i,
-      tS: Math.round(i * intervalMs) / 1000,
-      plannedPerS: 0,
-      arrivals: 0,
-      started: 0,
-      dropped: 0,
-      completed: 0,
-      succeeded: null,
-      inFlight: 0,
-      maxLatenessMs: 0,
-      latenessP99Ms: null,
-      backlog: null,
-      health: null,
-      flows: null,
+      ...emptySeriesRow(i, Math.round(i * intervalMs) / 1000),
       steps: [{ ...emptyStepRow(), offered, retries: t.retries[i]!, outcomes }],
     };
   });

@@ -168,6 +168,19 @@ export function judgeRate(i: RateInput): JudgedFigure {
   return { ...head, base: b, candidate: c, delta: change * 100, limit, verdict, detail };
 }
 
+/** The figure's identity: what it is about and in which units. */
+type FigureHead = Pick<JudgedFigure, 'scope' | 'subject' | 'figure' | 'unit' | 'deltaUnit'>;
+
+/** A judged figure without a delta (one side or both unmeasured), by verdict and reason. */
+function unmeasuredFigure(
+  head: FigureHead,
+  base: number | null,
+  candidate: number | null,
+  limit: string,
+): (verdict: FigureVerdict, detail: string) => JudgedFigure {
+  return (verdict, detail) => ({ ...head, base, candidate, delta: null, limit, verdict, detail });
+}
+
 /** The offered rate at which a step fell behind (null: it never did), judged on its drop. */
 export function judgeOnset(
   subject: string,
@@ -177,15 +190,7 @@ export function judgeOnset(
 ): JudgedFigure {
   const head = { scope: 'step' as const, subject, figure: 'fell-behind onset', unit: '/s', deltaUnit: '%' };
   const limit = `-${Number((100 * maxDrop).toPrecision(3))}%`;
-  const unmeasured = (verdict: FigureVerdict, detail: string): JudgedFigure => ({
-    ...head,
-    base,
-    candidate,
-    delta: null,
-    limit,
-    verdict,
-    detail,
-  });
+  const unmeasured = unmeasuredFigure(head, base, candidate, limit);
   if (base === null && candidate === null) return unmeasured('ok', 'neither run fell behind');
   if (base === null)
     return unmeasured('regressed', `the candidate fell behind at ${candidate}/s offered; the base never did`);
@@ -205,15 +210,7 @@ export function judgeDrain(
 ): JudgedFigure {
   const head = { scope: 'take-down' as const, subject, figure: 'drain', unit: 's', deltaUnit: 's' };
   const limit = `+${Number((100 * maxIncrease).toPrecision(3))}% and ${intervalS}s`;
-  const unmeasured = (verdict: FigureVerdict, detail: string): JudgedFigure => ({
-    ...head,
-    base,
-    candidate,
-    delta: null,
-    limit,
-    verdict,
-    detail,
-  });
+  const unmeasured = unmeasuredFigure(head, base, candidate, limit);
   if (base === null && candidate === null) return unmeasured('ok', 'neither run drained');
   if (candidate === null) return unmeasured('regressed', 'the candidate never drained');
   if (base === null) return unmeasured('improved', 'the base never drained');

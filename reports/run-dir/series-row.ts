@@ -64,6 +64,27 @@ export interface SeriesRow {
   readonly steps: readonly StepRow[];
 }
 
+/** An interval row with nothing in it (no arrivals, no gauges, no steps): callers fill what they know. */
+export function emptySeriesRow(index: number, tS: number): SeriesRow {
+  return {
+    index,
+    tS,
+    plannedPerS: 0,
+    arrivals: 0,
+    started: 0,
+    dropped: 0,
+    completed: 0,
+    succeeded: null,
+    inFlight: 0,
+    maxLatenessMs: 0,
+    latenessP99Ms: null,
+    backlog: null,
+    health: null,
+    flows: null,
+    steps: [],
+  };
+}
+
 /** An idle step: nothing offered, nothing completed. */
 export function emptyStepRow(): StepRow {
   return {

@@ -7,25 +7,13 @@
 import { describe, expect, it } from 'vitest';
 import { takedownBacklogs } from '../../harness/simulate/takedown-backlogs.js';
 import type { RunData } from '../../reports/run-dir/run-data.js';
-import { emptyStepRow, type SeriesRow } from '../../reports/run-dir/series-row.js';
+import { emptySeriesRow, emptyStepRow, type SeriesRow } from '../../reports/run-dir/series-row.js';
 
 const T0 = 1_000_000;
 // Ten 10 s intervals; interval i ends at 10(i+1) s with 100·i users in backoff.
 const rows: SeriesRow[] = Array.from({ length: 10 }, (_, i) => ({
-  index: i,
-  tS: i * 10,
-  plannedPerS: 0,
-  arrivals: 0,
-  started: 0,
-  dropped: 0,
-  completed: 0,
-  succeeded: null,
-  inFlight: 0,
-  maxLatenessMs: 0,
-  latenessP99Ms: null,
+  ...emptySeriesRow(i, i * 10),
   backlog: { atTarget: 0, inClient: 0, inBackoff: 100 * i },
-  health: null,
-  flows: null,
   steps: [emptyStepRow()],
 }));
 // Model gauges at every boundary 0, 10, ... 100 s: admin queue 2·t, outbox 1000 + t.
