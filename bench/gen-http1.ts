@@ -80,6 +80,7 @@ let done: () => void = () => undefined;
 
 /** One request slot: the generator's stand-in for a driver session. */
 class GenExchange implements Exchange {
+  wire: unknown = null;
   intendedNs = 0;
   writtenNs = 0;
   readonly #spare: GenExchange[];

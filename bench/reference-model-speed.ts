@@ -40,6 +40,7 @@ let gaveUp = 0;
 
 /** One session: sends its steps in turn; a 503 or a pending mailbox ends it (no retries here). */
 class BenchSession implements Exchange {
+  wire: unknown = null;
   readonly s: SessionState;
   #step = 0;
   readonly #wake = clock.alarm(() => this.#send());

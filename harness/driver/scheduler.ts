@@ -37,7 +37,8 @@ export class Scheduler implements SlotHost {
   readonly #recorder: ShardRecorder;
   readonly #heap = new TimerHeap<SessionSlot>();
   readonly #deadlines = new DeadlineRing<SessionSlot>();
-  readonly #live = new Set<SessionSlot>();
+  /** Slots of the sessions in flight, each at its `liveIndex` (an array: no hash table churns a session). */
+  readonly #live: SessionSlot[] = [];
   readonly #spare: SessionSlot[] = [];
   readonly #transports = new Map<string, Transport>();
   readonly #defaultOrigin: string;
@@ -76,7 +77,7 @@ export class Scheduler implements SlotHost {
       recorder: this.#recorder,
       intervalMs: cfg.intervalMs,
       t0EpochMs: cfg.t0EpochMs,
-      live: () => this.#live.size,
+      live: () => this.#live.length,
       onSnapshot: deps.onSnapshot,
       health: deps.health,
       sealAtCut: cfg.sealAtCut,
@@ -144,7 +145,7 @@ export class Scheduler implements SlotHost {
       this.#endNs = Math.max(this.#lastArrivalNs, now) + this.#cfg.drainMs * 1e6;
     }
     this.#ticking = false;
-    if ((!this.#haveNext || this.#stopping) && (this.#live.size === 0 || now >= this.#endNs)) {
+    if ((!this.#haveNext || this.#stopping) && (this.#live.length === 0 || now >= this.#endNs)) {
       this.#end();
       return;
     }
@@ -160,7 +161,7 @@ export class Scheduler implements SlotHost {
    * due before that answer away first, each in its own interval, as a loop awake for each would.
    */
   #admitting(): boolean {
-    return this.#haveNext && !this.#stopping && this.#live.size < this.#cfg.maxInFlight;
+    return this.#haveNext && !this.#stopping && this.#live.length < this.#cfg.maxInFlight;
   }
 
   /** Arrivals due by `atNs` (an answer's time; see #admitting), up to the first wait or deadline. */
@@ -181,14 +182,15 @@ export class Scheduler implements SlotHost {
   #arrive(now: number): void {
     const a = this.#next;
     const rec = this.#recorder;
-    if (this.#live.size >= this.#cfg.maxInFlight) {
+    if (this.#live.length >= this.#cfg.maxInFlight) {
       rec.arrival(a.flow, false);
     } else {
       rec.arrival(a.flow, true);
       const init = this.#starter.resolve(a);
       if (init !== null) {
         const slot = this.#spare.pop() ?? new SessionSlot(new Session(this.#deps.target, rec), this);
-        this.#live.add(slot);
+        slot.liveIndex = this.#live.length;
+        this.#live.push(slot);
         slot.session.start(init, a.atNs);
         this.#due(slot, now);
       }
@@ -292,9 +294,9 @@ export class Scheduler implements SlotHost {
     this.#leaveBackoff(slot);
     slot.state = SlotState.Idle;
     slot.cancelling = false;
-    this.#live.delete(slot);
+    this.#leaveLive(slot);
     if (!this.#stopping && !this.#over) this.#spare.push(slot);
-    if (this.#live.size === 0 && (!this.#haveNext || this.#stopping) && !this.#ticking)
+    if (this.#live.length === 0 && (!this.#haveNext || this.#stopping) && !this.#ticking)
       this.#wakeBy(this.#clock.now());
     else if (this.#admitting()) {
       // A place came free: arrivals already due take it at once (no wake-up for them).
@@ -318,7 +320,7 @@ export class Scheduler implements SlotHost {
         slot.cancelling = true;
         this.transport(slot.session.request?.origin ?? this.#defaultOrigin).cancel(slot, Outcome.cancelled);
         // A transport that answers the cancel later still finds the session ended.
-        if (this.#live.has(slot)) {
+        if (slot.liveIndex >= 0) {
           this.#settleQuiet(slot);
           this.#cancelSession(slot, true);
         }
@@ -332,6 +334,19 @@ export class Scheduler implements SlotHost {
       this.#recorder.destroy();
       this.#finish?.({ cancelled: this.#cancelled });
     });
+  }
+
+  /** Takes `slot` out of `#live`: the last slot moves into its place. */
+  #leaveLive(slot: SessionSlot): void {
+    const live = this.#live;
+    const i = slot.liveIndex;
+    if (i < 0) return;
+    const last = live.pop()!;
+    if (last !== slot) {
+      live[i] = last;
+      last.liveIndex = i;
+    }
+    slot.liveIndex = -1;
   }
 
   #leaveBackoff(slot: SessionSlot): void {

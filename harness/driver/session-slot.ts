@@ -36,11 +36,15 @@ export interface SlotHost {
 }
 
 export class SessionSlot implements Exchange {
+  /** The transport's record of the request in flight (Exchange.wire). */
+  wire: unknown = null;
   readonly session: Session;
   readonly #host: SlotHost;
   state: SlotState = SlotState.Idle;
   /** Counted among the sessions waiting to retry. */
   inBackoff = false;
+  /** Where the slot is in the scheduler's list of sessions in flight, or -1. */
+  liveIndex = -1;
   /** Ticket in the deadline ring of the request in flight, or -1. */
   deadlineTicket = -1;
   /** The run is ending: the request in flight ends as cancelled, not as a failure to retry. */

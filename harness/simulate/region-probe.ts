@@ -131,6 +131,7 @@ function grow(t: RegionTally, i: number): void {
 
 /** Passes a watched request's events on after counting its outcome. */
 class WatchedExchange implements Exchange {
+  wire: unknown = null;
   ex: Exchange | null = null;
   tally: RegionTally = { offered: [], retries: [], outcomes: [] };
   readonly #probe: RegionProbe;

@@ -24,6 +24,12 @@ export type ResponseHeaders = Readonly<Record<string, string | string[] | undefi
 
 /** The receiving side of one request: the driver's per-session slot. */
 export interface Exchange {
+  /**
+   * The transport's own record of this exchange's request in flight, or null: written and read
+   * only by the transport the request was sent on (so `cancel` finds it without a lookup table).
+   * Implementations start it as null and leave it alone.
+   */
+  wire: unknown;
   onWritten(atNs: number): void;
   /** `body` is the decoded body when the request asked for it, else undefined. */
   onResponse(atNs: number, status: number, headers: ResponseHeaders, body: string | undefined): void;

@@ -34,6 +34,7 @@ class RecordingTransport implements Transport {
     const list = this.answers.get(key) ?? [];
     this.answers.set(key, list);
     this.inner.send(req, wantBody, {
+      wire: null,
       onWritten: (t) => ex.onWritten(t),
       onResponse: (t, status, headers, body) => {
         list.push({ status, headers, body });

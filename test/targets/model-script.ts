@@ -28,6 +28,7 @@ export interface Recorded {
 
 /** An Exchange that records what happens to one request. */
 export class RecordingExchange implements Exchange {
+  wire: unknown = null;
   readonly r: Recorded;
   constructor(sentNs: number) {
     this.r = { sentNs, events: [] };

@@ -40,6 +40,7 @@ describe('reference model maintenance', () => {
     };
     const answers: number[] = [];
     const exchange = {
+      wire: null,
       onWritten: () => undefined,
       onResponse: (_t: number, status: number) => answers.push(status),
       onFailure: () => undefined,

@@ -192,6 +192,7 @@ function runModel(items: Item[], secondsPerIteration: number): Answer[] {
     clock
       .alarm(() =>
         model.send(req.build(item), true, {
+          wire: null,
           onWritten: () => undefined,
           onResponse: (_t, status, headers, body) => {
             req.take(item, status, headers, body);

@@ -22,6 +22,7 @@ export interface Ending {
 }
 
 export class RecordingExchange implements Exchange {
+  wire: unknown = null;
   writtenAtNs = -1;
   writtenCalls = 0;
   finalCalls = 0;

@@ -80,7 +80,9 @@ export class Http1Connection implements ResponseListener {
   readonly #reader: ResponseReader;
   readonly #inflight: Ticket[] = [];
   /** The newest of `#inflight`, handed over during a read and not yet on the socket. */
-  readonly #held: Ticket[] = [];
+  #held: Ticket[] = [];
+  /** The other of the two arrays `flush` swaps (so a flush allocates no copy). */
+  #heldSpare: Ticket[] = [];
   #ready = false;
   #gone = false;
   #answered = 0;
@@ -179,13 +181,18 @@ export class Http1Connection implements ResponseListener {
     }
     this.#send(data);
     const at = this.#host.now();
-    // A copy: onWritten may cancel another request and end this socket (which empties `held`).
-    const written = held.splice(0);
+    // The held array is swapped out, not copied: onWritten may cancel another request and end
+    // this socket (which empties `#held`), or hold nothing new (nothing is read meanwhile).
+    const written = held;
+    this.#held = this.#heldSpare;
+    this.#heldSpare = written;
     for (let i = 0; i < written.length && !this.#gone; i++) {
       const t = written[i]!;
       t.bytes = null;
       t.ex!.onWritten(at);
     }
+    // Emptied by pops: setting the length to 0 would drop the array's store (an allocation a flush).
+    while (written.length > 0) written.pop();
   }
 
   #send(b: string | Buffer): void {

@@ -83,7 +83,6 @@ class Http1Transport implements Transport, ConnectionHost {
   readonly #depth: number;
   readonly #slots: (Http1Connection | null)[];
   readonly #queue = new TicketQueue((t) => this.#recycle(t));
-  readonly #tickets = new Map<Exchange, Ticket>();
   readonly #spare: Ticket[] = [];
   /** Live tickets in the queue (the ring also holds cancelled ones until it passes them). */
   #queued = 0;
@@ -102,11 +101,14 @@ class Http1Transport implements Transport, ConnectionHost {
   #answersThisTurn = 0;
   /** Connections holding requests written during this turn's reads. */
   readonly #holding: Http1Connection[] = [];
+  /** How many of `#holding` are this turn's (a count, not a length: the array keeps its store). */
+  #holdingCount = 0;
   readonly #turnEnd = (): void => {
     this.#answersThisTurn = 0;
     const holding = this.#holding;
-    for (let i = 0; i < holding.length; i++) holding[i]!.flush();
-    holding.length = 0;
+    const n = this.#holdingCount;
+    this.#holdingCount = 0;
+    for (let i = 0; i < n; i++) holding[i]!.flush();
   };
 
   constructor(origin: string, options: Http1TransportOptions) {
@@ -139,7 +141,7 @@ class Http1Transport implements Transport, ConnectionHost {
   send(req: RequestSpec, wantBody: boolean, ex: Exchange): void {
     const t = this.#spare.pop() ?? new Ticket();
     t.arm(this.#closed ? null : this.#encoder.encode(req), wantBody, ex);
-    this.#tickets.set(ex, t);
+    ex.wire = t;
     if (t.bytes === null) {
       const [outcome, detail] = this.#closed
         ? [Outcome.cancelled, 'transport closed']
@@ -158,9 +160,9 @@ class Http1Transport implements Transport, ConnectionHost {
   }
 
   cancel(ex: Exchange, outcome: OutcomeIndex): void {
-    const t = this.#tickets.get(ex);
-    if (t === undefined) return;
-    this.#tickets.delete(ex);
+    const t = ex.wire;
+    if (!(t instanceof Ticket)) return;
+    ex.wire = null;
     const detail = outcome === Outcome.timeout ? 'request deadline passed' : 'request cancelled';
     if (t.place === TicketPlace.Queued) {
       // Still in the ring (or in a deferred failure): it is recycled when that passes it.
@@ -212,7 +214,7 @@ class Http1Transport implements Transport, ConnectionHost {
     // The freed place goes to the oldest waiting request before the answer is handed back.
     if (this.#queued > 0 && c.ready) this.#fill(c);
     const ex = t.ex!;
-    this.#tickets.delete(ex);
+    ex.wire = null;
     this.#recycle(t);
     this.#freed = c;
     ex.onResponse(at, status, headers, body);
@@ -228,7 +230,7 @@ class Http1Transport implements Transport, ConnectionHost {
 
   holdWrites(c: Http1Connection): void {
     // Flushed by #turnEnd, queued at this turn's first answer.
-    this.#holding.push(c);
+    this.#holding[this.#holdingCount++] = c;
   }
 
   onGone(c: Http1Connection, wasReady: boolean, detail: string): void {
@@ -299,14 +301,14 @@ class Http1Transport implements Transport, ConnectionHost {
   #failLater(t: Ticket, ex: Exchange, outcome: OutcomeIndex, detail: string): void {
     // Cancelled meanwhile: cancel reported it and left the ticket for us to recycle.
     if (t.place === TicketPlace.Dropped) return this.#recycle(t);
-    this.#tickets.delete(ex);
+    ex.wire = null;
     this.#recycle(t);
     ex.onFailure(this.now(), outcome, detail);
   }
 
   #finishFailed(t: Ticket, outcome: OutcomeIndex, detail: string): void {
     const ex = t.ex!;
-    this.#tickets.delete(ex);
+    ex.wire = null;
     this.#recycle(t);
     ex.onFailure(this.now(), outcome, detail);
   }
