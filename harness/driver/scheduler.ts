@@ -164,14 +164,17 @@ export class Scheduler implements SlotHost {
     return this.#haveNext && !this.#stopping && this.#live.length < this.#cfg.maxInFlight;
   }
 
-  /** Arrivals due by `atNs` (an answer's time; see #admitting), up to the first wait or deadline. */
-  #catchUp(atNs: number): void {
+  /**
+   * Arrivals due by `atNs` (an answer's time; see #admitting), up to the first wait or deadline.
+   * `nowNs`: the clock's reading when the caller has just taken it (one reading fewer a session).
+   */
+  #catchUp(atNs: number, nowNs?: number): void {
     if (this.#ticking || this.#over || this.#stopping) return;
     const next = this.#next; // waits and deadlines are woken for: catch up to the first of them
     const limit = Math.min(atNs, this.#heap.peekTime(), this.#deadlines.peekTime());
     if (!this.#haveNext || next.atNs > limit) return;
     this.#ticking = true;
-    const now = this.#clock.now();
+    const now = nowNs ?? this.#clock.now();
     while (this.#haveNext && next.atNs <= limit) {
       this.#cuts.advance(next.atNs);
       this.#arrive(now);
@@ -300,7 +303,8 @@ export class Scheduler implements SlotHost {
       this.#wakeBy(this.#clock.now());
     else if (this.#admitting()) {
       // A place came free: arrivals already due take it at once (no wake-up for them).
-      this.#catchUp(this.#clock.now());
+      const now = this.#clock.now();
+      this.#catchUp(now, now);
       if (this.#admitting()) this.#wakeBy(this.#next.atNs);
     }
   }
