@@ -100,6 +100,22 @@ export class Rng {
     for (let i = 0; i < 12; i++) this.nextUint32();
   }
 
+  /**
+   * State word `i` (0-3). With `setState`, many generators can be kept as plain int fields of
+   * their holders and drawn through one Rng (a simulation holds ~10^6 sessions, each with one).
+   */
+  word(i: 0 | 1 | 2 | 3): number {
+    return i === 0 ? this.#a : i === 1 ? this.#b : i === 2 ? this.#c : this.#d;
+  }
+
+  /** Continues the generator whose state words `word(0..3)` were (a, b, c, d). */
+  setState(a: number, b: number, c: number, d: number): void {
+    this.#a = a | 0;
+    this.#b = b | 0;
+    this.#c = c | 0;
+    this.#d = d | 0;
+  }
+
   /** Next raw 32-bit value as an unsigned integer in [0, 2^32). */
   nextUint32(): number {
     const a = this.#a;

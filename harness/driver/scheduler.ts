@@ -21,7 +21,7 @@ import type { Alarm, Clock } from './clock.js';
 import { DeadlineRing } from './deadline-ring.js';
 import { IntervalCutter } from './interval-cutter.js';
 import type { SchedulerConfig, SchedulerDeps, SchedulerResult } from './scheduler-config.js';
-import { Act, Session, WaitKind } from './session.js';
+import { Act, WaitKind } from './session.js';
 import { SessionSlot, type SlotHost, SlotState } from './session-slot.js';
 import { SessionStarter } from './session-starter.js';
 import { TimerHeap } from './timer-heap.js';
@@ -191,7 +191,7 @@ export class Scheduler implements SlotHost {
       rec.arrival(a.flow, true);
       const init = this.#starter.resolve(a);
       if (init !== null) {
-        const slot = this.#spare.pop() ?? new SessionSlot(new Session(this.#deps.target, rec), this);
+        const slot = this.#spare.pop() ?? new SessionSlot(this.#deps.target, rec, this);
         slot.liveIndex = this.#live.length;
         this.#live.push(slot);
         slot.session.start(init, a.atNs);
@@ -204,9 +204,9 @@ export class Scheduler implements SlotHost {
 
   /** A wait in the heap came due. */
   #wakeUp(slot: SessionSlot, now: number): void {
-    if (slot.state !== SlotState.Waiting) return;
+    if (slot.where !== SlotState.Waiting) return;
     this.#leaveBackoff(slot);
-    slot.state = SlotState.Idle;
+    slot.where = SlotState.Idle;
     this.#due(slot, now);
   }
 
@@ -216,7 +216,7 @@ export class Scheduler implements SlotHost {
     const act = s.due(now);
     if (act !== Act.Send) return this.#apply(slot, act);
     this.#recorder.lateness((now - s.intendedNs) / 1e3);
-    slot.state = SlotState.Queued;
+    slot.where = SlotState.Queued;
     this.#cuts.inClient++;
     const deadline = now + this.#timeoutNs;
     slot.deadlineTicket = this.#deadlines.push(deadline, slot);
@@ -231,7 +231,7 @@ export class Scheduler implements SlotHost {
     if (act === Act.Done) return this.#sessionOver(slot);
     if (act === Act.Send) return this.#due(slot, this.#clock.now());
     const s = slot.session;
-    slot.state = SlotState.Waiting;
+    slot.where = SlotState.Waiting;
     if (s.waitKind === WaitKind.Backoff) {
       slot.inBackoff = true;
       this.#cuts.inBackoff++;
@@ -250,7 +250,7 @@ export class Scheduler implements SlotHost {
   }
 
   written(slot: SessionSlot, atNs: number): void {
-    slot.state = SlotState.AtTarget;
+    slot.where = SlotState.AtTarget;
     this.#cuts.inClient--;
     this.#cuts.atTarget++;
     slot.session.written(atNs);
@@ -295,7 +295,7 @@ export class Scheduler implements SlotHost {
 
   #sessionOver(slot: SessionSlot): void {
     this.#leaveBackoff(slot);
-    slot.state = SlotState.Idle;
+    slot.where = SlotState.Idle;
     slot.cancelling = false;
     this.#leaveLive(slot);
     if (!this.#stopping && !this.#over) this.#spare.push(slot);
@@ -320,7 +320,7 @@ export class Scheduler implements SlotHost {
     // Sessions still running at the deadline are cancelled: a request in flight is aborted and
     // its step counted `cancelled`, a waiting session's next step likewise; nothing is lost.
     for (const slot of [...this.#live]) {
-      if (slot.state === SlotState.Queued || slot.state === SlotState.AtTarget) {
+      if (slot.where === SlotState.Queued || slot.where === SlotState.AtTarget) {
         slot.cancelling = true;
         this.transport(slot.session.request?.origin ?? this.#defaultOrigin).cancel(slot, Outcome.cancelled);
         // A transport that answers the cancel later still finds the session ended.
@@ -359,8 +359,8 @@ export class Scheduler implements SlotHost {
   }
 
   #settleQuiet(slot: SessionSlot): void {
-    this.#cuts.release(slot.state);
-    slot.state = SlotState.Idle;
+    this.#cuts.release(slot.where);
+    slot.where = SlotState.Idle;
     this.#deadlines.clear(slot.deadlineTicket); // a ticket of -1 is ignored
     slot.deadlineTicket = -1;
   }

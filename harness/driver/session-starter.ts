@@ -1,12 +1,14 @@
 /**
  * Resolves an arrival into what its session starts from: the flow, its step ids, the region's
- * name and the account's credentials from the target. One reused `SessionStart` object: the
+ * name and the account's credentials from the target (unless it derives them from the index:
+ * `DerivedCredentials`; the session derives them when read). One reused `SessionStart` object: the
  * session copies what it keeps, so an arrival allocates nothing here.
  *
  * Target code is user code: when `credentials` throws, the flow's first step is counted as a
  * target error and the session never runs (`resolve` answers null).
  */
 import type { ShardRecorder } from '../../reports/recorder/shard-recorder.js';
+import { hasDerivedCredentials } from '../../targets/derived-credentials.js';
 import type { Target } from '../../targets/target.js';
 import type { Arrival } from '../arrivals/arrival.js';
 import { errorMessage } from '../errors.js';
@@ -21,12 +23,15 @@ export class SessionStarter {
   readonly #target: Target;
   readonly #recorder: ShardRecorder;
   readonly #start: { -readonly [K in keyof SessionStart]: SessionStart[K] };
+  /** The target derives credentials from the index (`DerivedCredentials`): none to resolve. */
+  readonly #derived: boolean;
 
   constructor(profile: Profile, steps: StepIndex, target: Target, recorder: ShardRecorder) {
     this.#profile = profile;
     this.#steps = steps;
     this.#target = target;
     this.#recorder = recorder;
+    this.#derived = hasDerivedCredentials(target);
     this.#start = {
       flow: profile.flows[0]!,
       flowIndex: 0,
@@ -49,6 +54,8 @@ export class SessionStarter {
     init.accountIndex = a.account;
     init.region = this.#profile.regions[a.region]?.name ?? 'global';
     init.seq = a.seq;
+    // Credentials derived from the index are not built here: the session derives them when read.
+    if (this.#derived) return init;
     try {
       const creds = this.#target.credentials(a.account);
       init.account = creds.account;

@@ -14,6 +14,7 @@
  * `target-error` outcome; it is never retried, ends the session and enters no latency figure.
  */
 import type { ShardRecorder } from '../../reports/recorder/shard-recorder.js';
+import { type DerivedCredentials, hasDerivedCredentials } from '../../targets/derived-credentials.js';
 import type { RequestSpec, ResponseView, SessionState, Target } from '../../targets/target.js';
 import { Rng } from '../arrivals/rng.js';
 import { errorMessage } from '../errors.js';
@@ -53,49 +54,59 @@ export interface SessionStart {
   readonly seq: number;
 }
 
+/** The one Rng every session draws through, its own state words loaded first (one thread, no re-entry). */
+const scratch = new Rng(0);
+
 /**
- * The session's state as targets see it; one object per Session, reinitialized on reuse.
- * `newPassword` is derived on demand (only reset flows read it).
+ * A session is also the state its target reads and writes (`SessionState`): one object less per
+ * session in flight. With a target that derives its credentials from the index
+ * (`DerivedCredentials`), `account` and the initial `password` are derived when read, not held.
  */
-class LiveSessionState implements SessionState {
-  accountIndex = 0;
-  account = '';
-  password = '';
-  region = '';
-  captures: Record<string, string> = {};
-  seed = 0;
-  seq = 0;
-
-  get newPassword(): string {
-    return `Np-${this.seed}-${this.seq}`;
-  }
-}
-
-export class Session {
-  readonly #state = new LiveSessionState();
+export class Session implements SessionState {
   readonly #target: Target;
+  /** The target derives its credentials from the index (`DerivedCredentials`). */
+  readonly #derived: boolean;
   readonly #recorder: ShardRecorder;
-  /** Think times and retry jitter, reseeded for every session from its place in the stream. */
-  readonly #rand = new Rng(0);
-  /** Whether #rand is seeded for this session yet: seeding waits for the first draw (most one-step sessions draw nothing). */
+  /**
+   * Think times and retry jitter, reseeded for every session from its place in the stream: the
+   * generator's state words, drawn through the shared `scratch` Rng (no object per session).
+   */
+  #r0 = 0;
+  #r1 = 0;
+  #r2 = 0;
+  #r3 = 0;
+  /** Whether the generator is seeded for this session yet: seeding waits for the first draw (most one-step sessions draw nothing). */
   #seeded = false;
   #flow!: Flow;
   #stepIds!: readonly number[];
   #pos = 0;
   #attempt = 1;
   #stepStartNs = 0;
-  #writtenNs = -1;
-  /** When the last "no mail yet" was answered. */
-  #polledNs = 0;
+  /**
+   * In flight: when the request was written (-1: not yet). In a poll wait: when the last "no
+   * mail yet" was answered. One field for both (they never overlap): a double costs a 16-byte box.
+   */
+  #markNs = -1;
+  /** Held account name and password; null = derived from the index (`#derived`). */
+  #account: string | null = null;
+  #password: string | null = null;
+
+  accountIndex = 0;
+  region = '';
+  /** Allocated when first read or written: a session waiting for its first capture holds none. */
+  #captures: Record<string, string> | null = null;
+  seed = 0;
+  seq = 0;
   /** Times this session went back to reset-request because the mail had not come (patience). */
   #reRequests = 0;
 
   /** Index of the session's flow. */
   flowIndex = 0;
-  /** When the pending wait ends (Act.Wait) or the pending request was intended (Act.Send). */
+  /**
+   * When the pending wait ends (Act.Wait); from `due()` until the request ends, the request's
+   * intended send time (`intendedNs`).
+   */
   wakeNs = 0;
-  /** Intended send time of the request in flight or about to be sent. */
-  intendedNs = 0;
   waitKind: WaitKind = WaitKind.Start;
   /** The request to send (valid after `due()` answered Act.Send). */
   request: RequestSpec | null = null;
@@ -107,12 +118,40 @@ export class Session {
   /** A session object is reused for many arrivals (`start`), so a surge allocates few of them. */
   constructor(target: Target, recorder: ShardRecorder) {
     this.#target = target;
+    this.#derived = hasDerivedCredentials(target);
     this.#recorder = recorder;
   }
 
-  /** The state targets read and write. */
+  /** The state targets read and write (the session itself). */
   get state(): SessionState {
-    return this.#state;
+    return this;
+  }
+
+  get account(): string {
+    return this.#account ?? (this.#target as Target & DerivedCredentials).accountOf(this.accountIndex);
+  }
+
+  get password(): string {
+    return this.#password ?? (this.#target as Target & DerivedCredentials).passwordOf(this.accountIndex);
+  }
+
+  set password(p: string) {
+    this.#password = p;
+  }
+
+  get captures(): Record<string, string> {
+    this.#captures ??= {};
+    return this.#captures;
+  }
+
+  /** Derived on demand (only reset flows read it). */
+  get newPassword(): string {
+    return `Np-${this.seed}-${this.seq}`;
+  }
+
+  /** Intended send time of the request in flight or about to be sent. */
+  get intendedNs(): number {
+    return this.wakeNs;
   }
 
   /** Attempt number of the current step (1 = its first attempt). */
@@ -127,18 +166,19 @@ export class Session {
 
   /** Starts the arrival's first step at its intended time `atNs`. Always answers Act.Wait. */
   start(init: SessionStart, atNs: number): Act {
-    const st = this.#state;
-    st.accountIndex = init.accountIndex;
-    st.account = init.account;
-    st.password = init.password;
-    st.region = init.region;
-    st.seed = init.seed;
-    st.seq = init.seq;
+    this.accountIndex = init.accountIndex;
+    // A target that derives credentials gave none (session-starter.ts): they are derived when read.
+    this.#account = this.#derived ? null : init.account;
+    this.#password = this.#derived ? null : init.password;
+    this.region = init.region;
+    this.seed = init.seed;
+    this.seq = init.seq;
     // A fresh object only when the last session captured something: most flows capture nothing.
-    for (const _ in st.captures) {
-      st.captures = {};
-      break;
-    }
+    if (this.#captures !== null)
+      for (const _ in this.#captures) {
+        this.#captures = null;
+        break;
+      }
     this.#flow = init.flow;
     this.flowIndex = init.flowIndex;
     this.#stepIds = init.stepIds;
@@ -157,10 +197,9 @@ export class Session {
   due(_nowNs: number): Act {
     const step = this.#step();
     if (this.waitKind !== WaitKind.Poll) this.#recorder.offered(this.stepId, this.#attempt > 1);
-    this.intendedNs = this.wakeNs;
-    this.#writtenNs = -1;
+    this.#markNs = -1;
     try {
-      this.request = this.#target.buildRequest(step.kind, this.#state);
+      this.request = this.#target.buildRequest(step.kind, this);
       this.wantBody = this.#target.needsBody(step.kind);
     } catch (err: unknown) {
       return this.#targetError(err);
@@ -170,7 +209,7 @@ export class Session {
 
   /** The request's bytes were handed to the socket at `atNs`. */
   written(atNs: number): void {
-    this.#writtenNs = atNs;
+    this.#markNs = atNs;
   }
 
   /** A response arrived at `atNs`. */
@@ -178,14 +217,14 @@ export class Session {
     const step = this.#step();
     const stepId = this.stepId;
     const latencyUs = (atNs - this.intendedNs) / 1e3;
-    const serviceUs = this.#writtenNs >= 0 ? (atNs - this.#writtenNs) / 1e3 : -1;
+    const serviceUs = this.#markNs >= 0 ? (atNs - this.#markNs) / 1e3 : -1;
     if (!step.expect.includes(status)) {
       return this.#failed(atNs, step, outcomeOfStatus(status), latencyUs, serviceUs, headers);
     }
     const view: ResponseView = { status, headers, body };
     let verdict: ReturnType<Target['interpret']>;
     try {
-      verdict = this.#target.interpret(step.kind, view, this.#state);
+      verdict = this.#target.interpret(step.kind, view, this);
     } catch (err: unknown) {
       return this.#targetError(err);
     }
@@ -193,7 +232,7 @@ export class Session {
       return this.#failed(atNs, step, Outcome.invalid, latencyUs, serviceUs, null);
     if (verdict.verdict === 'pending') {
       this.#recorder.poll(stepId);
-      this.#polledNs = atNs;
+      this.#markNs = atNs;
       const again = this.#askAgain(atNs);
       if (again !== null) return again;
       const next = nextPollNs(this.#stepStartNs, atNs, step.pollEveryS, step.timeoutS);
@@ -205,22 +244,22 @@ export class Session {
       }
       return this.#wait(next, WaitKind.Poll);
     }
-    if (verdict.captures) Object.assign(this.#state.captures, verdict.captures);
+    if (verdict.captures) Object.assign(this.captures, verdict.captures);
     // A polled step's latency is the user's wait for the mail, from the step's intended start.
     const stepLatencyUs = step.kind === 'await-mail' ? (atNs - this.#stepStartNs) / 1e3 : latencyUs;
     this.#recorder.attempt(stepId, Outcome.ok, stepLatencyUs, serviceUs);
     this.#recorder.final(stepId, Outcome.ok, (atNs - this.#stepStartNs) / 1e3);
     this.#pos++;
     if (this.#pos >= this.#flow.steps.length) return this.#end(true);
-    const rand = this.#random();
-    const thinkS = sampleThinkS(this.#step().think, rand.float(), rand.float());
+    const u1 = this.#draw();
+    const thinkS = sampleThinkS(this.#step().think, u1, this.#draw());
     return this.#beginStep(atNs + thinkS * 1e9, WaitKind.Think);
   }
 
   /** The request failed at `atNs` without a usable response (timeout, connect, reset, invalid). */
   failure(atNs: number, outcome: OutcomeIndex): Act {
     const latencyUs = (atNs - this.intendedNs) / 1e3;
-    const serviceUs = this.#writtenNs >= 0 ? (atNs - this.#writtenNs) / 1e3 : -1;
+    const serviceUs = this.#markNs >= 0 ? (atNs - this.#markNs) / 1e3 : -1;
     return this.#failed(atNs, this.#step(), outcome, latencyUs, serviceUs, null);
   }
 
@@ -251,7 +290,7 @@ export class Session {
         : Number.POSITIVE_INFINITY;
     const u = usefulPollNs(
       this.#stepStartNs,
-      this.#polledNs,
+      this.#markNs,
       step.pollEveryS,
       step.timeoutS,
       Math.min(mailAtNs, askAt),
@@ -261,13 +300,18 @@ export class Session {
     this.wakeNs = u.nextNs;
   }
 
-  /** The session's generator, seeded from (seed, seq) on first use. */
-  #random(): Rng {
+  /** The next uniform draw of the session's generator, seeded from (seed, seq) on first use. */
+  #draw(): number {
     if (!this.#seeded) {
-      this.#rand.reseed(this.#state.seed, this.#state.seq);
+      scratch.reseed(this.seed, this.seq);
       this.#seeded = true;
-    }
-    return this.#rand;
+    } else scratch.setState(this.#r0, this.#r1, this.#r2, this.#r3);
+    const u = scratch.float();
+    this.#r0 = scratch.word(0);
+    this.#r1 = scratch.word(1);
+    this.#r2 = scratch.word(2);
+    this.#r3 = scratch.word(3);
+    return u;
   }
 
   #step(): FlowStep {
@@ -317,7 +361,7 @@ export class Session {
     this.#recorder.attempt(stepId, outcome, latencyUs, serviceUs);
     if (this.#attempt < step.retry.maxAttempts && shouldRetry(step.retry, outcome)) {
       this.#attempt++;
-      const delayS = retryDelayS(step.retry, this.#attempt, this.#random().float(), retryAfterS(headers));
+      const delayS = retryDelayS(step.retry, this.#attempt, this.#draw(), retryAfterS(headers));
       return this.#wait(atNs + delayS * 1e9, WaitKind.Backoff);
     }
     this.#recorder.final(stepId, outcome, (atNs - this.#stepStartNs) / 1e3);

@@ -27,6 +27,15 @@ export function initialPassword(index: number, seed: number): string {
   return `pw-${seed}-${index}`;
 }
 
+/**
+ * `initialPassword(·, seed)` with its prefix built once: each password is then one concatenation
+ * (a 32-byte string node on a cached prefix) instead of three, for a model building one per login.
+ */
+export function initialPasswordRule(seed: number): (index: number) => string {
+  const prefix = `pw-${seed}-`;
+  return (index) => prefix + index;
+}
+
 /** Number of accounts that must reset: indexes below it are flagged. */
 export function mustResetCount(rules: AccountRules): number {
   return Math.floor(rules.accounts * rules.mustResetShare);

@@ -8,7 +8,7 @@
  * The price: a wrong password whose FNV-1a fingerprint collides with the right one (odds 2^-32)
  * is accepted. No flow sends wrong passwords to a reset account on purpose.
  */
-import { initialPassword, mustResetCount, parseAccount } from '../accounts.js';
+import { initialPasswordRule, mustResetCount, parseAccount } from '../accounts.js';
 import type { ReferenceConfig } from '../reference-config.js';
 
 /** The outcome of a password check, before the HTTP status is chosen. */
@@ -19,7 +19,7 @@ const PAGE_SIZE = 65_536;
 /** Who exists, who must reset, and the passwords confirmed resets have set. */
 export class ModelAccounts {
   readonly #accounts: number;
-  readonly #seed: number;
+  readonly #initialPassword: (index: number) => string;
   readonly #mustReset: number;
   /** Fingerprint pages; 0 = untouched (a fingerprint of 0 is stored as 1). */
   readonly #pages: (Uint32Array | undefined)[] = [];
@@ -27,7 +27,7 @@ export class ModelAccounts {
 
   constructor(config: ReferenceConfig) {
     this.#accounts = config.accounts;
-    this.#seed = config.seed;
+    this.#initialPassword = initialPasswordRule(config.seed);
     this.#mustReset = mustResetCount(config);
   }
 
@@ -41,7 +41,7 @@ export class ModelAccounts {
     if (index < 0) return 'unknown-account';
     const print = this.#print(index);
     if (print !== 0) return fingerprint(password) === print ? 'ok' : 'wrong-password';
-    if (password !== initialPassword(index, this.#seed)) return 'wrong-password';
+    if (password !== this.#initialPassword(index)) return 'wrong-password';
     // Only someone holding the password learns that a reset is due.
     return index < this.#mustReset ? 'must-reset' : 'ok';
   }

@@ -11,6 +11,7 @@
  * (a JSON.stringify per request here, a JSON.parse there, a reply body and headers per answer).
  */
 import type { StepKind } from '../../../harness/profile/profile.js';
+import type { DerivedCredentials } from '../../derived-credentials.js';
 import type {
   Credentials,
   RequestSpec,
@@ -20,7 +21,7 @@ import type {
   Target,
   TargetSpec,
 } from '../../target.js';
-import { accountName, accountNameWidth, initialPassword } from '../accounts.js';
+import { accountName, accountNameWidth, initialPasswordRule } from '../accounts.js';
 import { MAILBOX_PREFIX } from '../rules/endpoint.js';
 import { REGION_HEADER } from '../server.js';
 import type { ModelEndpoint, ModelRequest } from './model-request.js';
@@ -36,16 +37,18 @@ const OK: StepVerdict = Object.freeze({ verdict: 'ok' });
 const PENDING: StepVerdict = Object.freeze({ verdict: 'pending' });
 
 /** The Target `stampede simulate` drives the model through. */
-export class ModelTarget implements Target {
+export class ModelTarget implements Target, DerivedCredentials {
   readonly name = 'reference';
   readonly #o: ModelTargetOptions;
   readonly #width: number;
+  readonly #passwordOf: (index: number) => string;
   /** One header object per region, shared by every request of it (nobody writes them). */
   readonly #headers = new Map<string, Record<string, string>>();
 
   constructor(o: ModelTargetOptions) {
     this.#o = o;
     this.#width = accountNameWidth(o.accounts);
+    this.#passwordOf = initialPasswordRule(o.seed);
   }
 
   origin(): string {
@@ -58,7 +61,15 @@ export class ModelTarget implements Target {
   }
 
   credentials(index: number): Credentials {
-    return { account: accountName(index, this.#width), password: initialPassword(index, this.#o.seed) };
+    return { account: this.accountOf(index), password: this.passwordOf(index) };
+  }
+
+  accountOf(index: number): string {
+    return accountName(index, this.#width);
+  }
+
+  passwordOf(index: number): string {
+    return this.#passwordOf(index);
   }
 
   buildRequest(kind: StepKind, s: SessionState): RequestSpec {

@@ -49,7 +49,6 @@ interface InFlight extends ModelAnswer {
   /** The answer of a JSON request (a model request's answer is in the record's own fields). */
   reply: ModelReply | undefined;
   endpoint: Endpoint;
-  doneNs: number;
 }
 
 const JSON_HEADERS: ResponseHeaders = Object.freeze({ 'content-type': 'application/json' });
@@ -63,6 +62,8 @@ export class ReferenceModel implements Transport, MailArrivalOracle {
   readonly #clock: Clock;
   readonly #cpuQueue = new RingQueue<InFlight>();
   #serving: InFlight | undefined;
+  /** When the core finishes `#serving` (kept here, not in every pooled record). */
+  #servingDoneNs = 0;
   readonly #cpuAlarm: Alarm;
   readonly #writtenAlarm: Alarm;
   #unwritten: InFlight[] = [];
@@ -107,7 +108,6 @@ export class ReferenceModel implements Transport, MailArrivalOracle {
     f.written = false;
     f.cancelled = false;
     f.reply = undefined;
-    f.doneNs = now;
     this.#byExchange.set(ex, f);
     if (this.#onWire < this.#connections) this.#toServer(f, now);
     else {
@@ -192,13 +192,14 @@ export class ReferenceModel implements Transport, MailArrivalOracle {
   #onCpu(t: number): void {
     const done = this.#serving;
     if (done) {
-      if (done.doneNs > t) {
+      const doneNs = this.#servingDoneNs;
+      if (doneNs > t) {
         // Woken early (a request reached the core's alarm while it was busy): wait for its end.
-        this.#cpuAlarm.set(done.doneNs);
+        this.#cpuAlarm.set(doneNs);
         return;
       }
       this.#serving = undefined;
-      this.#respond(done, done.doneNs);
+      this.#respond(done, doneNs);
     }
     for (;;) {
       const f = this.#cpuQueue.shift();
@@ -220,9 +221,9 @@ export class ReferenceModel implements Transport, MailArrivalOracle {
         this.#respond(f, t);
         continue;
       }
-      f.doneNs = t + cpuNs;
+      this.#servingDoneNs = t + cpuNs;
       this.#serving = f;
-      this.#cpuAlarm.set(f.doneNs);
+      this.#cpuAlarm.set(this.#servingDoneNs);
       return;
     }
   }
@@ -298,7 +299,6 @@ function newRecord(ex: Exchange, req: RequestSpec): InFlight {
     cancelled: false,
     reply: undefined,
     endpoint: 'other',
-    doneNs: 0,
     status: 0,
     retryAfterS: 0,
     cpuNs: 0,
