@@ -1,3 +1,5 @@
+import { ZERO_NS } from '../vocabulary/zero-ns.js';
+
 /**
  * One arrival of the open model: a user shows up at `atNs` (nanoseconds from the run start) in
  * `region` and runs `flow` with `account`. Indices point into `Profile.flows` / `Profile.regions`.
@@ -30,5 +32,5 @@ export interface ArrivalSource {
 }
 
 export function emptyArrival(): Arrival {
-  return { atNs: 0, flow: 0, account: 0, region: 0, seq: 0 };
+  return { atNs: ZERO_NS, flow: 0, account: 0, region: 0, seq: 0 };
 }

@@ -39,6 +39,8 @@ export class IntervalCutter {
   readonly #d: CutterDeps;
   readonly #intervalNs: number;
   #interval = 0;
+  /** End of the current interval, ns from t0: kept, not multiplied out at every event. */
+  #nextCutNs = Number.POSITIVE_INFINITY;
 
   constructor(d: CutterDeps) {
     this.#d = d;
@@ -48,11 +50,12 @@ export class IntervalCutter {
   /** The run starts at `nowNs`: the first interval is the one it falls in. */
   start(nowNs: number): void {
     this.#interval = Math.max(0, Math.floor(nowNs / this.#intervalNs));
+    this.#nextCutNs = (this.#interval + 1) * this.#intervalNs;
   }
 
   /** When the current interval ends, ns from t0. */
   get nextCutNs(): number {
-    return (this.#interval + 1) * this.#intervalNs;
+    return this.#nextCutNs;
   }
 
   /** A request in state `state` ended (answered, failed or cancelled): its gauge goes down. */
@@ -81,6 +84,8 @@ export class IntervalCutter {
     );
     if (earlier) this.#d.onSnapshot(earlier);
     this.#interval = i + 1;
+    // A double sum (the field is a double from its start value): exact, integers below 2^53.
+    this.#nextCutNs += this.#intervalNs;
     if (this.#d.sealAtCut) this.ship();
   }
 

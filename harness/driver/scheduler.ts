@@ -17,6 +17,7 @@ import { buildStepIndex, type StepIndex } from '../profile/step-index.js';
 import { isMailArrivalOracle, type MailArrivalOracle } from '../transports/mail-arrival-oracle.js';
 import type { ResponseHeaders, Transport } from '../transports/transport.js';
 import { Outcome, type OutcomeIndex } from '../vocabulary/outcome.js';
+import { ZERO_NS } from '../vocabulary/zero-ns.js';
 import type { Alarm, Clock } from './clock.js';
 import { DeadlineRing } from './deadline-ring.js';
 import { IntervalCutter } from './interval-cutter.js';
@@ -53,7 +54,7 @@ export class Scheduler implements SlotHost {
   #oracle: MailArrivalOracle | null = null;
   #stream: ReturnType<typeof createArrivalStream> | null = null;
   #haveNext = false;
-  #lastArrivalNs = 0;
+  #lastArrivalNs = ZERO_NS;
   #endNs = Number.POSITIVE_INFINITY;
   #stopping = false;
   #ticking = false;

@@ -21,6 +21,7 @@ import { errorMessage } from '../errors.js';
 import type { Flow, FlowStep } from '../profile/profile.js';
 import type { ResponseHeaders } from '../transports/transport.js';
 import { Outcome, type OutcomeIndex, outcomeOfStatus } from '../vocabulary/outcome.js';
+import { ZERO_NS } from '../vocabulary/zero-ns.js';
 import { nextPollNs, usefulPollNs } from './mail-poll.js';
 import { retryAfterS, retryDelayS, shouldRetry } from './retry-backoff.js';
 import { sampleThinkS } from './think-time.js';
@@ -81,7 +82,7 @@ export class Session implements SessionState {
   #stepIds!: readonly number[];
   #pos = 0;
   #attempt = 1;
-  #stepStartNs = 0;
+  #stepStartNs = ZERO_NS;
   /**
    * In flight: when the request was written (-1: not yet). In a poll wait: when the last "no
    * mail yet" was answered. One field for both (they never overlap): a double costs a 16-byte box.
@@ -106,7 +107,7 @@ export class Session implements SessionState {
    * When the pending wait ends (Act.Wait); from `due()` until the request ends, the request's
    * intended send time (`intendedNs`).
    */
-  wakeNs = 0;
+  wakeNs = ZERO_NS;
   waitKind: WaitKind = WaitKind.Start;
   /** The request to send (valid after `due()` answered Act.Send). */
   request: RequestSpec | null = null;
