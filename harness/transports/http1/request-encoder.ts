@@ -13,8 +13,6 @@
 import type { RequestSpec } from '../../../targets/target.js';
 
 const SLAB_BYTES = 64 * 1024;
-/** A CR or LF inside a path or header would let a request split into two on the wire. */
-const UNSAFE = /[\r\n]/;
 const REQUEST_LINE_END = ' HTTP/1.1\r\n';
 const CONTENT_LENGTH = 'content-length: ';
 /** Methods whose requests carry a length even without a body (as undici does: some servers wait for it). */
@@ -41,7 +39,7 @@ export class RequestEncoder {
    */
   encode(req: RequestSpec): string | Buffer | null {
     const { method, path, headers, body } = req;
-    if (UNSAFE.test(path)) return null;
+    if (hasLineBreak(path)) return null;
     // The common case in two concatenations, not six: the same bytes as the general path below.
     if (body === undefined && !BODY_METHODS[method] && isEmpty(headers))
       return method + ' ' + path + this.#bareTail;
@@ -50,7 +48,7 @@ export class RequestEncoder {
     let lines = '';
     for (const k in headers) {
       const v = headers[k]!;
-      if (UNSAFE.test(v) || UNSAFE.test(k)) return null;
+      if (hasLineBreak(v) || hasLineBreak(k)) return null;
       if (k.length === 4 && k.toLowerCase() === 'host') hasHost = true;
       if (k.length === 14 && k.toLowerCase() === 'content-length') continue;
       lines += `${k}: ${v}\r\n`;
@@ -84,4 +82,13 @@ export class RequestEncoder {
 function isEmpty(headers: Readonly<Record<string, string>>): boolean {
   for (const _ in headers) return false;
   return true;
+}
+
+/**
+ * A CR or LF inside a path or header would let a request split into two on the wire. Two
+ * `indexOf` scans, not a regular expression: on the concatenated strings targets build, a regex
+ * test measured ~90 ns a request against ~30 (it leaves the compiled fast path for the runtime).
+ */
+function hasLineBreak(s: string): boolean {
+  return s.indexOf('\r') !== -1 || s.indexOf('\n') !== -1;
 }
