@@ -175,9 +175,12 @@ export class Scheduler implements SlotHost {
     const limit = Math.min(atNs, this.#heap.peekTime(), this.#deadlines.peekTime());
     if (!this.#haveNext || next.atNs > limit) return;
     this.#ticking = true;
-    const now = nowNs ?? this.#clock.now();
+    // The clock is read once an arrival is let in: one turned away needs no send time (an
+    // answer's catch-up, its own place still taken, mostly turns arrivals away at the cap).
+    let now = nowNs ?? Number.NaN;
     while (this.#haveNext && next.atNs <= limit) {
       this.#cuts.advance(next.atNs);
+      if (Number.isNaN(now) && this.#live.length < this.#cfg.maxInFlight) now = this.#clock.now();
       this.#arrive(now);
     }
     this.#ticking = false;
