@@ -5,7 +5,8 @@
  * driver over it (`--engine http1` via gen-stampede.ts: open model, 300k/s asked, cap 50 in
  * flight, recording on), autocannon's CLI (-c 50), wrk (-t1 -c50), the http1 transport at a fixed
  * open-model rate of 20k/s, and the whole driver at 20k/s (one worker, 128 connections).
- * Ratios are medians of per-round ratios, since absolute figures swing.
+ * Ratios are medians of per-round ratios, since absolute figures swing. Floods run FLOOD_SECONDS
+ * (10 s) in full mode, 3 s in quick.
  *
  * Figures (docs/measurement.md, "http1 transport: bench"): client CPU µs per request (the http1
  * generator's `process.cpuUsage()` from its first request to its last answer; the CLIs' user+sys
@@ -40,6 +41,15 @@ const RATE_CONNECTIONS = 128;
  * wrk's. Arrivals due while all 50 places are taken are turned away (counted as dropped).
  */
 const FLOOD_ASKED = 300_000;
+/**
+ * Seconds of each flood in full mode (every generator alike). The JavaScript generators (the
+ * http1 transport, the engine, autocannon) start each run cold: while the JIT compiles the hot
+ * path on the same core, the engine's first second answered ~115k/s and its second ~131k/s
+ * against ~137-141k/s from its third on (2026-12-01). Over 5 s that warm-up was a sixth of the
+ * run; over 10 s it weighs half as much, closer to a surge of minutes, which is what the ratio
+ * stands for. wrk has no warm-up. The engine's note lists its completions per second.
+ */
+export const FLOOD_SECONDS = 10;
 
 /** One round: every generator once. */
 export interface TransportCpuRound {
@@ -145,7 +155,7 @@ async function engineFlood(origin: string, seconds: number): Promise<GenRun> {
   return {
     reqPerS: r.requests / seconds,
     cpuUsPerRequest: (r.cpuUs - engineStartupUs) / Math.max(1, r.requests),
-    note: `${FLOOD_ASKED / 1000}k arrivals/s asked, cap ${CONNECTIONS}, start-up ${(engineStartupUs / 1000).toFixed(0)} ms CPU subtracted`,
+    note: `${FLOOD_ASKED / 1000}k arrivals/s asked, cap ${CONNECTIONS}, start-up ${(engineStartupUs / 1000).toFixed(0)} ms CPU subtracted, completed per s ${r.completedPerInterval.slice(0, Math.ceil(seconds)).join(' ')}`,
   };
 }
 
@@ -334,7 +344,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   };
   const r = quick
     ? await transportCpuSection(findPeers(), 3, 7, 2, 1, log)
-    : await transportCpuSection(findPeers(), 5, 11, 5, 3, log);
+    : await transportCpuSection(findPeers(), FLOOD_SECONDS, 11, 5, 3, log);
   process.stdout.write(renderTable(['section', 'measure', 'value', 'target'], transportCpuRows(r)));
   for (const n of r.notes) process.stdout.write(`note: ${n}\n`);
   process.stdout.write(`${JSON.stringify(r)}\n`);
