@@ -44,15 +44,6 @@ import { Ticket, TicketPlace, TicketQueue } from './ticket.js';
 export const HOLD_FROM_ANSWER = 8;
 
 /**
- * A turn that follows one of at least this many answers holds from its first answer: a flood's
- * turns keep reading tens (~38 at 50 connections), so its next turn will too, and every request
- * it sends shares the server's wake-up (the engine's flood: 133.4k -> 139.2k req/s, 7.48 -> 7.34
- * µs/req, 4 of 4 interleaved rounds). Twice HOLD_FROM_ANSWER, so that a surge of ordinary rates
- * whose loop was held up (both cores busy: turns of 8-15 answers) keeps writing at once.
- */
-export const FLOOD_TURN = 2 * HOLD_FROM_ANSWER;
-
-/**
  * Response headers materialised for every response (a response whose body is wanted gets all):
  * what the session's retry policy and the shipped targets read.
  */
@@ -108,14 +99,11 @@ class Http1Transport implements Transport, ConnectionHost {
   reading = false;
   /** Answers handed back in this turn of the loop (reset at its end, `#turnEnd`). */
   #answersThisTurn = 0;
-  /** The answer from which this turn holds: the first after a turn of FLOOD_TURN answers or more. */
-  #holdFrom = HOLD_FROM_ANSWER;
   /** Connections holding requests written during this turn's reads. */
   readonly #holding: Http1Connection[] = [];
   /** How many of `#holding` are this turn's (a count, not a length: the array keeps its store). */
   #holdingCount = 0;
   readonly #turnEnd = (): void => {
-    this.#holdFrom = this.#answersThisTurn >= FLOOD_TURN ? 1 : HOLD_FROM_ANSWER;
     this.#answersThisTurn = 0;
     const holding = this.#holding;
     const n = this.#holdingCount;
@@ -237,7 +225,7 @@ class Http1Transport implements Transport, ConnectionHost {
   }
 
   get holdsWrites(): boolean {
-    return this.reading && this.#answersThisTurn >= this.#holdFrom;
+    return this.reading && this.#answersThisTurn >= HOLD_FROM_ANSWER;
   }
 
   holdWrites(c: Http1Connection): void {
