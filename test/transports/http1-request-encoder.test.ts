@@ -35,6 +35,19 @@ describe('RequestEncoder', () => {
     );
   });
 
+  it('writes a GET with no header of its own and no body (the common case) the same way', () => {
+    // Built as method + ' ' + path + a precomputed tail: the bytes must be the general path's.
+    expect(text(enc.encode({ method: 'GET', path: '/login/user-7', headers: {} }))).toBe(
+      'GET /login/user-7 HTTP/1.1\r\nhost: 127.0.0.1:8080\r\n\r\n',
+    );
+    expect(text(enc.encode({ method: 'DELETE', path: '/s/1', headers: {} }))).toBe(
+      'DELETE /s/1 HTTP/1.1\r\nhost: 127.0.0.1:8080\r\n\r\n',
+    );
+    // A lone CR and a lone LF are each caught (two scans, either one frames nothing).
+    expect(enc.encode({ method: 'GET', path: '/a\rb', headers: {} })).toBeNull();
+    expect(enc.encode({ method: 'GET', path: '/a\nb', headers: {} })).toBeNull();
+  });
+
   it("keeps the spec's host header instead of adding one", () => {
     expect(text(enc.encode({ method: 'GET', path: '/', headers: { Host: 'example.test' } }))).toBe(
       'GET / HTTP/1.1\r\nHost: example.test\r\n\r\n',
