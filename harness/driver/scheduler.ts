@@ -198,7 +198,7 @@ export class Scheduler implements SlotHost {
         const slot = this.#spare.pop() ?? new SessionSlot(this.#deps.target, rec, this);
         slot.liveIndex = this.#live.length;
         this.#live.push(slot);
-        slot.session.start(init, a.atNs);
+        slot.start(init, a.atNs);
         this.#due(slot, now);
       }
     }
@@ -216,48 +216,46 @@ export class Scheduler implements SlotHost {
 
   /** The session's intended send time has come (it is `now` or earlier). */
   #due(slot: SessionSlot, now: number): void {
-    const s = slot.session;
-    const act = s.due(now);
+    const act = slot.due(now);
     if (act !== Act.Send) return this.#apply(slot, act);
-    this.#recorder.lateness((now - s.intendedNs) / 1e3);
+    this.#recorder.lateness((now - slot.intendedNs) / 1e3);
     slot.where = SlotState.Queued;
     this.#cuts.inClient++;
     const deadline = now + this.#timeoutNs;
     slot.deadlineTicket = this.#deadlines.push(deadline, slot);
     this.#wakeBy(deadline);
-    const req = s.request!;
+    const req = slot.request!;
     const t = req.origin === undefined ? this.#main : null;
-    (t ?? this.transport(req.origin ?? this.#defaultOrigin)).send(req, s.wantBody, slot);
+    (t ?? this.transport(req.origin ?? this.#defaultOrigin)).send(req, slot.wantBody, slot);
   }
 
   /** Carries out a session's answer to an event. */
   #apply(slot: SessionSlot, act: Act): void {
     if (act === Act.Done) return this.#sessionOver(slot);
     if (act === Act.Send) return this.#due(slot, this.#clock.now());
-    const s = slot.session;
     slot.where = SlotState.Waiting;
-    if (s.waitKind === WaitKind.Backoff) {
+    if (slot.waitKind === WaitKind.Backoff) {
       slot.inBackoff = true;
       this.#cuts.inBackoff++;
-    } else if (s.waitKind === WaitKind.Poll && this.#oracle !== null) {
-      s.skipPolls(this.#oracle.mailArrivalNs(s.state.account));
+    } else if (slot.waitKind === WaitKind.Poll && this.#oracle !== null) {
+      slot.skipPolls(this.#oracle.mailArrivalNs(slot.account));
     }
-    this.#heap.push(s.wakeNs, slot);
-    this.#wakeBy(s.wakeNs);
+    this.#heap.push(slot.wakeNs, slot);
+    this.#wakeBy(slot.wakeNs);
   }
 
   /** A request deadline came due (the ring only hands back entries not cleared by a completion). */
   #deadlineDue(slot: SessionSlot): void {
     if (slot.deadlineTicket < 0) return;
     slot.deadlineTicket = -1;
-    this.transport(slot.session.request?.origin ?? this.#defaultOrigin).cancel(slot, Outcome.timeout);
+    this.transport(slot.request?.origin ?? this.#defaultOrigin).cancel(slot, Outcome.timeout);
   }
 
   written(slot: SessionSlot, atNs: number): void {
     slot.where = SlotState.AtTarget;
     this.#cuts.inClient--;
     this.#cuts.atTarget++;
-    slot.session.written(atNs);
+    slot.written(atNs);
   }
 
   response(
@@ -270,14 +268,14 @@ export class Scheduler implements SlotHost {
     this.#catchUp(atNs);
     this.#settle(slot, atNs);
     if (slot.cancelling) return this.#cancelSession(slot, true);
-    this.#apply(slot, slot.session.response(atNs, status, headers, body));
+    this.#apply(slot, slot.response(atNs, status, headers, body));
   }
 
   failure(slot: SessionSlot, atNs: number, outcome: OutcomeIndex): void {
     this.#catchUp(atNs);
     this.#settle(slot, atNs);
     if (slot.cancelling || outcome === Outcome.cancelled) return this.#cancelSession(slot, true);
-    this.#apply(slot, slot.session.failure(atNs, outcome));
+    this.#apply(slot, slot.failure(atNs, outcome));
   }
 
   /** The request in flight ended: gauges, deadline, and the interval its end falls in. */
@@ -293,7 +291,7 @@ export class Scheduler implements SlotHost {
 
   #cancelSession(slot: SessionSlot, inFlight: boolean): void {
     this.#cancelled++;
-    slot.session.cancel(inFlight);
+    slot.cancel(inFlight);
     this.#sessionOver(slot);
   }
 
@@ -326,7 +324,7 @@ export class Scheduler implements SlotHost {
     for (const slot of [...this.#live]) {
       if (slot.where === SlotState.Queued || slot.where === SlotState.AtTarget) {
         slot.cancelling = true;
-        this.transport(slot.session.request?.origin ?? this.#defaultOrigin).cancel(slot, Outcome.cancelled);
+        this.transport(slot.request?.origin ?? this.#defaultOrigin).cancel(slot, Outcome.cancelled);
         // A transport that answers the cancel later still finds the session ended.
         if (slot.liveIndex >= 0) {
           this.#settleQuiet(slot);

@@ -4,7 +4,7 @@
  * ticket, whether the request was written, which waiting state it is counted in), and hands each
  * event to the scheduler, which asks the session for the next action.
  *
- * The slot *is* its session (a subclass, `session` is itself), not an object holding one: a
+ * The slot *is* its session (a subclass), not an object holding one: a
  * simulated take-down herd holds ~3 M of them, and a second object each cost 32 bytes.
  * One slot per session in flight, reused across arrivals.
  */
@@ -58,11 +58,6 @@ export class SessionSlot extends Session implements Exchange {
   constructor(target: Target, recorder: ShardRecorder, host: SlotHost) {
     super(target, recorder);
     this.#host = host;
-  }
-
-  /** The slot's session: the slot itself. */
-  get session(): Session {
-    return this;
   }
 
   onWritten(atNs: number): void {

@@ -123,11 +123,6 @@ export class Session implements SessionState {
     this.#recorder = recorder;
   }
 
-  /** The state targets read and write (the session itself). */
-  get state(): SessionState {
-    return this;
-  }
-
   get account(): string {
     return this.#account ?? (this.#target as Target & DerivedCredentials).accountOf(this.accountIndex);
   }

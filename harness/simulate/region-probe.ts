@@ -71,7 +71,7 @@ export class RegionProbe implements Transport, MailArrivalOracle {
     const i = this.#index(this.#o.now());
     grow(tally, i);
     tally.offered[i]!++;
-    if (ex instanceof SessionSlot && ex.session.attempt > 1) tally.retries[i]!++;
+    if (ex instanceof SessionSlot && ex.attempt > 1) tally.retries[i]!++;
     const w = this.#spare.pop() ?? new WatchedExchange(this);
     w.ex = ex;
     w.tally = tally;

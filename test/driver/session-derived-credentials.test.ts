@@ -27,16 +27,16 @@ describe('derived credentials', () => {
     const s = new Session(target, rec);
     const arrival = (account: number, seq: number) => ({ atNs: 0, flow: 0, account, region: 0, seq });
     s.start(starter.resolve(arrival(42, 0))!, 0);
-    expect(s.state.account).toBe('user-00000042');
-    expect(s.state.password).toBe('pw-7-42');
-    expect(s.state.account).toBe(target.credentials(42).account);
-    expect(s.state.password).toBe(target.credentials(42).password);
-    s.state.password = s.state.newPassword;
-    expect(s.state.password).toBe(`Np-${profile.population.seed}-0`);
+    expect(s.account).toBe('user-00000042');
+    expect(s.password).toBe('pw-7-42');
+    expect(s.account).toBe(target.credentials(42).account);
+    expect(s.password).toBe(target.credentials(42).password);
+    s.password = s.newPassword;
+    expect(s.password).toBe(`Np-${profile.population.seed}-0`);
     // Reused for the next arrival: derived from its index again, the reset password forgotten.
     s.start(starter.resolve(arrival(9, 1))!, 0);
-    expect(s.state.password).toBe('pw-7-9');
-    expect(s.state.account).toBe('user-00000009');
+    expect(s.password).toBe('pw-7-9');
+    expect(s.account).toBe('user-00000009');
     rec.destroy();
   });
 });
