@@ -22,17 +22,18 @@ const samples = Array.from({ length: 11 }, (_, k) => ({
   values: { stampede_ref_admin_queue_depth: 2 * k * 10, stampede_ref_mail_outbox_depth: 1000 + k * 10 },
 }));
 
+/** A run with one 40 s take-down `w` from 25 s, over these interval rows and model samples. */
+function runWith(series: unknown[], targetMetrics: unknown[]): RunData {
+  return {
+    meta: { t0Ms: T0, intervalMs: 10_000, outages: [{ name: 'w', startS: 25, durationS: 40, regions: [] }] },
+    series,
+    targetMetrics,
+  } as unknown as RunData;
+}
+
 describe('take-down backlogs', () => {
   it('reads each gauge at the last boundary by the start and by the end', () => {
-    const data = {
-      meta: {
-        t0Ms: T0,
-        intervalMs: 10_000,
-        outages: [{ name: 'w', startS: 25, durationS: 40, regions: [] }],
-      },
-      series: rows,
-      targetMetrics: samples,
-    } as unknown as RunData;
+    const data = runWith(rows, samples);
     // Start 25 s: the last interval ending by then is #1 (10-20 s): 100 in backoff; the last
     // sample by then is at 20 s: queue 40, outbox 1020. End 65 s: interval #5 (50-60 s): 500;
     // sample at 60 s: queue 120, outbox 1060.
@@ -50,15 +51,10 @@ describe('take-down backlogs', () => {
   });
 
   it('says null where the run has no gauge (no backlog rows, no model samples)', () => {
-    const data = {
-      meta: {
-        t0Ms: T0,
-        intervalMs: 10_000,
-        outages: [{ name: 'w', startS: 25, durationS: 40, regions: [] }],
-      },
-      series: rows.map((r) => ({ ...r, backlog: null })),
-      targetMetrics: [],
-    } as unknown as RunData;
+    const data = runWith(
+      rows.map((r) => ({ ...r, backlog: null })),
+      [],
+    );
     const [b] = takedownBacklogs(data);
     expect(b).toMatchObject({ inBackoffAtStart: null, adminQueueAtEnd: null, outboxAtStart: null });
   });
