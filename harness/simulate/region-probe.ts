@@ -6,6 +6,10 @@
  * the intended time), of them retries, and completed attempts by outcome class (by completion
  * time). The run directory keeps steps, not regions; this is how simulate says when the admin
  * pool fell behind *in each region*. Latency is not kept per region: only throughput verdicts.
+ *
+ * A watched exchange's watcher rides on its `wire` (the probe is the transport it was sent on);
+ * the inner transport then owns the watcher's `wire`, and that of every exchange passed straight
+ * through. No table per request.
  */
 
 import type { RequestSpec } from '../../targets/target.js';
@@ -40,7 +44,6 @@ export class RegionProbe implements Transport, MailArrivalOracle {
   readonly #inner: Transport;
   readonly #o: RegionProbeOptions;
   readonly #regions = new Map<string, RegionTally>();
-  readonly #watching = new Map<Exchange, WatchedExchange>();
   /** Watchers whose request ended, for reuse (one per reset-request otherwise). */
   readonly #spare: WatchedExchange[] = [];
 
@@ -75,13 +78,13 @@ export class RegionProbe implements Transport, MailArrivalOracle {
     const w = this.#spare.pop() ?? new WatchedExchange(this);
     w.ex = ex;
     w.tally = tally;
-    this.#watching.set(ex, w);
+    ex.wire = w;
     this.#inner.send(req, wantBody, w);
   }
 
   cancel(ex: Exchange, outcome: OutcomeIndex): void {
-    const w = this.#watching.get(ex);
-    this.#inner.cancel(w ?? ex, outcome);
+    const w = ex.wire;
+    this.#inner.cancel(w instanceof WatchedExchange && w.ex === ex ? w : ex, outcome);
   }
 
   close(): Promise<void> {
@@ -90,7 +93,7 @@ export class RegionProbe implements Transport, MailArrivalOracle {
 
   /** @internal: a watched request ended. */
   done(w: WatchedExchange, ex: Exchange, atNs: number, outcome: OutcomeIndex): void {
-    this.#watching.delete(ex);
+    ex.wire = null;
     const i = this.#index(atNs);
     grow(w.tally, i);
     w.tally.outcomes[i]![outcome]!++;

@@ -27,9 +27,10 @@ export interface Exchange {
   /**
    * The transport's own record of this exchange's request in flight, or null: written and read
    * only by the transport the request was sent on (so `cancel` finds it without a lookup table).
-   * Implementations start it as null and leave it alone. The http1 transport keeps its ticket here;
-   * undici's and the reference model's keep a table instead, which they also walk to cancel what
-   * is in flight when they close.
+   * Implementations start it as null and leave it alone. The http1 transport and the reference
+   * model keep their ticket here (a decorator such as simulate's region probe keeps its own record
+   * and hands the inner transport an exchange of its own); undici's keeps a table instead, which
+   * it also walks to cancel what is in flight when it closes.
    */
   wire: unknown;
   onWritten(atNs: number): void;

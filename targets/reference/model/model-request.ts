@@ -30,6 +30,12 @@ export interface ModelRequest extends RequestSpec {
   readonly newPassword: string;
 }
 
+/** A model request's parsed fields, as the service reads them (`ModelService.answer`). */
+export type ModelRequestFields = Pick<
+  ModelRequest,
+  'endpoint' | 'accountIndex' | 'region' | 'secret' | 'newPassword'
+>;
+
 /** Whether `req` came from the model's target (its fields parsed) rather than as JSON. */
 export function isModelRequest(req: RequestSpec): req is ModelRequest {
   return (req as Partial<ModelRequest>).endpoint !== undefined;

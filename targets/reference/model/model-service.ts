@@ -22,7 +22,7 @@ import { REGION_HEADER } from '../server.js';
 import { ModelAccounts } from './model-accounts.js';
 import { ModelMail } from './model-mail.js';
 import type { ResolvedModelOptions } from './model-options.js';
-import type { ModelRequest } from './model-request.js';
+import type { ModelRequestFields } from './model-request.js';
 
 /**
  * A reply plus what it cost. `json` is the body already serialized (constant answers are
@@ -113,7 +113,7 @@ export class ModelService {
    * Answers a model request (its body's fields already parsed) as `handle` would answer its JSON
    * form, filling `a`: the same statuses, Retry-After and CPU, the same state changes, no body.
    */
-  answer(r: ModelRequest, nowNs: number, a: ModelAnswer): void {
+  answer(r: ModelRequestFields, nowNs: number, a: ModelAnswer): void {
     a.retryAfterS = 0;
     a.cpuNs = 0;
     a.token = '';

@@ -17,17 +17,21 @@
  * Events: one alarm for the core (it fires when the core frees or, idle, at the send instant) and
  * one that delivers the instant's `onWritten` calls; nothing per request. The admin pool, the
  * outbox and the ISPs need no events at all: their times are computed at admission.
+ *
+ * Requests are tickets in one ring of columns, in send order (`request-ring.ts`): the server's
+ * FIFO, the client's queue and the instant's unwritten requests are cursors into it, and an
+ * exchange's ticket rides on it (`Exchange.wire`), so no record object or table is kept per request.
  */
 import type { Alarm, Clock } from '../../../harness/driver/clock.js';
 import type { MailArrivalOracle } from '../../../harness/transports/mail-arrival-oracle.js';
 import type { Exchange, ResponseHeaders, Transport } from '../../../harness/transports/transport.js';
 import { Outcome, type OutcomeIndex } from '../../../harness/vocabulary/outcome.js';
 import type { RequestSpec } from '../../target.js';
-import { RingQueue } from '../ring-queue.js';
 import { type Endpoint, endpointOf } from '../rules/endpoint.js';
 import { type ReferenceModelOptions, resolveModelOptions } from './model-options.js';
-import { isModelRequest } from './model-request.js';
+import type { ModelRequestFields } from './model-request.js';
 import { type ModelAnswer, type ModelReply, ModelService } from './model-service.js';
+import { CANCELLED, RequestRing, SKIPPED, WANT_BODY, WRITTEN } from './request-ring.js';
 
 /** The client side of the model transport. */
 export interface ModelClientOptions {
@@ -35,18 +39,9 @@ export interface ModelClientOptions {
   readonly connections?: number;
 }
 
-/** One request in the model; records are pooled (a day sends ~10^8 of them). */
-interface InFlight extends ModelAnswer {
-  ex: Exchange;
-  req: RequestSpec;
-  wantBody: boolean;
-  /** When it reached the server (its send time unless it waited for a connection). */
-  arrivedNs: number;
-  /** Waiting in the client for a connection. */
-  inClient: boolean;
-  written: boolean;
-  cancelled: boolean;
-  /** The answer of a JSON request (a model request's answer is in the record's own fields). */
+/** The answer of the request the core took up last (one at a time: one record, reused). */
+interface CoreAnswer extends ModelAnswer {
+  /** The answer of a JSON request (a model request's answer is in the fields above). */
   reply: ModelReply | undefined;
   endpoint: Endpoint;
 }
@@ -60,19 +55,37 @@ export class ReferenceModel implements Transport, MailArrivalOracle {
   /** The model's state (admin schedule, mail, accounts, counters), for gauges and tests. */
   readonly service: ModelService;
   readonly #clock: Clock;
-  readonly #cpuQueue = new RingQueue<InFlight>();
-  #serving: InFlight | undefined;
-  /** When the core finishes `#serving` (kept here, not in every pooled record). */
+  readonly #ring = new RequestRing();
+  /** Next ticket the core takes up (tickets before it that reached the server are served). */
+  #coreNext = 0;
+  /** First ticket still in the client, waiting for a connection (= ring tail when none waits). */
+  #clientNext = 0;
+  /** First ticket whose `onWritten` may still be owed. */
+  #writtenNext = 0;
+  /** Ticket on the core, or -1. */
+  #serving = -1;
+  /** When the core finishes `#serving`. */
   #servingDoneNs = 0;
+  readonly #answer: CoreAnswer = {
+    status: 0,
+    retryAfterS: 0,
+    cpuNs: 0,
+    token: '',
+    reply: undefined,
+    endpoint: 'other',
+  };
+  readonly #fields: { -readonly [K in keyof ModelRequestFields]: ModelRequestFields[K] } = {
+    endpoint: 'login',
+    accountIndex: 0,
+    region: '',
+    secret: '',
+    newPassword: '',
+  };
   readonly #cpuAlarm: Alarm;
   readonly #writtenAlarm: Alarm;
-  #unwritten: InFlight[] = [];
   #lateFailures: Exchange[] = [];
-  readonly #byExchange = new Map<Exchange, InFlight>();
-  readonly #free: InFlight[] = [];
   /** JSON headers with each Retry-After value seen (whole seconds: a handful of them). */
   readonly #retryHeaders = new Map<number, ResponseHeaders>();
-  readonly #clientQueue = new RingQueue<InFlight>();
   readonly #connections: number;
   #onWire = 0;
   #atServer = 0;
@@ -99,46 +112,45 @@ export class ReferenceModel implements Transport, MailArrivalOracle {
       this.#writtenAlarm.set(now);
       return;
     }
-    const f = this.#free.pop() ?? newRecord(ex, req);
-    f.ex = ex;
-    f.req = req;
-    f.wantBody = wantBody;
-    f.arrivedNs = now;
-    f.inClient = false;
-    f.written = false;
-    f.cancelled = false;
-    f.reply = undefined;
-    this.#byExchange.set(ex, f);
-    if (this.#onWire < this.#connections) this.#toServer(f, now);
-    else {
-      f.inClient = true;
-      this.#clientQueue.push(f);
+    const ring = this.#ring;
+    ring.first = Math.min(this.#writtenNext, this.#serving >= 0 ? this.#serving : this.#coreNext);
+    const t = ring.push(ex, req, wantBody, now);
+    ex.wire = t;
+    if (this.#onWire < this.#connections) {
+      this.#clientNext = t + 1;
+      this.#toServer(t, now);
     }
   }
 
   /** Ends `ex`'s request now, synchronously: `onWritten` if still owed, then `onFailure(outcome)`. */
   cancel(ex: Exchange, outcome: OutcomeIndex): void {
-    const f = this.#byExchange.get(ex);
-    if (!f) return;
-    this.#byExchange.delete(ex);
-    f.cancelled = true;
+    const t = ex.wire;
+    if (!this.#ring.holds(t, ex)) return;
+    this.#end(t, ex);
+    this.#ring.mark(t, CANCELLED);
     const now = this.#clock.now();
-    if (!f.inClient) {
+    if (t < this.#clientNext) {
       // On the wire: the server still serves it; the connection is given up now.
-      this.#ensureWritten(f);
+      this.#ensureWritten(t, ex);
       this.#onWire--;
       this.#pumpClient(now);
-    }
+    } else this.#ring.mark(t, SKIPPED);
     ex.onFailure(now, outcome, 'cancelled before the model answered');
   }
 
   close(): Promise<void> {
     this.#closed = true;
-    for (const ex of [...this.#byExchange.keys()]) this.cancel(ex, Outcome.cancelled);
+    // What is in flight, oldest first (the order it was sent in).
+    const ring = this.#ring;
+    const from = this.#serving >= 0 ? this.#serving : this.#coreNext;
+    for (let t = Math.min(from, this.#writtenNext); t < ring.tail; t++) {
+      const ex = ring.exchange(t);
+      if (ex !== null) this.cancel(ex, Outcome.cancelled);
+    }
     this.#cpuAlarm.clear();
-    this.#cpuQueue.clear();
-    this.#clientQueue.clear();
-    this.#serving = undefined;
+    this.#serving = -1;
+    this.#coreNext = ring.tail;
+    this.#clientNext = ring.tail;
     return Promise.resolve();
   }
 
@@ -160,63 +172,68 @@ export class ReferenceModel implements Transport, MailArrivalOracle {
     return this.#atServer;
   }
 
-  /** Requests waiting in the client for a connection (0 without a connection limit). */
+  /** Requests waiting in the client for a connection, given up ones too (0 without a connection limit). */
   get inClient(): number {
-    return this.#clientQueue.length;
+    return this.#ring.tail - this.#clientNext;
   }
 
-  /** `f` reaches the server at `now`: it owes `onWritten` and joins the core's FIFO. */
-  #toServer(f: InFlight, now: number): void {
-    f.inClient = false;
-    f.arrivedNs = now;
+  /** Ticket `t` reaches the server at `now`: it owes `onWritten` and joins the core's FIFO. */
+  #toServer(t: number, now: number): void {
+    this.#ring.setArrivedNs(t, now);
     this.#onWire++;
     this.#atServer++;
-    this.#unwritten.push(f);
     if (this.#writtenAlarm.atNs === Number.POSITIVE_INFINITY) this.#writtenAlarm.set(now);
-    this.#cpuQueue.push(f);
     // An idle core takes the request up in this instant; a busy one when it frees (alarm set).
     if (this.#cpuAlarm.atNs === Number.POSITIVE_INFINITY) this.#cpuAlarm.set(now);
   }
 
   /** Hands freed connections to the oldest requests waiting in the client. */
   #pumpClient(now: number): void {
-    while (this.#onWire < this.#connections) {
-      const f = this.#clientQueue.shift();
-      if (!f) return;
-      if (!f.cancelled) this.#toServer(f, now);
-      else this.#free.push(f);
+    const ring = this.#ring;
+    while (this.#onWire < this.#connections && this.#clientNext < ring.tail) {
+      const t = this.#clientNext++;
+      if (ring.has(t, SKIPPED)) continue;
+      this.#toServer(t, now);
     }
   }
 
   /** The core frees (or, idle, a request arrived): answer the one served, take up the next ones. */
   #onCpu(t: number): void {
     const done = this.#serving;
-    if (done) {
+    if (done >= 0) {
       const doneNs = this.#servingDoneNs;
       if (doneNs > t) {
         // Woken early (a request reached the core's alarm while it was busy): wait for its end.
         this.#cpuAlarm.set(doneNs);
         return;
       }
-      this.#serving = undefined;
+      this.#serving = -1;
       this.#respond(done, doneNs);
     }
+    const ring = this.#ring;
+    const a = this.#answer;
     for (;;) {
-      const f = this.#cpuQueue.shift();
-      if (!f) return;
-      const req = f.req;
-      if (isModelRequest(req)) {
-        f.endpoint = req.endpoint;
-        this.service.answer(req, t, f);
+      // The server's FIFO: every ticket the client has let through, but those given up there.
+      while (this.#coreNext < this.#clientNext && ring.has(this.#coreNext, SKIPPED))
+        ring.forget(this.#coreNext++);
+      if (this.#coreNext >= this.#clientNext) return;
+      const f = this.#coreNext++;
+      const req = ring.plain(f);
+      if (req === null) {
+        ring.fields(f, this.#fields);
+        a.endpoint = this.#fields.endpoint;
+        a.reply = undefined;
+        this.service.answer(this.#fields, t, a);
       } else {
-        f.endpoint = endpointOf(req.method, req.path);
-        const reply = this.service.handle(f.endpoint, req, t, this.#atServer);
-        f.reply = reply;
-        f.status = reply.status;
-        f.retryAfterS = reply.retryAfterS ?? 0;
-        f.cpuNs = reply.cpuNs;
+        a.endpoint = endpointOf(req.method, req.path);
+        const reply = this.service.handle(a.endpoint, req, t, this.#atServer);
+        a.reply = reply;
+        a.status = reply.status;
+        a.retryAfterS = reply.retryAfterS ?? 0;
+        a.cpuNs = reply.cpuNs;
+        a.token = '';
       }
-      const cpuNs = f.cpuNs + this.service.requestOverheadNs;
+      const cpuNs = a.cpuNs + this.service.requestOverheadNs;
       if (cpuNs <= 0) {
         this.#respond(f, t);
         continue;
@@ -228,37 +245,45 @@ export class ReferenceModel implements Transport, MailArrivalOracle {
     }
   }
 
-  #respond(f: InFlight, t: number): void {
+  /** Ticket `f` (the core's last taken up: its answer is `#answer`) is answered at `t`. */
+  #respond(f: number, t: number): void {
+    const ring = this.#ring;
+    const a = this.#answer;
     this.#atServer--;
     if (this.service.keepsMetrics)
-      this.service.metrics.observe(f.endpoint, f.status, (t - f.arrivedNs) / 1e9);
-    if (f.cancelled) {
-      this.#free.push(f);
+      this.service.metrics.observe(a.endpoint, a.status, (t - ring.arrivedNs(f)) / 1e9);
+    const ex = ring.exchange(f);
+    if (ex === null || ring.has(f, CANCELLED)) {
+      ring.forget(f);
       return;
     }
-    const ex = f.ex;
-    this.#byExchange.delete(ex);
-    this.#ensureWritten(f);
+    this.#end(f, ex);
+    this.#ensureWritten(f, ex);
     // The connection frees before the answer is handed over: requests that waited go first.
     this.#onWire--;
     this.#pumpClient(t);
-    const reply = f.reply;
-    const status = f.status;
+    const reply = a.reply;
+    const status = a.status;
     const headers =
       reply?.text !== undefined
         ? TEXT_HEADERS
-        : f.retryAfterS > 0
-          ? this.#withRetryAfter(f.retryAfterS)
+        : a.retryAfterS > 0
+          ? this.#withRetryAfter(a.retryAfterS)
           : JSON_HEADERS;
     let body: string | undefined;
-    if (f.wantBody) {
-      if (reply === undefined) body = f.token;
+    if (ring.has(f, WANT_BODY)) {
+      if (reply === undefined) body = a.token;
       else body = reply.text ?? reply.json ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
     }
-    // Back in the pool before the callback, which may send again.
-    f.reply = undefined;
-    this.#free.push(f);
+    a.reply = undefined;
+    ring.forget(f);
     ex.onResponse(t, status, headers, body);
+  }
+
+  /** `ex` is done with ticket `t` (answered or given up): the ring and the exchange let go. */
+  #end(t: number, ex: Exchange): void {
+    this.#ring.release(t);
+    ex.wire = null;
   }
 
   #withRetryAfter(s: number): ResponseHeaders {
@@ -270,38 +295,25 @@ export class ReferenceModel implements Transport, MailArrivalOracle {
     return h;
   }
 
-  #ensureWritten(f: InFlight): void {
-    if (f.written) return;
-    f.written = true;
-    f.ex.onWritten(f.arrivedNs);
+  #ensureWritten(t: number, ex: Exchange): void {
+    if (this.#ring.has(t, WRITTEN)) return;
+    this.#ring.mark(t, WRITTEN);
+    ex.onWritten(this.#ring.arrivedNs(t));
   }
 
   #flushWritten(): void {
-    // Callbacks may send again: they fill fresh lists (and re-set this alarm for this instant).
-    const batch = this.#unwritten;
-    this.#unwritten = [];
-    for (const f of batch) if (!f.cancelled) this.#ensureWritten(f);
+    // Callbacks may send again: those are flushed when this alarm, set again, fires again.
+    const ring = this.#ring;
+    const end = this.#clientNext;
+    for (let t = this.#writtenNext; t < end; t++) {
+      if (ring.has(t, WRITTEN | CANCELLED | SKIPPED)) continue;
+      const ex = ring.exchange(t);
+      if (ex !== null) this.#ensureWritten(t, ex);
+    }
+    this.#writtenNext = end;
     const failures = this.#lateFailures;
     this.#lateFailures = [];
     const now = this.#clock.now();
     for (const ex of failures) ex.onFailure(now, Outcome.cancelled, 'transport closed');
   }
-}
-
-function newRecord(ex: Exchange, req: RequestSpec): InFlight {
-  return {
-    ex,
-    req,
-    wantBody: false,
-    arrivedNs: 0,
-    inClient: false,
-    written: false,
-    cancelled: false,
-    reply: undefined,
-    endpoint: 'other',
-    status: 0,
-    retryAfterS: 0,
-    cpuNs: 0,
-    token: '',
-  };
 }

@@ -1,0 +1,161 @@
+/**
+ * The model transport's requests in flight, as columns in one ring in send order, instead of a
+ * record object per request and a Map from exchange to record. A simulated take-down herd holds
+ * ~10^6 requests at the model's one core at once (each login costs the core ~70 µs, a herd sends
+ * ~10^6 in a second), most of them already given up by their sessions (a 30 s deadline) and
+ * served anyway, as a real server would: as records they cost ~280 bytes each (the record, the
+ * request object it kept alive, the Map entry), here ~60 (six pointer or 8-byte columns and a
+ * flag byte). A model request's fields are copied in, so the request object itself is free once
+ * its session lets go of it.
+ *
+ * A request is addressed by its ticket (0, 1, 2 ... in send order); the ring keeps the tickets
+ * from `first` (the oldest its owner still reads) to `tail`. The owner moves `first` forward;
+ * the ring only grows.
+ */
+import type { Exchange } from '../../../harness/transports/transport.js';
+import type { RequestSpec } from '../../target.js';
+import { isModelRequest, type ModelEndpoint, type ModelRequestFields } from './model-request.js';
+
+/** The body was asked for. */
+export const WANT_BODY = 1;
+/** `onWritten` was called. */
+export const WRITTEN = 2;
+/** Its exchange gave it up (`cancel`): it is still served if it reached the server. */
+export const CANCELLED = 4;
+/** Given up while waiting in the client: it never reaches the server. */
+export const SKIPPED = 8;
+
+/** Columns of the requests from `first` to `tail` (see the file's head). */
+export class RequestRing {
+  /** Oldest ticket the owner still reads: slots before it may be reused. */
+  first = 0;
+  /** Ticket the next push gets. */
+  tail = 0;
+  #mask = 1023;
+  #ex: (Exchange | null)[] = new Array<Exchange | null>(1024).fill(null);
+  /** A plain (JSON) request; null for a model request, whose fields are the columns below. */
+  #req: (RequestSpec | null)[] = new Array<RequestSpec | null>(1024).fill(null);
+  #endpoint: (ModelEndpoint | null)[] = new Array<ModelEndpoint | null>(1024).fill(null);
+  #account = new Float64Array(1024);
+  #region: string[] = new Array<string>(1024).fill('');
+  #secret: string[] = new Array<string>(1024).fill('');
+  #newPassword: string[] = new Array<string>(1024).fill('');
+  /** When it reached the server (its send time unless it waited for a connection). */
+  #arrivedNs = new Float64Array(1024);
+  #flags = new Uint8Array(1024);
+
+  /** Adds a request sent on `ex` at `nowNs`; returns its ticket. */
+  push(ex: Exchange, req: RequestSpec, wantBody: boolean, nowNs: number): number {
+    if (this.tail - this.first > this.#mask) this.#grow();
+    const t = this.tail++;
+    const i = t & this.#mask;
+    this.#ex[i] = ex;
+    if (isModelRequest(req)) {
+      this.#req[i] = null;
+      this.#endpoint[i] = req.endpoint;
+      this.#account[i] = req.accountIndex;
+      this.#region[i] = req.region;
+      this.#secret[i] = req.secret;
+      this.#newPassword[i] = req.newPassword;
+    } else {
+      this.#req[i] = req;
+      this.#endpoint[i] = null;
+    }
+    this.#arrivedNs[i] = nowNs;
+    this.#flags[i] = wantBody ? WANT_BODY : 0;
+    return t;
+  }
+
+  /** Whether `t` is a ticket the ring holds for `ex` (a stale or foreign ticket is not). */
+  holds(t: unknown, ex: Exchange): t is number {
+    return typeof t === 'number' && t >= this.first && t < this.tail && this.#ex[t & this.#mask] === ex;
+  }
+
+  /** The exchange still waiting for `t`'s answer, or null once it was answered or given up. */
+  exchange(t: number): Exchange | null {
+    return this.#ex[t & this.#mask]!;
+  }
+
+  /** The plain request of `t`, or null for a model request (read `fields`). */
+  plain(t: number): RequestSpec | null {
+    return this.#req[t & this.#mask]!;
+  }
+
+  /** Fills `into` with model request `t`'s fields. */
+  fields(t: number, into: { -readonly [K in keyof ModelRequestFields]: ModelRequestFields[K] }): void {
+    const i = t & this.#mask;
+    into.endpoint = this.#endpoint[i]!;
+    into.accountIndex = this.#account[i]!;
+    into.region = this.#region[i]!;
+    into.secret = this.#secret[i]!;
+    into.newPassword = this.#newPassword[i]!;
+  }
+
+  arrivedNs(t: number): number {
+    return this.#arrivedNs[t & this.#mask]!;
+  }
+
+  setArrivedNs(t: number, ns: number): void {
+    this.#arrivedNs[t & this.#mask] = ns;
+  }
+
+  /** Whether `t` has `flag` (WANT_BODY, WRITTEN, CANCELLED, SKIPPED). */
+  has(t: number, flag: number): boolean {
+    return (this.#flags[t & this.#mask]! & flag) !== 0;
+  }
+
+  mark(t: number, flag: number): void {
+    this.#flags[t & this.#mask]! |= flag;
+  }
+
+  /** `t`'s exchange is done with (answered or given up): the ring stops holding it. */
+  release(t: number): void {
+    this.#ex[t & this.#mask] = null;
+  }
+
+  /** `t` needs nothing more (served or skipped): its strings and request may be collected. */
+  forget(t: number): void {
+    const i = t & this.#mask;
+    this.#ex[i] = null;
+    this.#req[i] = null;
+    this.#secret[i] = '';
+    this.#newPassword[i] = '';
+  }
+
+  #grow(): void {
+    const cap = (this.#mask + 1) * 2;
+    const m = cap - 1;
+    const ex = new Array<Exchange | null>(cap).fill(null);
+    const req = new Array<RequestSpec | null>(cap).fill(null);
+    const endpoint = new Array<ModelEndpoint | null>(cap).fill(null);
+    const account = new Float64Array(cap);
+    const region = new Array<string>(cap).fill('');
+    const secret = new Array<string>(cap).fill('');
+    const newPassword = new Array<string>(cap).fill('');
+    const arrivedNs = new Float64Array(cap);
+    const flags = new Uint8Array(cap);
+    for (let t = this.first; t < this.tail; t++) {
+      const i = t & this.#mask;
+      const j = t & m;
+      ex[j] = this.#ex[i]!;
+      req[j] = this.#req[i]!;
+      endpoint[j] = this.#endpoint[i]!;
+      account[j] = this.#account[i]!;
+      region[j] = this.#region[i]!;
+      secret[j] = this.#secret[i]!;
+      newPassword[j] = this.#newPassword[i]!;
+      arrivedNs[j] = this.#arrivedNs[i]!;
+      flags[j] = this.#flags[i]!;
+    }
+    this.#ex = ex;
+    this.#req = req;
+    this.#endpoint = endpoint;
+    this.#account = account;
+    this.#region = region;
+    this.#secret = secret;
+    this.#newPassword = newPassword;
+    this.#arrivedNs = arrivedNs;
+    this.#flags = flags;
+    this.#mask = m;
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The model keeps its requests in flight as tickets in one ring of columns (request-ring.ts), an
+ * exchange's ticket on its `wire`: a herd of thousands queued at the core (more than the ring's
+ * first 1,024 slots, so it grows while they wait), some given up on the wire, some in the client,
+ * is still served in send order at the core's cost each, and a given-up request is answered once.
+ */
+import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../harness/driver/virtual-clock.js';
+import { Outcome } from '../../harness/vocabulary/outcome.js';
+import { ModelTarget } from '../../targets/reference/model/model-target.js';
+import { ReferenceModel } from '../../targets/reference/model/reference-model.js';
+import { REFERENCE_DEFAULTS } from '../../targets/reference/reference-config.js';
+import type { SessionState } from '../../targets/target.js';
+import { RecordingExchange } from './model-script.js';
+
+/** One login's core time: 8192 PBKDF2 iterations at 100 ns each (hashCost 1). */
+const C = 8192 * 100;
+const N = 3000;
+
+function rig(connections?: number) {
+  const clock = new VirtualClock();
+  const config = { ...REFERENCE_DEFAULTS, hashCost: 1, accounts: 10_000 };
+  const model = new ReferenceModel(
+    clock,
+    { config, secondsPerIteration: 100e-9 },
+    connections === undefined ? {} : { connections },
+  );
+  const target = new ModelTarget({ origin: 'http://model.invalid', seed: config.seed, accounts: 10_000 });
+  const session = (k: number): SessionState => ({
+    accountIndex: k,
+    account: target.accountOf(k),
+    password: target.passwordOf(k),
+    newPassword: `new-${k}`,
+    region: 'eu',
+    captures: {},
+  });
+  const exs = Array.from({ length: N }, () => new RecordingExchange(0));
+  exs.forEach((ex, k) => {
+    model.send(target.buildRequest('login', session(k)), false, ex);
+  });
+  return { clock, model, exs };
+}
+
+describe('reference model requests as a ring of tickets', () => {
+  it('serves 3,000 queued logins in send order, given-up ones too (the server cannot tell)', () => {
+    const { clock, model, exs } = rig();
+    // Every third gives up at C/2, while the core is on the first: each still costs the core C.
+    clock
+      .alarm(() => {
+        for (let k = 2; k < N; k += 3) model.cancel(exs[k]!, Outcome.timeout);
+      })
+      .set(C / 2);
+    clock.run();
+    exs.forEach((ex, k) => {
+      if (k % 3 === 2) {
+        expect(ex.r.events).toEqual(['written', 'failure']);
+        expect(ex.r.doneNs).toBe(C / 2);
+      } else {
+        expect(ex.r.events).toEqual(['written', 'response']);
+        // The k-th login (0-based) is answered when the core has spent k + 1 logins: (k + 1) C.
+        expect(ex.r.doneNs).toBe((k + 1) * C);
+        expect(ex.r.status).toBe(403);
+      }
+    });
+    expect(clock.now()).toBe(N * C);
+    expect(model.atServer).toBe(0);
+  });
+
+  it('with 10 connections, logins given up in the client never reach the core', () => {
+    const { clock, model, exs } = rig(10);
+    expect(model.inClient).toBe(N - 10);
+    // The last 1,000 give up at C/2, still waiting for a connection: they cost the server nothing.
+    clock
+      .alarm(() => {
+        for (let k = 2000; k < N; k++) model.cancel(exs[k]!, Outcome.timeout);
+      })
+      .set(C / 2);
+    clock.run();
+    for (let k = 0; k < 2000; k++) {
+      const r = exs[k]!.r;
+      expect(r.events).toEqual(['written', 'response']);
+      // Written at 0 (the first 10) or when the (k - 9)-th answer frees a connection: (k - 9) C.
+      expect(r.writtenNs).toBe(k < 10 ? 0 : (k - 9) * C);
+      expect(r.doneNs).toBe((k + 1) * C);
+    }
+    for (let k = 2000; k < N; k++) expect(exs[k]!.r.events).toEqual(['failure']);
+    // 2,000 logins of C each, the core never idle: the last answer at 2,000 C.
+    expect(clock.now()).toBe(2000 * C);
+    expect(model.inClient).toBe(0);
+    expect(model.atServer).toBe(0);
+  });
+});
