@@ -6,12 +6,15 @@
  * virtual time.
  *
  * Contract:
- * - `send` never throws and never calls back synchronously: every request ends in exactly one
- *   `onResponse` or `onFailure` call on its exchange, later, unless `cancel` was called first
- *   (then it ends in `onFailure` with the class given to `cancel`, exactly once).
+ * - `send` never throws and never calls back synchronously (but `onWritten`, below): every
+ *   request ends in exactly one `onResponse` or `onFailure` call on its exchange, later, unless
+ *   `cancel` was called first (then it ends in `onFailure` with the class given to `cancel`,
+ *   exactly once).
  * - `onWritten` is called at most once, when the request's bytes are handed to the socket (or,
  *   for a model, when the request reaches the server): the start of service time. Time spent
- *   queued in the client for a connection comes before it.
+ *   queued in the client for a connection comes before it. It may come inside `send` (the
+ *   reference model: the request reaches the server as it is sent), so the exchange must be ready
+ *   for it before calling `send`.
  * - Times are the transport's reading of the driver's Clock (ns from t0) at the event.
  * - One exchange has at most one request in flight; the transport may keep a reference to it
  *   only until it has called `onResponse`/`onFailure`.

@@ -1,7 +1,7 @@
 /**
- * The reference model keeps the Transport contract (harness/transports/transport.ts): send never
- * calls back synchronously; onWritten comes first, at the send time; exactly one onResponse or
- * onFailure; cancel ends a request at once (the server still does the work); close cancels what
+ * The reference model keeps the Transport contract (harness/transports/transport.ts): send calls
+ * back only with onWritten (the request reaches the server as sent), at the send time; exactly
+ * one onResponse or onFailure, later; cancel ends a request at once (the server still does the work); close cancels what
  * is in flight and fails later sends; an optional connection limit queues in the client. Also:
  * the model answers the /metrics the server renders.
  */
@@ -13,12 +13,12 @@ import { REFERENCE_DEFAULTS } from '../../targets/reference/reference-config.js'
 import { MS, modelRig, RecordingExchange } from './model-script.js';
 
 describe('reference model transport contract', () => {
-  it('never calls back inside send; onWritten (at send time) precedes the one answer', () => {
+  it('calls only onWritten inside send (the request reaches the server as sent); the one answer comes later', () => {
     const rig = modelRig({ hashCost: 1 }, { secondsPerIteration: 100e-9 });
     const s = rig.session(1);
     const ex = new RecordingExchange(0);
     rig.model.send(rig.target.buildRequest('login', s), true, ex);
-    expect(ex.r.events).toEqual([]);
+    expect(ex.r.events).toEqual(['written']);
     rig.clock.run();
     expect(ex.r.events).toEqual(['written', 'response']);
     expect(ex.r.writtenNs).toBe(0);

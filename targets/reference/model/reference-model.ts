@@ -4,18 +4,20 @@
  * server (`reference-target.ts`: buildRequest / interpret) drives it unchanged: it answers the
  * same statuses, bodies and Retry-After headers (`model-service.ts`).
  *
- * Time: a request reaches the server when it is sent (`onWritten` carries the send time, delivered
- * later in the same instant), unless a client connection limit is configured: then at most
- * `connections` requests are on the wire and the others wait in a client FIFO, reaching the
- * server (and `onWritten`) when a connection frees; one cancelled there never reaches it. The server's one core takes requests up in
+ * Time: a request reaches the server when it is sent (`onWritten` is called inside `send`, the
+ * one call the Transport contract allows there), unless a client connection limit is configured:
+ * then at most `connections` requests are on the wire and the others wait in a client FIFO,
+ * reaching the server when a connection frees (`onWritten` later in that instant); one cancelled
+ * there never reaches it. The server's one core takes requests up in
  * FIFO order; each costs its CPU (a KDF for logins and accepted confirms at the hash cost, plus a
  * per-request overhead), so the k-th of k logins sent together is answered at k × C. A request's
  * effect (admission, token use, maintenance check) happens when the core takes it up; its answer
  * comes when its CPU is spent. A cancelled request is still served (the server cannot tell), only
  * its answer is dropped.
  *
- * Events: one alarm for the core (it fires when the core frees or, idle, at the send instant) and
- * one that delivers the instant's `onWritten` calls; nothing per request. The admin pool, the
+ * Events: one alarm for the core (it fires when the core frees or, idle, at the send instant) and,
+ * with a connection limit, one that delivers the `onWritten` calls of requests let through;
+ * nothing per request. The admin pool, the
  * outbox and the ISPs need no events at all: their times are computed at admission.
  *
  * Requests are tickets in one ring of columns, in send order (`request-ring.ts`): the server's
@@ -116,10 +118,14 @@ export class ReferenceModel implements Transport, MailArrivalOracle {
     ring.first = Math.min(this.#writtenNext, this.#serving >= 0 ? this.#serving : this.#coreNext);
     const t = ring.push(ex, req, wantBody, now);
     ex.wire = t;
-    if (this.#onWire < this.#connections) {
-      this.#clientNext = t + 1;
-      this.#toServer(t, now);
-    }
+    if (this.#onWire >= this.#connections) return;
+    this.#clientNext = t + 1;
+    this.#toServer(t, now);
+    // Written at once (the contract's one exception to "never inside send"): an event fewer a
+    // request than a flush later in the instant, and nothing can happen in between that tells.
+    if (this.#writtenNext === t) this.#writtenNext = t + 1;
+    ring.mark(t, WRITTEN);
+    ex.onWritten(now);
   }
 
   /** Ends `ex`'s request now, synchronously: `onWritten` if still owed, then `onFailure(outcome)`. */
@@ -177,12 +183,11 @@ export class ReferenceModel implements Transport, MailArrivalOracle {
     return this.#ring.tail - this.#clientNext;
   }
 
-  /** Ticket `t` reaches the server at `now`: it owes `onWritten` and joins the core's FIFO. */
+  /** Ticket `t` reaches the server at `now` and joins the core's FIFO. */
   #toServer(t: number, now: number): void {
     this.#ring.setArrivedNs(t, now);
     this.#onWire++;
     this.#atServer++;
-    if (this.#writtenAlarm.atNs === Number.POSITIVE_INFINITY) this.#writtenAlarm.set(now);
     // An idle core takes the request up in this instant; a busy one when it frees (alarm set).
     if (this.#cpuAlarm.atNs === Number.POSITIVE_INFINITY) this.#cpuAlarm.set(now);
   }
@@ -194,6 +199,8 @@ export class ReferenceModel implements Transport, MailArrivalOracle {
       const t = this.#clientNext++;
       if (ring.has(t, SKIPPED)) continue;
       this.#toServer(t, now);
+      // It owes `onWritten`: delivered later in this instant, not inside another's answer.
+      if (this.#writtenAlarm.atNs === Number.POSITIVE_INFINITY) this.#writtenAlarm.set(now);
     }
   }
 
