@@ -2,7 +2,8 @@
  * The whole psn-relaunch day in virtual time: `stampede simulate profiles/psn-relaunch.yaml` as
  * the CLI runs it (the profile's capacity, no in-flight cap unless `--max-in-flight N`), timed. Prints wall time, CPU time,
  * peak RSS (the process's maxRSS), sessions, µs of CPU per session and the clock events fired.
- * The acceptance asks < 2 min wall and < 1 GB RSS on the 2-core machine.
+ * The acceptance asks < 2 min wall and < 1 GB RSS on the 2-core machine. Like the CLI, it runs
+ * itself again with simulate's V8 flags unless given them (harness/runtime/relaunch-with-flags.ts).
  *
  *   node --import tsx bench/simulate-day.ts [--profile profiles/psn-relaunch.yaml] [--out DIR] [--max-in-flight N]
  */
@@ -11,9 +12,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDrain } from '../harness/cli/run-args.js';
 import { loadProfile } from '../harness/profile/load-profile.js';
+import { needsRelaunch, relaunchWith, SIMULATE_NODE_FLAGS } from '../harness/runtime/relaunch-with-flags.js';
 import { simulate } from '../harness/simulate/simulate-run.js';
 import { findingsOf, findingsText, writeFindings } from '../harness/simulate/simulation-findings.js';
 import { applyInFlightCap, simulateCapacity } from '../harness/simulate/what-if.js';
+
+if (needsRelaunch(SIMULATE_NODE_FLAGS)) {
+  const code = await relaunchWith(SIMULATE_NODE_FLAGS);
+  if (code !== null) process.exit(code);
+}
 
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(name);

@@ -5,9 +5,18 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ExitCode, errorMessage, StampedeError } from '../errors.js';
+import { needsRelaunch, relaunchWith, SIMULATE_NODE_FLAGS } from '../runtime/relaunch-with-flags.js';
 import { commandsFor } from './command-registry.js';
 
 async function main(argv: string[]): Promise<void> {
+  // simulate runs with a young generation of its own (harness/runtime/relaunch-with-flags.ts).
+  if (argv[0] === 'simulate' && needsRelaunch(SIMULATE_NODE_FLAGS)) {
+    const code = await relaunchWith(SIMULATE_NODE_FLAGS);
+    if (code !== null) {
+      process.exitCode = code;
+      return;
+    }
+  }
   let cli = yargs(argv)
     .scriptName('stampede')
     .usage('$0 <command> [options]\n\nLoad-testing harness for login and password-reset surges.')
