@@ -44,6 +44,8 @@ export class ModelTarget implements Target, DerivedCredentials {
   readonly #passwordOf: (index: number) => string;
   /** One header object per region, shared by every request of it (nobody writes them). */
   readonly #headers = new Map<string, Record<string, string>>();
+  #lastRegion: string | null = null;
+  #lastHeaders: Record<string, string> = {};
 
   constructor(o: ModelTargetOptions) {
     this.#o = o;
@@ -132,11 +134,16 @@ export class ModelTarget implements Target, DerivedCredentials {
   }
 
   #headersOf(region: string): Record<string, string> {
+    // The last region's headers first: a session's region is the profile's own string, so
+    // consecutive requests of a region hit without a Map lookup (measured ~5 % of simulate's CPU).
+    if (region === this.#lastRegion) return this.#lastHeaders;
     let h = this.#headers.get(region);
     if (!h) {
       h = { 'content-type': 'application/json', [REGION_HEADER]: region };
       this.#headers.set(region, h);
     }
+    this.#lastRegion = region;
+    this.#lastHeaders = h;
     return h;
   }
 }
