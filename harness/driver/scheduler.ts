@@ -300,7 +300,9 @@ export class Scheduler implements SlotHost {
     slot.where = SlotState.Idle;
     slot.cancelling = false;
     this.#leaveLive(slot);
-    if (!this.#stopping && !this.#over) this.#spare.push(slot);
+    // Kept for reuse while the pool is no bigger than what runs now: after a surge (a simulated
+    // take-down herd holds ~3 M sessions) the slots it needed are let go, not held all day.
+    if (!this.#stopping && !this.#over && this.#spare.length <= this.#live.length) this.#spare.push(slot);
     if (this.#live.length === 0 && (!this.#haveNext || this.#stopping) && !this.#ticking)
       this.#wakeBy(this.#clock.now());
     else if (this.#admitting()) {

@@ -17,7 +17,7 @@ import { RecordingExchange } from './model-script.js';
 const C = 8192 * 100;
 const N = 3000;
 
-function rig(connections?: number) {
+function rig(connections?: number, n = N) {
   const clock = new VirtualClock();
   const config = { ...REFERENCE_DEFAULTS, hashCost: 1, accounts: 10_000 };
   const model = new ReferenceModel(
@@ -34,11 +34,11 @@ function rig(connections?: number) {
     region: 'eu',
     captures: {},
   });
-  const exs = Array.from({ length: N }, () => new RecordingExchange(0));
+  const exs = Array.from({ length: n }, () => new RecordingExchange(0));
   exs.forEach((ex, k) => {
-    model.send(target.buildRequest('login', session(k)), false, ex);
+    model.send(target.buildRequest('login', session(k % 10_000)), false, ex);
   });
-  return { clock, model, exs };
+  return { clock, model, exs, target, session };
 }
 
 describe('reference model requests as a ring of tickets', () => {
@@ -88,5 +88,29 @@ describe('reference model requests as a ring of tickets', () => {
     expect(clock.now()).toBe(2000 * C);
     expect(model.inClient).toBe(0);
     expect(model.atServer).toBe(0);
+  });
+
+  it('a queue of 70,000 that has nearly drained shrinks its columns, keeping the requests it holds', () => {
+    const M = 70_000;
+    const { clock, model, exs, target, session } = rig(undefined, M);
+    // At T the core is on login 69,900 and 99 wait behind it: the next pushes halve the
+    // 128 Ki-slot ring twice, copying the 100 held tickets each time.
+    const T = 69_900 * C + C / 2;
+    const later = Array.from({ length: 10 }, () => new RecordingExchange(T));
+    clock
+      .alarm(() => {
+        later.forEach((ex, k) => {
+          model.send(target.buildRequest('login', session(k)), false, ex);
+        });
+      })
+      .set(T);
+    clock.run();
+    // Every login of the first batch still answered at (k + 1) C, the later ones behind them.
+    expect(exs.every((ex, k) => ex.r.doneNs === (k + 1) * C)).toBe(true);
+    // Each answered once, as its own account and password (a 401 would be a lost secret).
+    const bad = exs.findIndex((ex) => ex.r.status !== 403 || ex.r.events.join() !== 'written,response');
+    expect(bad, JSON.stringify(exs[bad]?.r)).toBe(-1);
+    expect(later.map((ex) => ex.r.doneNs)).toEqual(later.map((_, k) => (M + k + 1) * C));
+    expect(later.every((ex) => ex.r.status === 403)).toBe(true);
   });
 });

@@ -10,7 +10,7 @@
  *
  * A request is addressed by its ticket (0, 1, 2 ... in send order); the ring keeps the tickets
  * from `first` (the oldest its owner still reads) to `tail`. The owner moves `first` forward;
- * the ring only grows.
+ * the ring doubles when full and halves when an eighth full (from 64 Ki slots up).
  */
 import type { Exchange } from '../../../harness/transports/transport.js';
 import type { RequestSpec } from '../../target.js';
@@ -24,6 +24,9 @@ export const WRITTEN = 2;
 export const CANCELLED = 4;
 /** Given up while waiting in the client: it never reaches the server. */
 export const SKIPPED = 8;
+
+/** Capacity from which an eighth-full ring halves (below it the columns are a few MB at most). */
+const SHRINK_FROM = 65_536 - 1;
 
 /** Columns of the requests from `first` to `tail` (see the file's head). */
 export class RequestRing {
@@ -46,7 +49,10 @@ export class RequestRing {
 
   /** Adds a request sent on `ex` at `nowNs`; returns its ticket. */
   push(ex: Exchange, req: RequestSpec, wantBody: boolean, nowNs: number): number {
-    if (this.tail - this.first > this.#mask) this.#grow();
+    const held = this.tail - this.first;
+    if (held > this.#mask) this.#resize((this.#mask + 1) * 2);
+    // A herd's queue drained: the columns shrink again (else ~10^7 slots are kept all day).
+    else if (this.#mask >= SHRINK_FROM && held < this.#mask >>> 3) this.#resize((this.#mask + 1) / 2);
     const t = this.tail++;
     const i = t & this.#mask;
     this.#ex[i] = ex;
@@ -122,8 +128,7 @@ export class RequestRing {
     this.#newPassword[i] = '';
   }
 
-  #grow(): void {
-    const cap = (this.#mask + 1) * 2;
+  #resize(cap: number): void {
     const m = cap - 1;
     const ex = new Array<Exchange | null>(cap).fill(null);
     const req = new Array<RequestSpec | null>(cap).fill(null);
