@@ -26,6 +26,11 @@ export interface TransportFactory {
 
 export const TRANSPORT_FACTORIES: readonly TransportFactory[] = [
   {
+    name: 'http1 (llhttp-wasm)',
+    failsPipelinedTogether: true,
+    create: (origin, o) => createHttp1Transport(origin, { ...o, parser: 'llhttp-wasm' }),
+  },
+  {
     name: 'http1 (llhttp)',
     failsPipelinedTogether: true,
     create: (origin, o) => createHttp1Transport(origin, { ...o, parser: 'llhttp' }),
