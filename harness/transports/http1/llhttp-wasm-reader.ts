@@ -1,21 +1,17 @@
 /**
  * Reads a connection's responses with llhttp in WebAssembly (llhttp-wasm.ts): the default parser.
- * Reads land in the transport's one read buffer (the socket's `onread` option) and are copied into
- * the instance's input area and parsed before the next read. Header names arrive as offsets: a
- * name is built as a string only when its length is one the session reads (or when the step reads
- * the whole response, which may capture any header), and its value only then too.
+ * Reads land in the instance's input area (the socket's `onread` buffer) and are parsed there
+ * before the next read. Header names arrive as offsets: a name is matched against the selection
+ * as bytes (a string is never made of it), and a selected header's value is made a string, or
+ * reused when it repeats (HeaderSelection.valueAt). When the step reads the whole response (it
+ * may capture any header) every name and value becomes a string.
  *
  * A header can arrive in pieces: llhttp hands over what it has of an open name or value when a
- * read ends, and the rest with the next read. A name still open when a read ends is made a string
- * then (its bytes are overwritten by the next read); a value is made a string as it arrives.
+ * read ends, and the rest with the next read. What is open when a read ends is made a string then
+ * (its bytes are overwritten by the next read) and completed with the next read's piece.
  */
 import type { Socket } from 'node:net';
-import {
-  LLHTTP_PAUSED_UPGRADE,
-  type LlhttpWasm,
-  WASM_INPUT_BYTES,
-  type WasmParserEvents,
-} from './llhttp-wasm.js';
+import { LLHTTP_PAUSED_UPGRADE, type LlhttpWasm, type WasmParserEvents } from './llhttp-wasm.js';
 import {
   type HeaderSelection,
   type ResponseListener,
@@ -54,14 +50,12 @@ export class LlhttpWasmReader extends ResponseReader implements WasmParserEvents
   #failed = false;
   #released = false;
 
-  /** `wasm` is LLHTTP_WASM; `readBuffer` (at most WASM_INPUT_BYTES) is shared by the transport's connections. */
-  constructor(wasm: LlhttpWasm, listener: ResponseListener, selection: HeaderSelection, readBuffer: Buffer) {
+  /** `wasm` is LLHTTP_WASM. */
+  constructor(wasm: LlhttpWasm, listener: ResponseListener, selection: HeaderSelection) {
     super(listener, selection);
-    if (readBuffer.length > WASM_INPUT_BYTES)
-      throw new RangeError('read buffer larger than the wasm input area');
     this.#wasm = wasm;
     this.#parser = wasm.alloc();
-    this.reads = { buffer: readBuffer, callback: (n, buf) => this.#feed(buf as Buffer, n) };
+    this.reads = { buffer: wasm.input, callback: (n) => this.#feed(n) };
   }
 
   attach(_socket: Socket): void {
@@ -169,9 +163,9 @@ export class LlhttpWasmReader extends ResponseReader implements WasmParserEvents
     this.#span = Span.None;
   }
 
-  #feed(chunk: Buffer, length: number): boolean {
+  #feed(length: number): boolean {
     if (this.#failed || this.#released) return false;
-    const errno = this.#wasm.execute(this.#parser, this, chunk, length);
+    const errno = this.#wasm.execute(this.#parser, this, length);
     // A name or value cut by the end of the read: its bytes are overwritten by the next one.
     if (this.#span === Span.Name && this.#nameAt >= 0) {
       this.#namePrefix += this.#wasm.latin1(this.#nameAt, this.#nameLength);

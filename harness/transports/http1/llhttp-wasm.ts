@@ -8,9 +8,9 @@
  * a string. Measured on the bench's nginx response (5 headers, 2-byte body), one core: 0.76 µs a
  * response through Node's binding, 0.32 µs through this.
  *
- * One instance a thread serves every connection: reads are parsed one at a time (each read is
- * copied into the instance's input area and parsed before the next lands), so the callbacks go to
- * whichever parser is executing. The module is undici's file, not its API, so it is guarded: at
+ * One instance a thread serves every connection: every socket reads straight into the instance's
+ * one input area (the socket's `onread` buffer is a view of it: no copy) and each read is parsed
+ * before the next lands, so the callbacks go to whichever parser is executing. The module is undici's file, not its API, so it is guarded: at
  * start-up `LLHTTP_WASM` checks the exports it uses and parses a canned response; if anything is
  * missing or reads differently it is null and `LLHTTP_WASM_UNUSABLE` says why.
  */
@@ -61,6 +61,8 @@ export class LlhttpWasm {
   readonly #input: number;
   /** The instance's memory as a Buffer; replaced when the memory grows (an allocation may grow it). */
   #heap: Buffer;
+  /** The input area as a Buffer (a view of `#heap`), what the sockets read into. */
+  #inputView: Buffer;
   #current: WasmParserEvents | null = null;
 
   constructor(module: WebAssembly.Module) {
@@ -102,7 +104,15 @@ export class LlhttpWasm {
     this.#x = instance.exports as unknown as LlhttpExports;
     this.#input = this.#x.malloc(WASM_INPUT_BYTES);
     this.#heap = Buffer.from(this.#x.memory.buffer);
+    this.#inputView = this.#heap.subarray(this.#input, this.#input + WASM_INPUT_BYTES);
   }
+
+  /**
+   * Where a socket reads to: the input area, as a view of the memory as it is now. A socket asks
+   * again after every read (its `onread` buffer is this function), so a view left behind by a
+   * growth of the memory is never read into.
+   */
+  readonly input = (): Buffer => this.#inputView;
 
   /** A new response parser (an address in the instance). */
   alloc(): number {
@@ -116,11 +126,10 @@ export class LlhttpWasm {
   }
 
   /**
-   * Parses `length` bytes of `chunk` with `parser`, telling `events`; returns llhttp's errno (0:
-   * all parsed). `length` is at most WASM_INPUT_BYTES.
+   * Parses the first `length` bytes of the input area with `parser`, telling `events`; returns
+   * llhttp's errno (0: all parsed).
    */
-  execute(parser: number, events: WasmParserEvents, chunk: Buffer, length: number): number {
-    chunk.copy(this.#heap, this.#input, 0, length);
+  execute(parser: number, events: WasmParserEvents, length: number): number {
     this.#current = events;
     try {
       return this.#x.llhttp_execute(parser, this.#input, length);
@@ -174,7 +183,9 @@ export class LlhttpWasm {
   }
 
   #refresh(): void {
-    if (this.#heap.buffer !== this.#x.memory.buffer) this.#heap = Buffer.from(this.#x.memory.buffer);
+    if (this.#heap.buffer === this.#x.memory.buffer) return;
+    this.#heap = Buffer.from(this.#x.memory.buffer);
+    this.#inputView = this.#heap.subarray(this.#input, this.#input + WASM_INPUT_BYTES);
   }
 }
 
@@ -218,7 +229,8 @@ export function checkWasm(candidate: WebAssembly.Module | string): LlhttpWasm | 
       onMessageComplete: () => seen.push('end'),
     };
     const p = wasm.alloc();
-    const errno = wasm.execute(p, events, PROBE, PROBE.length);
+    PROBE.copy(wasm.input());
+    const errno = wasm.execute(p, events, PROBE.length);
     wasm.free(p);
     const want = 'begin|X-Probe|=a|Transfer-Encoding|=chunked|Connection|=close|203 false false|body ok|end';
     if (errno !== 0 || seen.join('|') !== want)

@@ -6,13 +6,13 @@
  */
 import { StampedeError } from '../../errors.js';
 import { LLHTTP, LLHTTP_UNUSABLE, LlhttpReader } from './llhttp-reader.js';
-import { LLHTTP_WASM, LLHTTP_WASM_UNUSABLE, WASM_INPUT_BYTES } from './llhttp-wasm.js';
+import { LLHTTP_WASM, LLHTTP_WASM_UNUSABLE } from './llhttp-wasm.js';
 import { LlhttpWasmReader } from './llhttp-wasm-reader.js';
 import { ParserJsReader } from './parser-js-reader.js';
 import type { HeaderSelection, ResponseListener, ResponseReader } from './response-reader.js';
 
-/** One read's worth for the `onread` readers: the size Node's own stream reads use. */
-const READ_BUFFER_BYTES = WASM_INPUT_BYTES;
+/** One read's worth for http-parser-js: the size Node's own stream reads use. */
+const READ_BUFFER_BYTES = 64 * 1024;
 
 /** The parsers the http1 transport can read responses with. */
 export type Http1Parser = 'llhttp-wasm' | 'llhttp' | 'http-parser-js';
@@ -38,8 +38,7 @@ export function readerFactory(
         'E_USAGE',
         `http1 transport: parser llhttp-wasm is not usable here (${LLHTTP_WASM_UNUSABLE})`,
       );
-    const readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
-    return (listener) => new LlhttpWasmReader(wasm, listener, selection, readBuffer);
+    return (listener) => new LlhttpWasmReader(wasm, listener, selection);
   }
   const P = LLHTTP;
   if (P === null)

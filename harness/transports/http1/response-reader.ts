@@ -21,9 +21,12 @@ export interface ResponseListener {
   onProtocolError(err: Error): void;
 }
 
-/** The `onread` option of `net.connect`: reads land in `buffer`, `callback` gets the count. */
+/**
+ * The `onread` option of `net.connect`: reads land in `buffer` (or in what it returns, asked again
+ * after every read), `callback` gets the count.
+ */
 export interface SocketReads {
-  readonly buffer: Buffer;
+  readonly buffer: Buffer | (() => Buffer);
   callback(n: number, buf: Uint8Array): boolean;
 }
 
