@@ -50,7 +50,7 @@ export class LlhttpWasmReader extends ResponseReader implements WasmParserEvents
   #failed = false;
   #released = false;
 
-  /** `wasm` is LLHTTP_WASM. */
+  /** `wasm` has room for this reader's parser (`instanceWithRoom`). */
   constructor(wasm: LlhttpWasm, listener: ResponseListener, selection: HeaderSelection) {
     super(listener, selection);
     this.#wasm = wasm;

@@ -10,7 +10,12 @@
  *
  * One instance a thread serves every connection: every socket reads straight into the instance's
  * one input area (the socket's `onread` buffer is a view of it: no copy) and each read is parsed
- * before the next lands, so the callbacks go to whichever parser is executing. The module is undici's file, not its API, so it is guarded: at
+ * before the next lands, so the callbacks go to whichever parser is executing. A socket's next
+ * read goes where the view it got after its last read points, so the memory must never grow
+ * while sockets read into it: growth detaches that view (under vitest's workers the next read
+ * then fails with ENOBUFS). So an instance makes its allocator's room for PARSERS_PER_INSTANCE
+ * parsers at start and never holds more; `instanceWithRoom` starts another instance (each with
+ * its own input area) when every one is full. The module is undici's file, not its API, so it is guarded: at
  * start-up `LLHTTP_WASM` checks the exports it uses and parses a canned response; if anything is
  * missing or reads differently it is null and `LLHTTP_WASM_UNUSABLE` says why.
  */
@@ -30,6 +35,7 @@ export interface WasmParserEvents {
 interface LlhttpExports {
   readonly memory: WebAssembly.Memory;
   malloc(size: number): number;
+  free(ptr: number): void;
   llhttp_alloc(type: number): number;
   llhttp_free(parser: number): void;
   llhttp_execute(parser: number, data: number, length: number): number;
@@ -40,6 +46,7 @@ interface LlhttpExports {
 
 const EXPORTED_FUNCTIONS = [
   'malloc',
+  'free',
   'llhttp_alloc',
   'llhttp_free',
   'llhttp_execute',
@@ -52,8 +59,12 @@ const EXPORTED_FUNCTIONS = [
 const TYPE_RESPONSE = 2;
 /** llhttp's errno for "paused after an upgrade" (a 101, or `connection: upgrade`): not an error. */
 export const LLHTTP_PAUSED_UPGRADE = 22;
-/** The input area: one socket read at most (the transport's reads are 64 KiB). */
+/** The input area: one socket read at most (Node's own stream reads are 64 KiB). */
 export const WASM_INPUT_BYTES = 64 * 1024;
+/** Parsers one instance holds at most (a parser takes ~44 bytes of the allocator's). */
+export const PARSERS_PER_INSTANCE = 4096;
+/** The allocator's free space made at start: room for PARSERS_PER_INSTANCE parsers several times over. */
+const PARSER_RESERVE_BYTES = 1024 * 1024;
 
 /** One llhttp instance and the parsers allocated in it. */
 export class LlhttpWasm {
@@ -64,6 +75,7 @@ export class LlhttpWasm {
   /** The input area as a Buffer (a view of `#heap`), what the sockets read into. */
   #inputView: Buffer;
   #current: WasmParserEvents | null = null;
+  #live = 0;
 
   constructor(module: WebAssembly.Module) {
     const events = (): WasmParserEvents => {
@@ -103,6 +115,8 @@ export class LlhttpWasm {
     });
     this.#x = instance.exports as unknown as LlhttpExports;
     this.#input = this.#x.malloc(WASM_INPUT_BYTES);
+    // Taken and given back at once, it stays the allocator's free space: parsers never grow the memory.
+    this.#x.free(this.#x.malloc(PARSER_RESERVE_BYTES));
     this.#heap = Buffer.from(this.#x.memory.buffer);
     this.#inputView = this.#heap.subarray(this.#input, this.#input + WASM_INPUT_BYTES);
   }
@@ -116,13 +130,22 @@ export class LlhttpWasm {
 
   /** A new response parser (an address in the instance). */
   alloc(): number {
+    if (this.full)
+      throw new RangeError(`an llhttp wasm instance holds ${PARSERS_PER_INSTANCE} parsers at most`);
     const p = this.#x.llhttp_alloc(TYPE_RESPONSE);
+    this.#live++;
     this.#refresh();
     return p;
   }
 
   free(parser: number): void {
     this.#x.llhttp_free(parser);
+    this.#live--;
+  }
+
+  /** Whether the instance holds as many parsers as it may (`alloc` would throw). */
+  get full(): boolean {
+    return this.#live >= PARSERS_PER_INSTANCE;
   }
 
   /**
@@ -241,8 +264,20 @@ export function checkWasm(candidate: WebAssembly.Module | string): LlhttpWasm | 
   }
 }
 
-const probed = checkWasm(loadModule());
-/** This thread's llhttp instance when undici's module has the shape this file needs, else null. */
+const loaded = loadModule();
+const probed = checkWasm(loaded);
+/** This thread's first llhttp instance when undici's module has the shape this file needs, else null. */
 export const LLHTTP_WASM: LlhttpWasm | null = typeof probed === 'string' ? null : probed;
 /** Why LLHTTP_WASM is null (undefined when it is usable). */
 export const LLHTTP_WASM_UNUSABLE: string | undefined = typeof probed === 'string' ? probed : undefined;
+
+const instances: LlhttpWasm[] = LLHTTP_WASM === null ? [] : [LLHTTP_WASM];
+
+/** An instance of this thread with room for one more parser (a new one when all are full); LLHTTP_WASM must not be null. */
+export function instanceWithRoom(): LlhttpWasm {
+  for (const w of instances) if (!w.full) return w;
+  if (typeof loaded === 'string') throw new Error(`llhttp wasm is not usable: ${loaded}`);
+  const w = new LlhttpWasm(loaded);
+  instances.push(w);
+  return w;
+}

@@ -6,7 +6,7 @@
  */
 import { StampedeError } from '../../errors.js';
 import { LLHTTP, LLHTTP_UNUSABLE, LlhttpReader } from './llhttp-reader.js';
-import { LLHTTP_WASM, LLHTTP_WASM_UNUSABLE } from './llhttp-wasm.js';
+import { instanceWithRoom, LLHTTP_WASM, LLHTTP_WASM_UNUSABLE } from './llhttp-wasm.js';
 import { LlhttpWasmReader } from './llhttp-wasm-reader.js';
 import { ParserJsReader } from './parser-js-reader.js';
 import type { HeaderSelection, ResponseListener, ResponseReader } from './response-reader.js';
@@ -32,13 +32,12 @@ export function readerFactory(
     return (listener) => new ParserJsReader(listener, selection, readBuffer);
   }
   if (parser === 'llhttp-wasm') {
-    const wasm = LLHTTP_WASM;
-    if (wasm === null)
+    if (LLHTTP_WASM === null)
       throw new StampedeError(
         'E_USAGE',
         `http1 transport: parser llhttp-wasm is not usable here (${LLHTTP_WASM_UNUSABLE})`,
       );
-    return (listener) => new LlhttpWasmReader(wasm, listener, selection);
+    return (listener) => new LlhttpWasmReader(instanceWithRoom(), listener, selection);
   }
   const P = LLHTTP;
   if (P === null)
