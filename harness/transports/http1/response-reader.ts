@@ -1,6 +1,7 @@
 /**
- * What the http1 transport does with a parsed response, whichever parser reads it (llhttp-reader.ts:
- * Node's bundled llhttp, the default; parser-js-reader.ts: http-parser-js, the fallback): interim
+ * What the http1 transport does with a parsed response, whichever parser reads it
+ * (llhttp-wasm-reader.ts, the default; llhttp-reader.ts, Node's own binding; parser-js-reader.ts,
+ * http-parser-js): interim
  * (1xx) responses are skipped, only the selected headers are materialised (all of them when the
  * request asked for its body: the step reads that response and may capture a header), and the
  * body is kept only when asked for (otherwise its bytes are passed over and dropped).
