@@ -66,85 +66,88 @@ async function batchServer(): Promise<BatchServer> {
   return { server, origin: `http://127.0.0.1:${port}`, port, paths, connections: () => connections };
 }
 
-describe.each<Http1Parser>(['llhttp', 'http-parser-js'])('http1 (%s): held writes', (parser) => {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    vi.restoreAllMocks();
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
-  const setup = async () => {
-    const s = await batchServer();
-    cleanups.push(() => new Promise<void>((r) => s.server.close(() => r())));
-    const t: Transport = createHttp1Transport(s.origin, {
-      now: testNow,
-      connections: 1,
-      pipelining: N + 4,
-      parser,
+describe.each<Http1Parser>(['llhttp-wasm', 'llhttp', 'http-parser-js'])(
+  'http1 (%s): held writes',
+  (parser) => {
+    const cleanups: (() => Promise<void>)[] = [];
+    afterEach(async () => {
+      vi.restoreAllMocks();
+      for (const c of cleanups.splice(0).reverse()) await c();
     });
-    cleanups.push(() => t.close());
-    await t.warm();
-    // N requests at once, pipelined on the one connection: their answers arrive in one write.
-    const batch = Array.from({ length: N }, () => new ChainedExchange());
-    const sendBatch = (): void => {
-      for (const [i, ex] of batch.entries()) t.send(get(`/r${i + 1}`), true, ex);
-    };
-    return { ...s, t, batch, sendBatch };
-  };
-
-  it('writes at once inside the first answer of a turn, holds from the HOLD_FROM_ANSWER-th', async () => {
-    const { t, paths, batch, sendBatch, port } = await setup();
-    const spy = vi.spyOn(Socket.prototype as unknown as { _writeGeneric: () => void }, '_writeGeneric');
-    const clientWrites = (): number =>
-      spy.mock.contexts.filter((s) => (s as unknown as Socket).remotePort === port).length;
-    const early = new RecordingExchange();
-    const late = ['/b', '/c', '/d'].map(() => new RecordingExchange());
-    let earlyWrittenInside = -1;
-    let lateWrittenInside = -1;
-    let writesBeforeFlush = -1;
-    batch[0]!.afterAnswer = () => {
-      t.send(get('/early'), true, early);
-      earlyWrittenInside = early.writtenCalls;
-    };
-    batch[N - 1]!.afterAnswer = () => {
-      late.forEach((ex, i) => {
-        t.send(get(['/b', '/c', '/d'][i]!), true, ex);
+    const setup = async () => {
+      const s = await batchServer();
+      cleanups.push(() => new Promise<void>((r) => s.server.close(() => r())));
+      const t: Transport = createHttp1Transport(s.origin, {
+        now: testNow,
+        connections: 1,
+        pipelining: N + 4,
+        parser,
       });
-      lateWrittenInside = late.reduce((n, ex) => n + ex.writtenCalls, 0);
-      writesBeforeFlush = clientWrites();
+      cleanups.push(() => t.close());
+      await t.warm();
+      // N requests at once, pipelined on the one connection: their answers arrive in one write.
+      const batch = Array.from({ length: N }, () => new ChainedExchange());
+      const sendBatch = (): void => {
+        for (const [i, ex] of batch.entries()) t.send(get(`/r${i + 1}`), true, ex);
+      };
+      return { ...s, t, batch, sendBatch };
     };
-    sendBatch();
-    const ends = await Promise.all(late.map((ex) => ex.done));
-    await early.done;
-    expect(earlyWrittenInside).toBe(1); // the turn's first answer: written inside its callback
-    expect(lateWrittenInside).toBe(0); // the N-th answer of the turn: held
-    expect(ends.map((e) => e.body)).toEqual(['/b', '/c', '/d']);
-    // The three held requests left in one socket write, with one written time, after the answer.
-    expect(clientWrites()).toBe(writesBeforeFlush + 1);
-    for (const ex of late) {
-      expect(ex.writtenCalls).toBe(1);
-      expect(ex.writtenAtNs).toBe(late[0]!.writtenAtNs);
-      expect(ex.writtenAtNs).toBeGreaterThanOrEqual(batch[N - 1]!.ending!.atNs);
-    }
-    expect(paths.slice(N)).toEqual(['/early', '/b', '/c', '/d']);
-  });
 
-  it('a held request cancelled before its write never reaches the server; the connection stays', async () => {
-    const { t, paths, batch, sendBatch, connections } = await setup();
-    const x = new RecordingExchange();
-    batch[N - 1]!.afterAnswer = () => {
-      t.send(get('/x'), false, x);
-      t.cancel(x, Outcome.timeout);
-    };
-    sendBatch();
-    const ex = await x.done;
-    expect(ex.kind).toBe('failure');
-    expect(ex.outcome).toBe(Outcome.timeout);
-    expect(x.writtenCalls).toBe(0);
-    const y = new RecordingExchange();
-    t.send(get('/y'), true, y);
-    expect((await y.done).body).toBe('/y');
-    expect(paths.slice(N)).toEqual(['/y']);
-    expect(connections()).toBe(1);
-    expect(x.finalCalls).toBe(1);
-  });
-});
+    it('writes at once inside the first answer of a turn, holds from the HOLD_FROM_ANSWER-th', async () => {
+      const { t, paths, batch, sendBatch, port } = await setup();
+      const spy = vi.spyOn(Socket.prototype as unknown as { _writeGeneric: () => void }, '_writeGeneric');
+      const clientWrites = (): number =>
+        spy.mock.contexts.filter((s) => (s as unknown as Socket).remotePort === port).length;
+      const early = new RecordingExchange();
+      const late = ['/b', '/c', '/d'].map(() => new RecordingExchange());
+      let earlyWrittenInside = -1;
+      let lateWrittenInside = -1;
+      let writesBeforeFlush = -1;
+      batch[0]!.afterAnswer = () => {
+        t.send(get('/early'), true, early);
+        earlyWrittenInside = early.writtenCalls;
+      };
+      batch[N - 1]!.afterAnswer = () => {
+        late.forEach((ex, i) => {
+          t.send(get(['/b', '/c', '/d'][i]!), true, ex);
+        });
+        lateWrittenInside = late.reduce((n, ex) => n + ex.writtenCalls, 0);
+        writesBeforeFlush = clientWrites();
+      };
+      sendBatch();
+      const ends = await Promise.all(late.map((ex) => ex.done));
+      await early.done;
+      expect(earlyWrittenInside).toBe(1); // the turn's first answer: written inside its callback
+      expect(lateWrittenInside).toBe(0); // the N-th answer of the turn: held
+      expect(ends.map((e) => e.body)).toEqual(['/b', '/c', '/d']);
+      // The three held requests left in one socket write, with one written time, after the answer.
+      expect(clientWrites()).toBe(writesBeforeFlush + 1);
+      for (const ex of late) {
+        expect(ex.writtenCalls).toBe(1);
+        expect(ex.writtenAtNs).toBe(late[0]!.writtenAtNs);
+        expect(ex.writtenAtNs).toBeGreaterThanOrEqual(batch[N - 1]!.ending!.atNs);
+      }
+      expect(paths.slice(N)).toEqual(['/early', '/b', '/c', '/d']);
+    });
+
+    it('a held request cancelled before its write never reaches the server; the connection stays', async () => {
+      const { t, paths, batch, sendBatch, connections } = await setup();
+      const x = new RecordingExchange();
+      batch[N - 1]!.afterAnswer = () => {
+        t.send(get('/x'), false, x);
+        t.cancel(x, Outcome.timeout);
+      };
+      sendBatch();
+      const ex = await x.done;
+      expect(ex.kind).toBe('failure');
+      expect(ex.outcome).toBe(Outcome.timeout);
+      expect(x.writtenCalls).toBe(0);
+      const y = new RecordingExchange();
+      t.send(get('/y'), true, y);
+      expect((await y.done).body).toBe('/y');
+      expect(paths.slice(N)).toEqual(['/y']);
+      expect(connections()).toBe(1);
+      expect(x.finalCalls).toBe(1);
+    });
+  },
+);

@@ -11,10 +11,10 @@ import { DEFAULT_HTTP1_PARSER } from '../../harness/transports/http1/response-pa
 const real = createRequire(import.meta.url)('_http_common').HTTPParser as new () => Record<number, unknown>;
 
 describe('llhttp guard', () => {
-  it('accepts the Node this suite runs on (Node 20 has the shape), so llhttp is the default', () => {
+  it('accepts the Node this suite runs on (Node 20 has the shape); the default is llhttp-wasm', () => {
     expect(LLHTTP_UNUSABLE).toBeUndefined();
     expect(LLHTTP).toBe(real);
-    expect(DEFAULT_HTTP1_PARSER).toBe('llhttp');
+    expect(DEFAULT_HTTP1_PARSER).toBe('llhttp-wasm');
   });
 
   it('refuses what is missing or is not a class', () => {

@@ -3,7 +3,8 @@
  * are written (`onWritten`) only when a connection takes them, so service time excludes client
  * queueing; `cancel` works on a queued request (never written) and on one on the wire (its socket
  * goes, the others on it fail as `reset`); pipelining keeps `depth` requests on one socket and a
- * failure takes all of them, each reported once.
+ * failure takes all of them, each reported once. The transport's own logic, so it runs on undici
+ * and the http1 transport with its default parser (LOGIC_FACTORIES).
  */
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -13,7 +14,7 @@ import { Outcome } from '../../harness/vocabulary/outcome.js';
 import type { RequestSpec } from '../../targets/target.js';
 import { type NodePeer, startNodePeer } from '../support/node-peer.js';
 import { RecordingExchange, testNow } from './recording-exchange.js';
-import { type FactoryOptions, TRANSPORT_FACTORIES } from './transport-factories.js';
+import { type FactoryOptions, LOGIC_FACTORIES } from './transport-factories.js';
 
 const get = (path: string): RequestSpec => ({ method: 'GET', path, headers: {} });
 const MS = 1e6;
@@ -60,7 +61,7 @@ async function batchServer(
   return { server, origin: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}` };
 }
 
-describe.each(TRANSPORT_FACTORIES)('transport $name queueing', (factory) => {
+describe.each(LOGIC_FACTORIES)('transport $name queueing', (factory) => {
   const cleanups: (() => Promise<void>)[] = [];
   afterEach(async () => {
     for (const c of cleanups.splice(0).reverse()) await c();

@@ -15,7 +15,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 /** 40 `x-n-<i>: v<i>` lines, then `retry-after: 7` (the 41st, past the first group of 32). */
 const MANY = `${Array.from({ length: 40 }, (_, i) => `x-n-${i}: v${i}\r\n`).join('')}Retry-After: 7\r\n`;
-const HEAD = `HTTP/1.1 200 OK\r\nContent-Length: 2\r\n${MANY}\r\n`;
+const HEAD = `HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: text/plain\r\n${MANY}\r\n`;
 
 /** A server that answers each request with HEAD + `ok`, written in `pieces` with a pause between. */
 async function rawServer(pieces: (text: string) => string[]): Promise<{ server: Server; origin: string }> {
@@ -53,7 +53,13 @@ describe.each(TRANSPORT_FACTORIES)('transport $name, split and long response hea
       const ex = new RecordingExchange();
       t.send({ method: 'GET', path: '/', headers: {} }, i === 0, ex);
       const e = await ex.done;
-      expect([e.kind, e.status, e.headers['retry-after']]).toEqual(['response', 200, '7']);
+      // Both selected on every response (the transport's default selection).
+      expect([e.kind, e.status, e.headers['retry-after'], e.headers['content-type']]).toEqual([
+        'response',
+        200,
+        '7',
+        'text/plain',
+      ]);
       if (i === 0) {
         // Body wanted: every header is kept, the 40 numbered ones included, each once.
         expect(e.body).toBe('ok');
@@ -77,6 +83,14 @@ describe.each(TRANSPORT_FACTORIES)('transport $name, split and long response hea
       const b = text.indexOf('v35') + 1; // inside the value `v35`
       const c = text.indexOf('\r\n\r\n') + 2; // between the last line and the blank one
       return [text.slice(0, a), text.slice(a, b), text.slice(b, c), text.slice(c)];
+    });
+  });
+
+  it('reads a selected name and a selected value split across reads', async () => {
+    await twice((text) => {
+      const a = text.indexOf('text/plain') + 4; // inside the value `text/plain`
+      const b = text.indexOf('Retry-After') + 5; // inside the name `Retry-After`
+      return [text.slice(0, a), text.slice(a, b), text.slice(b)];
     });
   });
 });

@@ -1,8 +1,8 @@
 /**
  * The lean HTTP/1.1 transport: a fixed pool of keep-alive connections to one origin over
  * `node:net`, requests encoded as one latin1 string each (request-encoder.ts), responses read by
- * Node's bundled llhttp consuming the socket (llhttp-reader.ts; http-parser-js when llhttp's
- * internal API is not usable, parser-js-reader.ts); requests sent while answers are handed back
+ * llhttp in WebAssembly, the sockets reading into its memory (llhttp-wasm-reader.ts; Node's own
+ * llhttp binding or http-parser-js when that is not usable, response-parsers.ts); requests sent while answers are handed back
  * are held and written together once the turn's reads are done (http1-connection.ts). It exists
  * for floods: it does per request only what a load generator must (encode, write, parse, hand back
  * the status and a few headers) and allocates little. docs/measurement.md ("http1 transport") has
@@ -69,8 +69,9 @@ export interface Http1TransportOptions {
   /** Response headers to materialise besides DEFAULT_RESPONSE_HEADERS. */
   readonly headers?: readonly string[];
   /**
-   * The response parser (default: `llhttp`, Node's bundled one, when its internal API has the
-   * shape llhttp-reader.ts checks at start-up, else `http-parser-js`).
+   * The response parser (default: `llhttp-wasm` when undici's module passes the start-up check of
+   * llhttp-wasm.ts, else `llhttp`, Node's own binding, when it passes llhttp-reader.ts's, else
+   * `http-parser-js`).
    */
   readonly parser?: Http1Parser;
 }

@@ -1,66 +1,16 @@
 /**
- * What the http1 transport does with a parsed response, whichever parser reads it (llhttp-reader.ts:
- * Node's bundled llhttp, the default; parser-js-reader.ts: http-parser-js, the fallback): interim
+ * What the http1 transport does with a parsed response, whichever parser reads it
+ * (llhttp-wasm-reader.ts, the default; llhttp-reader.ts, Node's own binding; parser-js-reader.ts,
+ * http-parser-js): interim
  * (1xx) responses are skipped, only the selected headers are materialised (all of them when the
  * request asked for its body: the step reads that response and may capture a header), and the
  * body is kept only when asked for (otherwise its bytes are passed over and dropped).
  */
 import type { Socket } from 'node:net';
 import type { ResponseHeaders } from '../transport.js';
+import { type HeaderSelection, NO_HEADERS } from './header-selection.js';
 
-/** The response headers a caller can read (lower-case names); everything else is never built. */
-export class HeaderSelection {
-  readonly #names: ReadonlySet<string>;
-  /**
-   * Header names as the server spelled them -> the lower-case key when selected, else null: a
-   * server repeats the same few names, so each is lower-cased and looked up once, not per response.
-   */
-  readonly #seen = new Map<string, string | null>();
-  /** Lengths of the selected names: most headers are passed over on their length alone (no hashing). */
-  readonly #lengths: readonly boolean[];
-
-  constructor(names: readonly string[]) {
-    this.#names = new Set(names.map((n) => n.toLowerCase()));
-    const lengths: boolean[] = [];
-    for (const n of this.#names) lengths[n.length] = true;
-    this.#lengths = lengths;
-  }
-
-  /**
-   * The selected headers (every header when `all`) of a raw `[name, value, name, value...]` list;
-   * a shared empty object if none.
-   */
-  pick(raw: readonly string[], all: boolean): ResponseHeaders {
-    let out: Record<string, string | string[]> | null = null;
-    for (let i = 0; i + 1 < raw.length; i += 2) {
-      const name = raw[i]!;
-      if (!all && this.#lengths[name.length] !== true) continue;
-      let key = all ? name.toLowerCase() : this.#seen.get(name);
-      if (key === undefined) key = this.#learn(name);
-      if (key === null) continue;
-      out ??= {};
-      const value = raw[i + 1]!;
-      const seen = out[key];
-      if (seen === undefined) out[key] = value;
-      else if (typeof seen === 'string') out[key] = [seen, value];
-      else seen.push(value);
-    }
-    return out ?? NO_HEADERS;
-  }
-
-  /** Whether `name` is selected, remembered (up to SEEN_NAMES names: a server that invents names gets no memory). */
-  #learn(name: string): string | null {
-    const lower = name.toLowerCase();
-    const key = this.#names.has(lower) ? lower : null;
-    if (this.#seen.size < SEEN_NAMES) this.#seen.set(name, key);
-    return key;
-  }
-}
-
-/** Distinct header spellings a selection remembers. */
-const SEEN_NAMES = 512;
-
-const NO_HEADERS: ResponseHeaders = Object.freeze({});
+export { HeaderSelection } from './header-selection.js';
 
 /** What a reader tells its connection. */
 export interface ResponseListener {
@@ -72,9 +22,12 @@ export interface ResponseListener {
   onProtocolError(err: Error): void;
 }
 
-/** The `onread` option of `net.connect`: reads land in `buffer`, `callback` gets the count. */
+/**
+ * The `onread` option of `net.connect`: reads land in `buffer` (or in what it returns, asked again
+ * after every read), `callback` gets the count.
+ */
 export interface SocketReads {
-  readonly buffer: Buffer;
+  readonly buffer: Buffer | (() => Buffer);
   callback(n: number, buf: Uint8Array): boolean;
 }
 
@@ -114,6 +67,10 @@ export abstract class ResponseReader {
 
   protected get listener(): ResponseListener {
     return this.#listener;
+  }
+
+  protected get selection(): HeaderSelection {
+    return this.#selection;
   }
 
   /** A response's headers are read; returns whether its body is to be kept. */
