@@ -6,8 +6,9 @@
  * (await-mail: the newest token itself, not a JSON mailbox listing). A plain RequestSpec with a
  * JSON body (the reference Target's) is still answered the server's way.
  *
- * One object per request, never changed after it is built: a request abandoned by its session
- * (a deadline) that still waits for the model's core is answered as it was sent.
+ * The model copies its fields when it is sent (`request-ring.ts`): a request abandoned by its
+ * session (a deadline) that still waits for the model's core is answered as it was sent, and the
+ * object itself is not read after `send` (the model's target refills one object per call).
  */
 import type { RequestSpec } from '../../target.js';
 import type { Endpoint } from '../rules/endpoint.js';

@@ -9,6 +9,8 @@
  *
  * A simulated day sends ~10^8 requests: this is the per-request cost the model path removes
  * (a JSON.stringify per request here, a JSON.parse there, a reply body and headers per answer).
+ * Its requests are for the model transport only: `buildRequest` hands out one object, refilled
+ * each call, which the model reads only inside `send`.
  */
 import type { StepKind } from '../../../harness/profile/profile.js';
 import type { DerivedCredentials } from '../../derived-credentials.js';
@@ -44,6 +46,16 @@ export class ModelTarget implements Target, DerivedCredentials {
   readonly #passwordOf: (index: number) => string;
   /** One header object per region, shared by every request of it (nobody writes them). */
   readonly #headers = new Map<string, Record<string, string>>();
+  readonly #scratch: { -readonly [K in keyof ModelRequest]: ModelRequest[K] } = {
+    method: 'GET',
+    path: '',
+    headers: {},
+    endpoint: 'login',
+    accountIndex: 0,
+    region: '',
+    secret: '',
+    newPassword: '',
+  };
   #lastRegion: string | null = null;
   #lastHeaders: Record<string, string> = {};
 
@@ -120,17 +132,19 @@ export class ModelTarget implements Target, DerivedCredentials {
     secret: string,
     newPassword: string,
   ): ModelRequest {
-    const headers = this.#headersOf(s.region);
-    return {
-      method,
-      path,
-      headers,
-      endpoint,
-      accountIndex: s.accountIndex,
-      region: s.region,
-      secret,
-      newPassword,
-    };
+    // One request object, refilled: the model transport copies its fields when it is sent
+    // (request-ring.ts) and nothing reads it after that, so a session in flight need not keep
+    // one of its own (a take-down herd holds ~3 M; 88 bytes each).
+    const r = this.#scratch;
+    r.method = method;
+    r.path = path;
+    r.headers = this.#headersOf(s.region);
+    r.endpoint = endpoint;
+    r.accountIndex = s.accountIndex;
+    r.region = s.region;
+    r.secret = secret;
+    r.newPassword = newPassword;
+    return r;
   }
 
   #headersOf(region: string): Record<string, string> {
