@@ -31,9 +31,9 @@ export interface Exchange {
    * The transport's own record of this exchange's request in flight, or null: written and read
    * only by the transport the request was sent on (so `cancel` finds it without a lookup table).
    * Implementations start it as null and leave it alone. The http1 transport and the reference
-   * model keep their ticket here (a decorator such as simulate's region probe keeps its own record
-   * and hands the inner transport an exchange of its own); undici's keeps a table instead, which
-   * it also walks to cancel what is in flight when it closes.
+   * model keep their ticket here (simulate's region probe, a decorator, keeps its watcher here
+   * for the requests it watches and hands the inner transport the watcher as their exchange);
+   * undici's keeps a table instead, which it also walks to cancel what is in flight when it closes.
    */
   wire: unknown;
   onWritten(atNs: number): void;
