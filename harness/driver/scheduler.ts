@@ -126,21 +126,7 @@ export class Scheduler implements SlotHost {
     const heap = this.#heap;
     const deadlines = this.#deadlines;
     const next = this.#next;
-    // Every event due by now, in time order, with the interval cuts between them.
-    for (;;) {
-      const tArrival = this.#haveNext && !this.#stopping ? next.atNs : Number.POSITIVE_INFINITY;
-      const tWait = heap.peekTime();
-      const tDeadline = deadlines.peekTime();
-      const t = Math.min(tArrival, tWait, tDeadline);
-      if (t > now) break;
-      this.#cuts.advance(t);
-      if (t === tArrival) this.#arrive(now);
-      else if (t === tWait) this.#wakeUp(heap.pop(), now);
-      else {
-        const slot = deadlines.pop();
-        if (slot) this.#deadlineDue(slot);
-      }
-    }
+    this.#runDue(now);
     this.#cuts.advance(now);
     if (!this.#haveNext && this.#endNs === Number.POSITIVE_INFINITY) {
       this.#endNs = Math.max(this.#lastArrivalNs, now) + this.#cfg.drainMs * 1e6;
@@ -154,6 +140,26 @@ export class Scheduler implements SlotHost {
     let wake = Math.min(heap.peekTime(), deadlines.peekTime(), this.#cuts.nextCutNs, this.#endNs);
     if (this.#admitting() && next.atNs < wake) wake = next.atNs;
     this.#loop.set(wake);
+  }
+  /** Every event due by `now`, in time order, with the interval cuts between them (a method of its own: see `#admitUpTo`). */
+  #runDue(now: number): void {
+    const heap = this.#heap;
+    const deadlines = this.#deadlines;
+    const next = this.#next;
+    for (;;) {
+      const tArrival = this.#haveNext && !this.#stopping ? next.atNs : Number.POSITIVE_INFINITY;
+      const tWait = heap.peekTime();
+      const tDeadline = deadlines.peekTime();
+      const t = Math.min(tArrival, tWait, tDeadline);
+      if (t > now) return;
+      this.#cuts.advance(t);
+      if (t === tArrival) this.#arrive(now);
+      else if (t === tWait) this.#wakeUp(heap.pop(), now);
+      else {
+        const slot = deadlines.pop();
+        if (slot) this.#deadlineDue(slot);
+      }
+    }
   }
 
   /**
@@ -175,15 +181,25 @@ export class Scheduler implements SlotHost {
     const limit = Math.min(atNs, this.#heap.peekTime(), this.#deadlines.peekTime());
     if (!this.#haveNext || next.atNs > limit) return;
     this.#ticking = true;
+    this.#admitUpTo(limit, nowNs ?? Number.NaN);
+    this.#ticking = false;
+  }
+
+  /**
+   * The arrivals due by `limit`. A loop with nothing after it, in a method of its own: a first call
+   * that loops long is compiled on the stack (OSR) before the code after its loop ever ran, and
+   * that OSR code then deoptimised there at every later call (657 times in one 3 s flood).
+   */
+  #admitUpTo(limit: number, nowNs: number): void {
+    const next = this.#next;
     // The clock is read once an arrival is let in: one turned away needs no send time (an
     // answer's catch-up, its own place still taken, mostly turns arrivals away at the cap).
-    let now = nowNs ?? Number.NaN;
+    let now = nowNs;
     while (this.#haveNext && next.atNs <= limit) {
       this.#cuts.advance(next.atNs);
       if (Number.isNaN(now) && this.#live.length < this.#cfg.maxInFlight) now = this.#clock.now();
       this.#arrive(now);
     }
-    this.#ticking = false;
   }
 
   #arrive(now: number): void {
