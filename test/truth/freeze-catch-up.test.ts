@@ -15,7 +15,8 @@
  * Two truths: "as planned", enter_k = a_k = t0 + (k + 1/2)/R (the schedule); and "as sent",
  * enter_k = the k-th read the server logged, so a send the generator made late enters late
  * (latency is measured from the intended time: a late send is in it, by definition). The
- * as-sent truth is asserted on every run; the as-planned one when the run is valid (the driver
+ * as-sent truth is asserted on every run (its bound widened by the driver's lateness p99: a loop
+ * that sends late also reads late); the as-planned one when the run is valid (the driver
  * kept its schedule: lateness within docs/measurement.md#validity's bounds), else only reported
  * beside the driver's lateness. On a busy machine the difference between the two is the
  * generator's own lateness, which the run reports as invalid.
@@ -107,8 +108,12 @@ describe('truth: periodic freeze with catch-up', () => {
       const t = percentile(planned, p);
       const line = `${versus(`p${p} ms vs as sent`, measured, s)}; ${versus('vs as planned', measured, t)}; ${late}`;
       console.log(`truth freeze: ${line}`);
-      // |measured - truth as sent| <= max(5 % of it, 3 ms)
-      expect(near(measured, s, 0.05, 3), line).toBe(true);
+      // |measured - truth as sent| <= max(5 % of it, 3 ms) + L, L the driver's lateness p99: the
+      // as-sent truth has the late sends in it, not the late reads of a loop starved of CPU (the
+      // suite's other files on both cores), which run behind by about the loop's own lateness
+      // (~2 ms on an idle machine; 117 and 249 ms seen in suite runs, measured then +99 / +77 ms)
+      const lateMs = summary.latenessMs?.p99 ?? 0;
+      expect(Math.abs(measured - s) <= Math.max(0.05 * s, 3) + lateMs, line).toBe(true);
       // |measured - truth as planned| <= max(5 % of it, 3 ms), when the driver kept its schedule
       if (summary.validity.valid) expect(near(measured, t, 0.05, 3), line).toBe(true);
     }
