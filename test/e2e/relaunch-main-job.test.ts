@@ -48,6 +48,9 @@ describe('npm start (psn-relaunch-local)', () => {
       `main job: reset-request onset ${reset.offeredRatePerS}/s, ${(off * 100).toFixed(1)} % off 200/s`,
     );
     expect(off, JSON.stringify(reset)).toBeLessThanOrEqual(0.1);
-    expect(reset.reason).toBe('throughput');
+    // At c/S the pool's queue fills: answers cap (throughput) and queueing lifts p99 (latency) in
+    // the same few intervals, and which shows first is the machine's timing (on CI's two cores,
+    // with the suite's other files running, latency about one run in four): either is this finding.
+    expect(['throughput', 'latency'], JSON.stringify(reset)).toContain(reset.reason);
   });
 });
