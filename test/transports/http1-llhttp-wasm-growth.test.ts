@@ -1,7 +1,7 @@
 /**
- * The llhttp-wasm reader's sockets read straight into an instance's memory, through a view each
- * socket fetches after every read, so an instance's memory must not grow under open sockets (a
- * grown memory detaches the view: the next read fails, ENOBUFS under vitest's workers). An
+ * The llhttp-wasm reader's sockets read straight into an instance's memory, through one view, so
+ * an instance's memory must not grow under open sockets (a grown memory detaches the view: the
+ * next read fails, ENOBUFS under vitest's workers). An
  * instance holds PARSERS_PER_INSTANCE parsers at most, in room made at start, and the next
  * parsers go to a new instance: a connection opened first keeps reading after thousands more.
  */

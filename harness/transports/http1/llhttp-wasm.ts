@@ -8,14 +8,13 @@
  * a string. Measured on the bench's nginx response (5 headers, 2-byte body), one core: 0.76 µs a
  * response through Node's binding, 0.32 µs through this.
  *
- * One instance a thread serves every connection: every socket reads straight into the instance's
- * one input area (the socket's `onread` buffer is a view of it: no copy) and each read is parsed
- * before the next lands, so the callbacks go to whichever parser is executing. A socket's next
- * read goes where the view it got after its last read points, so the memory must never grow
- * while sockets read into it: growth detaches that view (under vitest's workers the next read
- * then fails with ENOBUFS). So an instance makes its allocator's room for PARSERS_PER_INSTANCE
- * parsers at start and never holds more; `instanceWithRoom` starts another instance (each with
- * its own input area) when every one is full. The module is undici's file, not its API, so it is guarded: at
+ * An instance serves up to PARSERS_PER_INSTANCE connections of a thread: every socket reads
+ * straight into the instance's one input area (the socket's `onread` buffer is a view of it: no
+ * copy) and each read is parsed before the next lands, so the callbacks go to whichever parser is
+ * executing. The memory must never grow while sockets read into it: growth detaches that view
+ * (under vitest's workers the next read then failed with ENOBUFS). So an instance makes its
+ * allocator's room for its parsers at start and never holds more; `instanceWithRoom` starts
+ * another instance (its own input area) when every one is full. The module is undici's file, not its API, so it is guarded: at
  * start-up `LLHTTP_WASM` checks the exports it uses and parses a canned response; if anything is
  * missing or reads differently it is null and `LLHTTP_WASM_UNUSABLE` says why.
  */
@@ -72,8 +71,11 @@ export class LlhttpWasm {
   readonly #input: number;
   /** The instance's memory as a Buffer; replaced when the memory grows (an allocation may grow it). */
   #heap: Buffer;
-  /** The input area as a Buffer (a view of `#heap`), what the sockets read into. */
-  #inputView: Buffer;
+  /**
+   * The input area as a Buffer, what every socket reads into (its `onread` buffer). Made once: the
+   * memory never grows while sockets read into it (the room made at start), so it stays attached.
+   */
+  readonly input: Buffer;
   #current: WasmParserEvents | null = null;
   #live = 0;
 
@@ -118,15 +120,8 @@ export class LlhttpWasm {
     // Taken and given back at once, it stays the allocator's free space: parsers never grow the memory.
     this.#x.free(this.#x.malloc(PARSER_RESERVE_BYTES));
     this.#heap = Buffer.from(this.#x.memory.buffer);
-    this.#inputView = this.#heap.subarray(this.#input, this.#input + WASM_INPUT_BYTES);
+    this.input = this.#heap.subarray(this.#input, this.#input + WASM_INPUT_BYTES);
   }
-
-  /**
-   * Where a socket reads to: the input area, as a view of the memory as it is now. A socket asks
-   * again after every read (its `onread` buffer is this function), so a view left behind by a
-   * growth of the memory is never read into.
-   */
-  readonly input = (): Buffer => this.#inputView;
 
   /** A new response parser (an address in the instance). */
   alloc(): number {
@@ -206,9 +201,7 @@ export class LlhttpWasm {
   }
 
   #refresh(): void {
-    if (this.#heap.buffer === this.#x.memory.buffer) return;
-    this.#heap = Buffer.from(this.#x.memory.buffer);
-    this.#inputView = this.#heap.subarray(this.#input, this.#input + WASM_INPUT_BYTES);
+    if (this.#heap.buffer !== this.#x.memory.buffer) this.#heap = Buffer.from(this.#x.memory.buffer);
   }
 }
 
@@ -252,7 +245,7 @@ export function checkWasm(candidate: WebAssembly.Module | string): LlhttpWasm | 
       onMessageComplete: () => seen.push('end'),
     };
     const p = wasm.alloc();
-    PROBE.copy(wasm.input());
+    PROBE.copy(wasm.input);
     const errno = wasm.execute(p, events, PROBE.length);
     wasm.free(p);
     const want = 'begin|X-Probe|=a|Transfer-Encoding|=chunked|Connection|=close|203 false false|body ok|end';

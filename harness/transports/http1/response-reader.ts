@@ -22,12 +22,9 @@ export interface ResponseListener {
   onProtocolError(err: Error): void;
 }
 
-/**
- * The `onread` option of `net.connect`: reads land in `buffer` (or in what it returns, asked again
- * after every read), `callback` gets the count.
- */
+/** The `onread` option of `net.connect`: reads land in `buffer`, `callback` gets the count. */
 export interface SocketReads {
-  readonly buffer: Buffer | (() => Buffer);
+  readonly buffer: Buffer;
   callback(n: number, buf: Uint8Array): boolean;
 }
 
