@@ -47,7 +47,7 @@ export class CalendarQueue<T> {
   /** Due time of the earliest entry, or Infinity when empty. */
   peekTime(): number {
     if (this.#front.size === 0) this.#refill();
-    return this.#front.size > 0 ? this.#front.peekTime() : this.#far.peekTime();
+    return this.#front.peekTime();
   }
 
   push(dueNs: number, item: T): void {
@@ -64,7 +64,7 @@ export class CalendarQueue<T> {
   /** Removes and returns the earliest item; the queue must not be empty. */
   pop(): T {
     if (this.#front.size === 0) this.#refill();
-    return this.#front.size > 0 ? this.#front.pop() : this.#far.pop();
+    return this.#front.pop();
   }
 
   clear(): void {
@@ -84,11 +84,7 @@ export class CalendarQueue<T> {
       if (this.#inRing === 0) {
         // Nothing within the horizon: jump to the far heap's first entry (or stay: empty queue).
         if (this.#far.size === 0) return;
-        const t = this.#far.peekTime();
-        // Only waits with no time (Infinity) are left: they stay in the far heap, answered from
-        // there, so a later push still goes before them; the cursor stays where time is.
-        if (!Number.isFinite(t)) return;
-        this.#cursor = Math.max(this.#cursor + 1, Math.floor(t / BUCKET_NS));
+        this.#cursor = Math.max(this.#cursor + 1, Math.floor(this.#far.peekTime() / BUCKET_NS));
       } else this.#cursor++;
       this.#pullFar();
       this.#drain(this.#cursor & MASK);

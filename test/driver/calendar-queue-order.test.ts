@@ -77,17 +77,6 @@ describe('CalendarQueue order', () => {
     expect([q.pop(), q.pop(), q.pop(), q.pop()]).toEqual(['a', 'b', 'far', 'far+1']);
   });
 
-  it('pops a wait with no time (Infinity) last, and keeps its buckets after it', () => {
-    const q = new CalendarQueue<string>();
-    q.push(Number.POSITIVE_INFINITY, 'never');
-    q.push(1e9, 'a');
-    expect(q.pop()).toBe('a');
-    expect(q.peekTime()).toBe(Number.POSITIVE_INFINITY);
-    q.push(2e9, 'b');
-    q.push(2e9 + 5e6, 'c');
-    expect([q.pop(), q.pop(), q.pop()]).toEqual(['b', 'c', 'never']);
-  });
-
   it('starts afresh after clear, at any time', () => {
     const q = new CalendarQueue<number>();
     for (let i = 0; i < 100; i++) q.push(5e12 + i * 1e9, i);
