@@ -18,7 +18,6 @@ import { isMailArrivalOracle, type MailArrivalOracle } from '../transports/mail-
 import type { ResponseHeaders, Transport } from '../transports/transport.js';
 import { Outcome, type OutcomeIndex } from '../vocabulary/outcome.js';
 import { ZERO_NS } from '../vocabulary/zero-ns.js';
-import { CalendarQueue } from './calendar-queue.js';
 import type { Alarm, Clock } from './clock.js';
 import { DeadlineRing } from './deadline-ring.js';
 import { IntervalCutter } from './interval-cutter.js';
@@ -26,6 +25,7 @@ import type { SchedulerConfig, SchedulerDeps, SchedulerResult } from './schedule
 import { Act, WaitKind } from './session.js';
 import { SessionSlot, type SlotHost, SlotState } from './session-slot.js';
 import { SessionStarter } from './session-starter.js';
+import { CalendarQueue } from './calendar-queue.js';
 
 export type { SchedulerConfig, SchedulerDeps, SchedulerResult } from './scheduler-config.js';
 
