@@ -25,7 +25,7 @@ import type { SchedulerConfig, SchedulerDeps, SchedulerResult } from './schedule
 import { Act, WaitKind } from './session.js';
 import { SessionSlot, type SlotHost, SlotState } from './session-slot.js';
 import { SessionStarter } from './session-starter.js';
-import { CalendarQueue } from './calendar-queue.js';
+import { TimerHeap } from './timer-heap.js';
 
 export type { SchedulerConfig, SchedulerDeps, SchedulerResult } from './scheduler-config.js';
 
@@ -36,7 +36,7 @@ export class Scheduler implements SlotHost {
   readonly #clock: Clock;
   readonly #steps: StepIndex;
   readonly #recorder: ShardRecorder;
-  readonly #heap = new CalendarQueue<SessionSlot>();
+  readonly #heap = new TimerHeap<SessionSlot>();
   readonly #deadlines = new DeadlineRing<SessionSlot>();
   /** Slots of the sessions in flight, each at its `liveIndex` (an array: no hash table churns a session). */
   readonly #live: SessionSlot[] = [];
