@@ -29,6 +29,7 @@ const OWN_PROCESS = [
   'test/driver/interrupt-writes-partial.test.ts',
   'test/gates/run-gates-exit-codes.test.ts',
   'test/reliability/input-parsers-fuzz.test.ts',
+  'test/runtime/entry-point-compiled.test.ts',
   'test/runtime/relaunch-needs.test.ts',
   'test/reports/html-report-renders.test.ts',
   'test/reports/render-golden.test.ts',
@@ -42,6 +43,10 @@ const OWN_PROCESS = [
 // One id per suite run, inherited by every test fork: what the shared main-job run is keyed by
 // (a process id alone can be reused by a later suite).
 process.env['STAMPEDE_SUITE_ID'] ??= `${process.pid}-${Date.now()}`;
+// `npm test` has just compiled dist/ (package.json): the threads and processes the sources start
+// (reference server, mail sink, shard workers) run their compiled entries, not tsx
+// (harness/runtime/entry-point.ts). A bare `vitest` keeps tsx: its dist/ may be stale.
+if (process.env['npm_lifecycle_event'] === 'test') process.env['STAMPEDE_COMPILED_ENTRIES'] = '1';
 
 export default defineConfig({
   test: {
