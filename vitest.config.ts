@@ -15,12 +15,38 @@ const ALONE = [
   'test/capacity/capacity-token-bucket.test.ts',
   'test/capacity/capacity-reference-admin.test.ts',
 ];
+/**
+ * Unit files that keep a fork of their own (vitest's `isolate`): they mock modules, change
+ * process.env or hold timing truths (test/truth), which must not meet what an earlier file left in
+ * the process (a mock, a variable, a heap to collect). Every other unit file shares its fork with
+ * the files run before it: each module is loaded once a fork instead of once a file (over a third
+ * of the unit group's CPU went to loading modules).
+ */
+const OWN_PROCESS = [
+  'test/truth/**/*.test.ts',
+  'test/arrivals/plan-render-chart.test.ts',
+  'test/capacity/capacity-html-renders.test.ts',
+  'test/driver/interrupt-writes-partial.test.ts',
+  'test/gates/run-gates-exit-codes.test.ts',
+  'test/reliability/input-parsers-fuzz.test.ts',
+  'test/runtime/entry-point-compiled.test.ts',
+  'test/runtime/relaunch-needs.test.ts',
+  'test/reports/html-report-renders.test.ts',
+  'test/reports/render-golden.test.ts',
+  'test/transports/http1-held-writes.test.ts',
+  'test/simulate/sweep-admin-workers.test.ts',
+  'test/targets/reference-reset-tokens.test.ts',
+];
 // compare-release-cli runs with the unit group: its verdicts are relative (a pool halved, 20 %
 // 503s: tens of standard errors out) and its same-build pair runs side by side, under one load.
 
 // One id per suite run, inherited by every test fork: what the shared main-job run is keyed by
 // (a process id alone can be reused by a later suite).
 process.env['STAMPEDE_SUITE_ID'] ??= `${process.pid}-${Date.now()}`;
+// `npm test` has just compiled dist/ (package.json): the threads and processes the sources start
+// (reference server, mail sink, shard workers) run their compiled entries, not tsx
+// (harness/runtime/entry-point.ts). A bare `vitest` keeps tsx: its dist/ may be stale.
+if (process.env['npm_lifecycle_event'] === 'test') process.env['STAMPEDE_COMPILED_ENTRIES'] = '1';
 
 export default defineConfig({
   test: {
@@ -39,6 +65,16 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
+          exclude: ['test/e2e/**', ...ALONE, ...OWN_PROCESS],
+          isolate: false,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'unit-isolated',
+          include: OWN_PROCESS,
           exclude: ['test/e2e/**', ...ALONE],
           sequence: { groupOrder: 0 },
         },
