@@ -77,8 +77,17 @@ describe('truth: c-worker queue under a ramp through c/S', () => {
     const msg = `onset ${onset.offeredRatePerS}/s at +${onset.atS} s, c/S ${CAP}, a·Δ ${((TO - FROM) / T) * DT}; ${late}`;
     console.log(`truth worker queue: ${msg}`);
     if (summary.validity.valid) {
-      // |onset − c/S| / (c/S) <= 5 %
-      expect(Math.abs(onset.offeredRatePerS - CAP) / CAP, msg).toBeLessThanOrEqual(0.05);
+      // |onset − c/S| / (c/S) <= 5 % + k·a·Δ/(c/S). A generator late by δ (its lateness p99) has
+      // not yet sent c/S·δ of what a cut counts as offered, so the backlog at that cut reads that
+      // much low; the analysis calls a growth of 2 requests, so every 2 requests hidden may move
+      // the call one interval (a·Δ of offered rate) later: k = floor(c/S·δ / 2). On a quiet
+      // machine δ < 5 ms and k = 0; under two CPU hogs δ = 5.2 ms gave 424/s (6 %), k = 1.
+      const deltaS = (summary.latenessMs?.p99 ?? 0) / 1000;
+      const k = Math.floor((CAP * deltaS) / 2);
+      const bound = 0.05 + (k * ((TO - FROM) / T) * DT) / CAP;
+      expect(Math.abs(onset.offeredRatePerS - CAP) / CAP, `${msg}; bound ${bound}`).toBeLessThanOrEqual(
+        bound,
+      );
     } else {
       // A stalled generator sends in bunches the queue must absorb: the run says so.
       expect(summary.validity.problems.map((p) => p.kind)).toContain('schedule-late');
