@@ -69,8 +69,8 @@ const PARSER_RESERVE_BYTES = 1024 * 1024;
 export class LlhttpWasm {
   readonly #x: LlhttpExports;
   readonly #input: number;
-  /** The instance's memory as a Buffer; replaced when the memory grows (an allocation may grow it). */
-  #heap: Buffer;
+  /** The instance's memory as a Buffer: one for the instance's life (its memory never grows). */
+  readonly #heap: Buffer;
   /**
    * The input area as a Buffer, what every socket reads into (its `onread` buffer). Made once: the
    * memory never grows while sockets read into it (the room made at start), so it stays attached.
@@ -129,7 +129,10 @@ export class LlhttpWasm {
       throw new RangeError(`an llhttp wasm instance holds ${PARSERS_PER_INSTANCE} parsers at most`);
     const p = this.#x.llhttp_alloc(TYPE_RESPONSE);
     this.#live++;
-    this.#refresh();
+    // The room made at start holds PARSERS_PER_INSTANCE parsers; a growth would detach `input`
+    // under every open socket, so it is a broken invariant, not something to follow.
+    if (this.#heap.buffer !== this.#x.memory.buffer)
+      throw new Error('llhttp wasm: the memory grew past the room made at start for its parsers');
     return p;
   }
 
@@ -198,10 +201,6 @@ export class LlhttpWasm {
     if (ptr === 0) return '';
     const end = this.#heap.indexOf(0, ptr);
     return this.#heap.toString('latin1', ptr, end < 0 ? ptr : end);
-  }
-
-  #refresh(): void {
-    if (this.#heap.buffer !== this.#x.memory.buffer) this.#heap = Buffer.from(this.#x.memory.buffer);
   }
 }
 
