@@ -34,9 +34,12 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length, rank) - 1]!;
 }
 
-/** Within `rel` of `truth`, or within `floor` of it in absolute terms (whichever is wider). */
-export function near(measured: number, truth: number, rel: number, floor = 0): boolean {
-  return Math.abs(measured - truth) <= Math.max(rel * Math.abs(truth), floor);
+/**
+ * Within `rel` of `truth`, or within `floor` of it in absolute terms (whichever is wider), plus
+ * `plus` on top (a delay the run itself measured, such as the driver's lateness).
+ */
+export function near(measured: number, truth: number, rel: number, floor = 0, plus = 0): boolean {
+  return Math.abs(measured - truth) <= Math.max(rel * Math.abs(truth), floor) + plus;
 }
 
 /** A one-line account of a measured figure against its truth, for assertion messages. */
