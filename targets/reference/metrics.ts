@@ -20,6 +20,9 @@ export interface GaugeValues {
   readonly inFlight: number;
   readonly maintenance: boolean;
   readonly touchedAccounts: number;
+  /** The server's event-loop lag since it started (loop-lag.ts), ms; absent in the model (no loop). */
+  readonly loopLagP99Ms?: number;
+  readonly loopLagMaxMs?: number;
 }
 
 interface Histogram {
@@ -96,6 +99,20 @@ export class ServerMetrics {
       'Accounts holding state (reset confirmed).',
       g.touchedAccounts,
     );
+    if (g.loopLagP99Ms !== undefined && g.loopLagMaxMs !== undefined) {
+      gauge(
+        out,
+        'stampede_ref_event_loop_lag_p99_seconds',
+        "99th percentile of the server's event-loop lag since it started (a 1 ms timer's lateness).",
+        g.loopLagP99Ms / 1000,
+      );
+      gauge(
+        out,
+        'stampede_ref_event_loop_lag_max_seconds',
+        'Longest event-loop lag of the server since it started.',
+        g.loopLagMaxMs / 1000,
+      );
+    }
 
     out.push('# HELP stampede_ref_requests_total HTTP requests completed, by endpoint and status.');
     out.push('# TYPE stampede_ref_requests_total counter');

@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AuthService, type Reply } from './auth-service.js';
+import { LoopLag } from './loop-lag.js';
 import { Maintenance } from './maintenance.js';
 import { ServerMetrics } from './metrics.js';
 import type { ReferenceConfig, ReferenceMailRoute } from './reference-config.js';
@@ -39,6 +40,7 @@ export async function listenReference(
   const service = new AuthService(config, mailRoute);
   const maintenance = new Maintenance();
   const metrics = new ServerMetrics();
+  const loopLag = new LoopLag();
   let inFlight = 0;
 
   const server: Server = createServer((req, res) => {
@@ -69,6 +71,8 @@ export async function listenReference(
         inFlight,
         maintenance: maintenance.active,
         touchedAccounts: service.accounts.touchedCount,
+        loopLagP99Ms: loopLag.p99Ms(),
+        loopLagMaxMs: loopLag.maxMs(),
       });
       res.writeHead(200, {
         'content-type': 'text/plain; version=0.0.4',
@@ -115,6 +119,7 @@ export async function listenReference(
     close: () =>
       new Promise<void>((resolve) => {
         service.close();
+        loopLag.stop();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Summary } from '../../reports/run-dir/summary.js';
 import { relaunchRun } from '../support/relaunch-run.js';
+import { targetLoopLagP99Ms } from '../support/target-loop-lag.js';
 
 describe('npm start (psn-relaunch-local)', () => {
   it('finds exactly one fall-behind, reset-request within 10 % of 200/s, and four take-downs with drain times', async (ctx) => {
@@ -27,6 +28,18 @@ describe('npm start (psn-relaunch-local)', () => {
       expect(summary.validity.problems.length).toBeGreaterThan(0);
       ctx.skip();
     }
+    // The target shares the machine: a reference server whose own loop ran late by more than half
+    // the time its admin queue takes to fill at capacity, Q x S / c / 2, read its requests in
+    // bunches, and its fall-behinds are the machine's (under two CPU hogs one such run fell behind
+    // on login-new at 108/s too). Not judged then, as a late generator is not.
+    const queueFillMs =
+      (Number(summary.settings['target.resetQueue']) * Number(summary.settings['target.resetServiceMs'])) /
+      Number(summary.settings['target.adminWorkers']) /
+      2;
+    const lagP99 = targetLoopLagP99Ms(JSON.parse(readFileSync(join(run.dir, 'target-metrics.json'), 'utf8')));
+    console.log(`main job: target loop lag p99 ${lagP99} ms (bound ${queueFillMs} ms)`);
+    expect(lagP99, 'the reference target reports its loop lag').not.toBeNull();
+    if (lagP99! > queueFillMs) ctx.skip();
     for (const t of summary.takedowns) expect(t.drainS, JSON.stringify(t)).not.toBeNull();
     // capacity = adminWorkers / resetService = 4 / 20 ms = 200 resets/s
     const capacity =

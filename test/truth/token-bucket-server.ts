@@ -6,9 +6,11 @@
  *   tokens(t) = min(burst, tokens(t_prev) + ratePerS·(t - t_prev)); admit iff tokens(t) ≥ 1.
  *
  * Every request's read time (epoch ms) and whether it was admitted are logged, so the test can
- * bucket the truth by interval exactly as the server saw it. Params: `{ ratePerS, burst }`.
+ * bucket the truth by interval exactly as the server saw it, and the server's own event-loop lag
+ * (loop-lag.ts). Params: `{ ratePerS, burst }`.
  */
 import { createServer } from 'node:http';
+import { LoopLag } from '../../targets/reference/loop-lag.js';
 import { epochMs } from './spawn-truth-server.js';
 
 const { ratePerS, burst } = JSON.parse(process.argv[2] ?? '{}') as { ratePerS: number; burst: number };
@@ -16,11 +18,13 @@ let tokens = burst;
 let last = epochMs();
 /** [read epoch ms, 1 admitted / 0 turned away] per request. */
 const log: [number, number][] = [];
+/** The server's own loop lag: a server that reads late reads in bunches, which drain the bucket. */
+const lag = new LoopLag();
 
 const server = createServer((req, res) => {
   if (req.url === '/__truth') {
     res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ log }));
+    res.end(JSON.stringify({ log, lagP99Ms: lag.p99Ms(), lagMaxMs: lag.maxMs() }));
     return;
   }
   req.resume();
