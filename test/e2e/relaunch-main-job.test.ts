@@ -28,19 +28,22 @@ describe('npm start (psn-relaunch-local)', () => {
       expect(summary.validity.problems.length).toBeGreaterThan(0);
       ctx.skip();
     }
-    // The target shares the machine: a reference server whose own loop ran late by more than half
-    // the time its admin queue takes to fill at capacity, Q x S / c / 2, read its requests in
-    // bunches, and its fall-behinds are the machine's (under two CPU hogs one such run fell behind
-    // on login-new at 108/s too). Not judged then, as a late generator is not.
-    const queueFillMs =
+    // The simulate validation's bound, Q x S / c / 4 (test/e2e/simulate-validation.test.ts), on
+    // both sides of the wire: a generator sending late, or a reference server reading late (it
+    // shares the machine; its own loop lag from /metrics), bunches requests, and the fall-behinds
+    // are then the machine's (under two CPU hogs one valid run fell behind on login-new at 108/s
+    // too). Not judged then, as an invalid run is not.
+    const boundMs =
       (Number(summary.settings['target.resetQueue']) * Number(summary.settings['target.resetServiceMs'])) /
       Number(summary.settings['target.adminWorkers']) /
-      2;
+      4;
     const lagP99 = targetLoopLagP99Ms(JSON.parse(readFileSync(join(run.dir, 'target-metrics.json'), 'utf8')));
-    console.log(`main job: target loop lag p99 ${lagP99} ms (bound ${queueFillMs} ms)`);
+    const latenessP99 = summary.latenessMs?.p99 ?? 0;
+    console.log(
+      `main job: send lateness p99 ${latenessP99} ms, target loop lag p99 ${lagP99} ms (bound ${boundMs} ms)`,
+    );
     expect(lagP99, 'the reference target reports its loop lag').not.toBeNull();
-    if (lagP99! > queueFillMs) ctx.skip();
-    for (const t of summary.takedowns) expect(t.drainS, JSON.stringify(t)).not.toBeNull();
+    if (latenessP99 > boundMs || lagP99! > boundMs) ctx.skip();
     // capacity = adminWorkers / resetService = 4 / 20 ms = 200 resets/s
     const capacity =
       Number(summary.settings['target.adminWorkers']) /
