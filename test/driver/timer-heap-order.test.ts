@@ -35,7 +35,8 @@ describe('TimerHeap', () => {
         // Pushes outnumber pops 3:2, so the heap grows through several doublings.
         if (pending.size === 0 || rng.float() < 0.6) {
           const r = rng.float();
-          const t = r < 0.01 ? Number.POSITIVE_INFINITY : Math.floor(rng.float() * (ops / tieEvery)) * tieEvery;
+          const t =
+            r < 0.01 ? Number.POSITIVE_INFINITY : Math.floor(rng.float() * (ops / tieEvery)) * tieEvery;
           h.push(t, item);
           pending.set(item, t);
           item++;
