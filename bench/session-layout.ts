@@ -28,8 +28,8 @@ const arg = (name: string, dflt: string): string => {
 const sizes = arg('--n', '300000,1000000,3000000').split(',').map(Number);
 const wakes = Number(arg('--wakes', '5000000'));
 
-/** The SessionSlot's shape: its fields in their order, as today. */
-class ObjectSession {
+/** The SessionSlot's fields but its three doubles, in their order as today. */
+class SessionFields {
   target: object = {};
   derived = false;
   recorder: object = {};
@@ -42,8 +42,6 @@ class ObjectSession {
   stepIds: number[] = [];
   pos = 0;
   attempt = 1;
-  stepStartNs = 0.5;
-  markNs = -1.5;
   account: string | null = null;
   password: string | null = null;
   accountIndex = 0;
@@ -53,7 +51,6 @@ class ObjectSession {
   seq = 0;
   reRequests = 0;
   flowIndex = 0;
-  wakeNs = 0.5;
   waitKind = 0;
   request: object | null = null;
   wantBody = false;
@@ -68,9 +65,33 @@ class ObjectSession {
   cancelling = false;
 }
 
-/** The object layout, with the heap holding each session's number (an index into `all`), not the object. */
-function runObjectsById(n: number, rng: Rng): number {
-  const heap = new TimerHeap<number>();
+/** The SessionSlot's shape: 38 fields, three of them doubles (boxed by V8). */
+class ObjectSession extends SessionFields {
+  stepStartNs = 0.5;
+  markNs = -1.5;
+  wakeNs = 0.5;
+}
+
+/** The object without its three doubles: they sit in one 32-byte row per session of a shared Float64Array. */
+class UnboxedSession extends SessionFields {
+  /** Row in the shared times array: [wake, stepStart, mark, unused]. */
+  row = 0;
+}
+
+/** What `#wakeUp` and `due()` read and write of a woken session but its times; 0 when it was not waiting. */
+function touch(s: SessionFields): number {
+  if (s.where !== 1) return 0;
+  s.inBackoff = false;
+  s.where = 0;
+  const read = s.pos + s.attempt + s.flowIndex + s.accountIndex + s.r0 + (s.seeded ? 1 : 0);
+  s.r0 = (s.r0 + 1) | 0;
+  s.attempt = (s.attempt & 3) + 1;
+  return read + 1;
+}
+
+/** The object layout, popped from a heap of the objects (`byNumber` false) or of their numbers. */
+function runObjects(n: number, rng: Rng, byNumber: boolean): number {
+  const heap = new TimerHeap<ObjectSession | number>();
   const all: ObjectSession[] = [];
   for (let i = 0; i < n; i++) {
     const s = new ObjectSession();
@@ -78,69 +99,27 @@ function runObjectsById(n: number, rng: Rng): number {
     s.wakeNs = rng.float() * 1e12;
     s.where = 1;
     all.push(s);
-    heap.push(s.wakeNs, i);
+    heap.push(s.wakeNs, byNumber ? i : s);
   }
   let sum = 0;
   const t0 = performance.now();
   for (let k = 0; k < wakes; k++) {
     const now = heap.peekTime();
-    const id = heap.pop();
-    const s = all[id]!;
-    if (s.where !== 1) continue;
-    s.inBackoff = false;
-    s.where = 0;
-    sum += s.pos + s.attempt + s.flowIndex + s.accountIndex + s.r0 + (s.seeded ? 1 : 0);
+    const item = heap.pop();
+    const s = typeof item === 'number' ? all[item]! : item;
+    const read = touch(s);
+    if (read === 0) continue;
+    sum += read;
     const late = now - s.wakeNs;
     s.markNs = -1;
-    s.r0 = (s.r0 + 1) | 0;
-    s.attempt = (s.attempt & 3) + 1;
     s.stepStartNs = now + late;
     s.wakeNs = now + 1e6 + rng.float() * 2e10;
     s.where = 1;
-    heap.push(s.wakeNs, id);
+    heap.push(s.wakeNs, item);
   }
   const ns = ((performance.now() - t0) * 1e6) / wakes;
   if (sum === 0.5) console.log(sum);
   return ns;
-}
-
-/** The object without its three doubles: they sit in one 32-byte row per session of a shared Float64Array. */
-class UnboxedSession {
-  target: object = {};
-  derived = false;
-  recorder: object = {};
-  r0 = 0;
-  r1 = 0;
-  r2 = 0;
-  r3 = 0;
-  seeded = false;
-  flow: object = {};
-  stepIds: number[] = [];
-  pos = 0;
-  attempt = 1;
-  /** Row in the shared times array: [wake, stepStart, mark, unused]. */
-  row = 0;
-  account: string | null = null;
-  password: string | null = null;
-  accountIndex = 0;
-  region = '';
-  captures: object | null = null;
-  seed = 0;
-  seq = 0;
-  reRequests = 0;
-  flowIndex = 0;
-  waitKind = 0;
-  request: object | null = null;
-  wantBody = false;
-  succeeded = false;
-  done = false;
-  wire: unknown = null;
-  host: object = {};
-  where = 0;
-  inBackoff = false;
-  liveIndex = -1;
-  deadlineTicket = -1;
-  cancelling = false;
 }
 
 function runUnboxed(n: number, rng: Rng): number {
@@ -159,15 +138,12 @@ function runUnboxed(n: number, rng: Rng): number {
   for (let k = 0; k < wakes; k++) {
     const now = heap.peekTime();
     const s = heap.pop();
-    if (s.where !== 1) continue;
-    s.inBackoff = false;
-    s.where = 0;
-    sum += s.pos + s.attempt + s.flowIndex + s.accountIndex + s.r0 + (s.seeded ? 1 : 0);
+    const read = touch(s);
+    if (read === 0) continue;
+    sum += read;
     const row = s.row;
     const late = now - times[row]!;
     times[row + 2] = -1;
-    s.r0 = (s.r0 + 1) | 0;
-    s.attempt = (s.attempt & 3) + 1;
     times[row + 1] = now + late;
     const wake = now + 1e6 + rng.float() * 2e10;
     times[row] = wake;
@@ -320,40 +296,6 @@ interface IdQueue {
   pop(): number;
 }
 
-function runObjects(n: number, rng: Rng): number {
-  const heap = new TimerHeap<ObjectSession>();
-  for (let i = 0; i < n; i++) {
-    const s = new ObjectSession();
-    s.accountIndex = i;
-    s.wakeNs = rng.float() * 1e12;
-    s.where = 1;
-    heap.push(s.wakeNs, s);
-  }
-  let sum = 0;
-  const t0 = performance.now();
-  for (let k = 0; k < wakes; k++) {
-    const now = heap.peekTime();
-    const s = heap.pop();
-    // #wakeUp + due: state checks, the step, the intended time, the draw state
-    if (s.where !== 1) continue;
-    s.inBackoff = false;
-    s.where = 0;
-    sum += s.pos + s.attempt + s.flowIndex + s.accountIndex + s.r0 + (s.seeded ? 1 : 0);
-    const late = now - s.wakeNs;
-    s.markNs = -1;
-    s.r0 = (s.r0 + 1) | 0;
-    s.attempt = (s.attempt & 3) + 1;
-    // the answer comes, the next wait begins
-    s.stepStartNs = now + late;
-    s.wakeNs = now + 1e6 + rng.float() * 2e10;
-    s.where = 1;
-    heap.push(s.wakeNs, s);
-  }
-  const ns = ((performance.now() - t0) * 1e6) / wakes;
-  if (sum === 0.5) console.log(sum);
-  return ns;
-}
-
 function runRecords(n: number, rng: Rng, heap: IdQueue): number {
   const buf = new ArrayBuffer(n * W * 4);
   const i32 = new Int32Array(buf);
@@ -398,8 +340,8 @@ function runRecords(n: number, rng: Rng, heap: IdQueue): number {
 
 for (const n of sizes) {
   // Interleaved, twice each: the second of each pair is the one printed (the first warms the JIT).
-  const o = [runObjects(n, new Rng(1)), runObjects(n, new Rng(2))];
-  const ob = [runObjectsById(n, new Rng(1)), runObjectsById(n, new Rng(2))];
+  const o = [runObjects(n, new Rng(1), false), runObjects(n, new Rng(2), false)];
+  const ob = [runObjects(n, new Rng(1), true), runObjects(n, new Rng(2), true)];
   const ub = [runUnboxed(n, new Rng(1)), runUnboxed(n, new Rng(2))];
   const sl = [runSlim(n, new Rng(1)), runSlim(n, new Rng(2))];
   const r = [
