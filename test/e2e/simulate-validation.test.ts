@@ -19,16 +19,9 @@
  * The figures are printed side by side. A real run that did not keep its schedule validates
  * nothing: the figures are printed with its problems and the comparison is skipped, never
  * passed. Besides the capacity search's validity rule (dropped arrivals, send lateness p99 > 20 ms,
- * aborted/degraded), the comparison needs a send lateness p99 under a quarter of the time the
- * admin queue takes to fill at capacity, Q x S / c / 4 (5 ms with Q = 4, S = 20 ms, c = 4): a
- * generator late by δ sends the resets due over δ together, and they find the queue fuller than
- * the service would have left it. Measured against the model's count, reset-request retries were
- * +2.6 % at a lateness p99 of 2.5 ms, +7.2 % at 7.9 ms and +10.8 % (a failure) on another run
- * under two CPU hogs: about a point a millisecond, so 5 ms keeps what the bunching adds under half
- * the 10 % bound. (With the queue at 2 places a run at 8.7 ms had 927 reset retries where one at
- * 2.7 ms had 750 and the model 722; half the fill time, Q x S / c / 2, was the bound then, and
- * doubling Q doubled it past what the retries bear.) The reference server's own event-loop lag
- * p99 (its /metrics) is held to the same bound: a server that reads late bunches the same resets.
+ * aborted/degraded), the comparison needs both sides of the wire to have kept pace: the
+ * generator's send lateness p99 and the reference server's own event-loop lag p99 under
+ * Q x S / c / 4 (test/support/kept-pace.ts, where the bound's measurements are).
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,9 +37,9 @@ import {
   serverCpuFromMetrics,
 } from '../../targets/reference/model/cpu-calibration.js';
 import { hashIterations } from '../../targets/reference/rules/login-cost.js';
+import { keptPace } from '../support/kept-pace.js';
 import { relaunchRun } from '../support/relaunch-run.js';
 import { tempDir } from '../support/surge-fixture.js';
-import { targetLoopLagP99Ms } from '../support/target-loop-lag.js';
 
 const PROFILE = new URL('../../profiles/psn-relaunch-local.yaml', import.meta.url).pathname;
 
@@ -137,20 +130,10 @@ describe('stampede simulate against a real run of psn-relaunch-local', () => {
     console.log(lines.join('\n'));
     const validity = probeValidity(realData.summary);
     const problems = [...validity.problems];
-    const c = sim.config;
-    const cleanMs = (c.resetQueue * c.resetServiceMs) / c.adminWorkers / 4;
-    const latenessP99 = realData.summary.latenessMs?.p99 ?? null;
-    if (latenessP99 !== null && latenessP99 > cleanMs)
-      problems.push(`send lateness p99 ${latenessP99} ms > Q x S / c / 4 = ${cleanMs} ms`);
-    // The same bound on the target's side: a reference server whose own loop ran late by more read
-    // its resets in bunches and filled its queue sooner than the pool's capacity does (under two
-    // CPU hogs one such run had 613 reset retries against the model's 547).
-    const targetLagP99 = targetLoopLagP99Ms(realData.targetMetrics);
-    console.log(
-      `real run: send lateness p99 ${latenessP99} ms, target loop lag p99 ${targetLagP99} ms, bound Q x S / c / 4 = ${cleanMs} ms`,
-    );
-    if (targetLagP99 !== null && targetLagP99 > cleanMs)
-      problems.push(`target loop lag p99 ${targetLagP99.toFixed(2)} ms > Q x S / c / 4 = ${cleanMs} ms`);
+    const pace = keptPace(realData.summary, realData.targetMetrics);
+    console.log(`real run: ${pace.text}`);
+    expect(pace.targetLagP99Ms, 'the reference target reports its loop lag').not.toBeNull();
+    problems.push(...pace.problems);
     if (problems.length > 0) {
       console.log(`real run did not keep its schedule, nothing to validate against: ${problems.join('; ')}`);
       ctx.skip();

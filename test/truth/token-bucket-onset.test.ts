@@ -78,7 +78,7 @@ describe('truth: token bucket under a ramp', () => {
     const paceMs = 1000 / R;
     const latenessP99Ms = summary.latenessMs?.p99 ?? 0;
     const keptPace = latenessP99Ms <= paceMs && lagP99Ms <= paceMs;
-    const late = `driver lateness p99 ${summary.latenessMs?.p99} ms, valid ${summary.validity.valid}; server loop lag p99 ${lagP99Ms.toFixed(2)} ms`;
+    const late = `driver lateness p99 ${latenessP99Ms} ms, valid ${summary.validity.valid}; server loop lag p99 ${lagP99Ms.toFixed(2)} ms`;
 
     const findings = summary.fellBehind ?? [];
     expect(
