@@ -14,10 +14,10 @@ import { Outcome } from '../harness/vocabulary/outcome.js';
 import { ShardRecorder } from '../reports/recorder/shard-recorder.js';
 import type { RunMeta } from '../reports/run-dir/run-meta.js';
 import { RunWriter } from '../reports/run-dir/run-writer.js';
+import { flag } from './support/flag.js';
 
 function arg(name: string, dflt: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : dflt;
+  const v = Number(flag(name) ?? dflt);
   return Number.isFinite(v) && v > 0 ? v : dflt;
 }
 

@@ -16,20 +16,17 @@ import { needsRelaunch, relaunchWith, SIMULATE_NODE_FLAGS } from '../harness/run
 import { simulate } from '../harness/simulate/simulate-run.js';
 import { findingsOf, findingsText, writeFindings } from '../harness/simulate/simulation-findings.js';
 import { applyInFlightCap, simulateCapacity } from '../harness/simulate/what-if.js';
+import { flag } from './support/flag.js';
 
 if (needsRelaunch(SIMULATE_NODE_FLAGS)) {
   const code = await relaunchWith(SIMULATE_NODE_FLAGS);
   if (code !== null) process.exit(code);
 }
 
-const arg = (name: string): string | undefined => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
-const file = arg('--profile') ?? 'profiles/psn-relaunch.yaml';
-const given = arg('--out');
+const file = flag('profile') ?? 'profiles/psn-relaunch.yaml';
+const given = flag('out');
 const out = given ?? mkdtempSync(join(tmpdir(), 'stampede-day-'));
-const cap = arg('--max-in-flight');
+const cap = flag('max-in-flight');
 const profile = applyInFlightCap(await loadProfile(file), cap === undefined ? undefined : Number(cap));
 const cpu0 = process.cpuUsage();
 const wall0 = performance.now();
