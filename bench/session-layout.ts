@@ -14,6 +14,8 @@
  *   a Float64Array over it), addressed by the session's number, which the heap holds.
  * - `record + 4-ary heap`: the records, with the heap's nodes (time, session number) in one
  *   Float64Array, four children a node.
+ * - `thin object + record`: the records, with the heap holding a small object per session that
+ *   knows its number (an Exchange that stays with its session): one miss more than the record.
  * A day holds 0.3-3 M sessions in flight; the sizes below span that. Prints ns per wake-up.
  *
  *   node --import tsx bench/session-layout.ts [--n 1000000,3000000] [--wakes 5000000]
@@ -333,6 +335,57 @@ function runRecords(n: number, rng: Rng, heap: IdQueue): number {
   return nsPerWake(t0, sum);
 }
 
+/** A thin object (the Exchange a transport holds) whose state is a 64-byte record: the heap holds the objects. */
+class ThinSession {
+  wire: unknown = null;
+  constructor(
+    readonly table: Int32Array,
+    readonly id: number,
+  ) {}
+}
+
+function runThin(n: number, rng: Rng): number {
+  const buf = new ArrayBuffer(n * W * 4);
+  const i32 = new Int32Array(buf);
+  const f64 = new Float64Array(buf);
+  const heap = new TimerHeap<ThinSession>();
+  for (let i = 0; i < n; i++) {
+    const w = rng.float() * 1e12;
+    f64[(i * W) / 2 + F_WAKE] = w;
+    i32[i * W + I_ACCOUNT] = i;
+    i32[i * W + I_BITS] = 1;
+    heap.push(w, new ThinSession(i32, i));
+  }
+  let sum = 0;
+  const t0 = performance.now();
+  for (let k = 0; k < wakes; k++) {
+    const now = heap.peekTime();
+    const s = heap.pop();
+    const id = s.id;
+    const b = id * W;
+    const f = b / 2;
+    const bits = i32[b + I_BITS]!;
+    if ((bits & 3) !== 1) continue;
+    sum +=
+      (bits >>> 4) +
+      i32[b + I_FLOW]! +
+      i32[b + I_ACCOUNT]! +
+      i32[b + I_R0]! +
+      i32[b + I_SEED]! +
+      i32[b + I_SEQ]!;
+    const late = now - f64[f + F_WAKE]!;
+    f64[f + F_MARK] = -1;
+    i32[b + I_R0] = (i32[b + I_R0]! + 1) | 0;
+    i32[b + I_LIVE] = k;
+    f64[f + F_START] = now + late;
+    const wake = now + 1e6 + rng.float() * 2e10;
+    f64[f + F_WAKE] = wake;
+    i32[b + I_BITS] = (bits & ~3) | 1;
+    heap.push(wake, s);
+  }
+  return nsPerWake(t0, sum);
+}
+
 for (const n of sizes) {
   // Interleaved, twice each: the second of each pair is the one printed (the first warms the JIT).
   const o = [runObjects(n, new Rng(1), false), runObjects(n, new Rng(2), false)];
@@ -343,8 +396,9 @@ for (const n of sizes) {
     runRecords(n, new Rng(1), new TimerHeap<number>()),
     runRecords(n, new Rng(2), new TimerHeap<number>()),
   ];
+  const th = [runThin(n, new Rng(1)), runThin(n, new Rng(2))];
   const r4 = [runRecords(n, new Rng(1), new IdHeap4()), runRecords(n, new Rng(2), new IdHeap4())];
   console.log(
-    `${n.toLocaleString('en-US').padStart(10)} sessions: object ${o[1]!.toFixed(0)} ns/wake, object with its times unboxed ${ub[1]!.toFixed(0)}, object by number ${ob[1]!.toFixed(0)}, slim object ${sl[1]!.toFixed(0)}, 64-byte record ${r[1]!.toFixed(0)}, record + 4-ary (time, id) heap ${r4[1]!.toFixed(0)}`,
+    `${n.toLocaleString('en-US').padStart(10)} sessions: object ${o[1]!.toFixed(0)} ns/wake, object with its times unboxed ${ub[1]!.toFixed(0)}, object by number ${ob[1]!.toFixed(0)}, slim object ${sl[1]!.toFixed(0)}, 64-byte record ${r[1]!.toFixed(0)}, record + 4-ary (time, id) heap ${r4[1]!.toFixed(0)}, thin object + record ${th[1]!.toFixed(0)}`,
   );
 }

@@ -16,7 +16,11 @@
 import type { MailDomain, StepKind } from '../harness/profile/profile.js';
 import type { MailStats } from './mail-sink/mail-stats.js';
 
-/** Per-session values the steps read and write. One object per session, reused across its steps. */
+/**
+ * Per-session values the steps read and write. Valid during the call it is handed to: the driver
+ * hands every session's state through one cursor (harness/driver/session.ts), so a target keeps
+ * nothing of the object itself past the call, only values copied out of it.
+ */
 export interface SessionState {
   readonly accountIndex: number;
   readonly account: string;

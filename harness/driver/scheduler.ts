@@ -23,7 +23,8 @@ import { DeadlineRing } from './deadline-ring.js';
 import { IntervalCutter } from './interval-cutter.js';
 import type { SchedulerConfig, SchedulerDeps, SchedulerResult } from './scheduler-config.js';
 import { Act, WaitKind } from './session.js';
-import { SessionSlot, type SlotHost, SlotState } from './session-slot.js';
+import { H_ATTEMPT, SessionRecords } from './session-records.js';
+import { SessionSlot, SlotExchange, type SlotHost, SlotState } from './session-slot.js';
 import { SessionStarter } from './session-starter.js';
 import { TimerHeap } from './timer-heap.js';
 
@@ -36,11 +37,16 @@ export class Scheduler implements SlotHost {
   readonly #clock: Clock;
   readonly #steps: StepIndex;
   readonly #recorder: ShardRecorder;
-  readonly #heap = new TimerHeap<SessionSlot>();
-  readonly #deadlines = new DeadlineRing<SessionSlot>();
-  /** Slots of the sessions in flight, each at its `liveIndex` (an array: no hash table churns a session). */
-  readonly #live: SessionSlot[] = [];
-  readonly #spare: SessionSlot[] = [];
+  /** Sessions waiting, by number (their records are in `#records`). */
+  readonly #heap = new TimerHeap<number>();
+  readonly #deadlines = new DeadlineRing<SlotExchange>();
+  /** Every session in flight: a 64-byte record each, addressed by its number. */
+  readonly #records = new SessionRecords<SlotExchange>();
+  /** The cursor every session is read and written through (`at(id)` first). */
+  readonly #s: SessionSlot;
+  /** Exchanges of requests that ended, for reuse; and how many are out (requests in flight). */
+  readonly #spare: SlotExchange[] = [];
+  #outstanding = 0;
   readonly #transports = new Map<string, Transport>();
   readonly #defaultOrigin: string;
   readonly #loop: Alarm;
@@ -78,13 +84,14 @@ export class Scheduler implements SlotHost {
       recorder: this.#recorder,
       intervalMs: cfg.intervalMs,
       t0EpochMs: cfg.t0EpochMs,
-      live: () => this.#live.length,
+      live: () => this.#records.inUse,
       onSnapshot: deps.onSnapshot,
       health: deps.health,
       sealAtCut: cfg.sealAtCut,
     });
     this.#timeoutNs = cfg.requestTimeoutMs * 1e6;
     this.#starter = new SessionStarter(cfg.profile, this.#steps, deps.target, this.#recorder);
+    this.#s = new SessionSlot(deps.target, this.#recorder, this.#records);
   }
 
   /** The transport of `origin` (opened on first use). */
@@ -132,7 +139,7 @@ export class Scheduler implements SlotHost {
       this.#endNs = Math.max(this.#lastArrivalNs, now) + this.#cfg.drainMs * 1e6;
     }
     this.#ticking = false;
-    if ((!this.#haveNext || this.#stopping) && (this.#live.length === 0 || now >= this.#endNs)) {
+    if ((!this.#haveNext || this.#stopping) && (this.#records.inUse === 0 || now >= this.#endNs)) {
       this.#end();
       return;
     }
@@ -156,8 +163,8 @@ export class Scheduler implements SlotHost {
       if (t === tArrival) this.#arrive(now);
       else if (t === tWait) this.#wakeUp(heap.pop(), now);
       else {
-        const slot = deadlines.pop();
-        if (slot) this.#deadlineDue(slot);
+        const ex = deadlines.pop();
+        if (ex) this.#deadlineDue(ex);
       }
     }
   }
@@ -168,7 +175,7 @@ export class Scheduler implements SlotHost {
    * due before that answer away first, each in its own interval, as a loop awake for each would.
    */
   #admitting(): boolean {
-    return this.#haveNext && !this.#stopping && this.#live.length < this.#cfg.maxInFlight;
+    return this.#haveNext && !this.#stopping && this.#records.inUse < this.#cfg.maxInFlight;
   }
 
   /**
@@ -197,7 +204,7 @@ export class Scheduler implements SlotHost {
     let now = nowNs;
     while (this.#haveNext && next.atNs <= limit) {
       this.#cuts.advance(next.atNs);
-      if (Number.isNaN(now) && this.#live.length < this.#cfg.maxInFlight) now = this.#clock.now();
+      if (Number.isNaN(now) && this.#records.inUse < this.#cfg.maxInFlight) now = this.#clock.now();
       this.#arrive(now);
     }
   }
@@ -205,17 +212,15 @@ export class Scheduler implements SlotHost {
   #arrive(now: number): void {
     const a = this.#next;
     const rec = this.#recorder;
-    if (this.#live.length >= this.#cfg.maxInFlight) {
+    if (this.#records.inUse >= this.#cfg.maxInFlight) {
       rec.arrival(a.flow, false);
     } else {
       rec.arrival(a.flow, true);
       const init = this.#starter.resolve(a);
       if (init !== null) {
-        const slot = this.#spare.pop() ?? new SessionSlot(this.#deps.target, rec, this);
-        slot.liveIndex = this.#live.length;
-        this.#live.push(slot);
-        slot.start(init, a.atNs);
-        this.#due(slot, now);
+        const id = this.#records.take();
+        this.#s.at(id).start(init, a.atNs);
+        this.#due(id, now);
       }
     }
     this.#lastArrivalNs = a.atNs;
@@ -223,80 +228,98 @@ export class Scheduler implements SlotHost {
   }
 
   /** A wait in the heap came due. */
-  #wakeUp(slot: SessionSlot, now: number): void {
-    if (slot.where !== SlotState.Waiting) return;
-    this.#leaveBackoff(slot);
-    slot.where = SlotState.Idle;
-    this.#due(slot, now);
+  #wakeUp(id: number, now: number): void {
+    const s = this.#s.at(id);
+    if (s.where !== SlotState.Waiting) return;
+    this.#leaveBackoff(s);
+    s.where = SlotState.Idle;
+    this.#due(id, now);
   }
 
   /** The session's intended send time has come (it is `now` or earlier). */
-  #due(slot: SessionSlot, now: number): void {
-    const act = slot.due(now);
-    if (act !== Act.Send) return this.#apply(slot, act);
-    this.#recorder.lateness((now - slot.intendedNs) / 1e3);
-    slot.where = SlotState.Queued;
+  #due(id: number, now: number): void {
+    const s = this.#s.at(id);
+    const act = s.due(now);
+    if (act !== Act.Send) return this.#apply(id, act);
+    this.#recorder.lateness((now - s.intendedNs) / 1e3);
+    s.where = SlotState.Queued;
     this.#cuts.inClient++;
+    const req = s.request!;
+    const ex = this.#spare.pop() ?? new SlotExchange(this);
+    this.#outstanding++;
+    ex.id = id;
+    ex.request = req;
+    this.#records.exchange[id] = ex;
     const deadline = now + this.#timeoutNs;
-    slot.deadlineTicket = this.#deadlines.push(deadline, slot);
+    ex.deadlineTicket = this.#deadlines.push(deadline, ex);
     this.#wakeBy(deadline);
-    const req = slot.request!;
     const t = req.origin === undefined ? this.#main : null;
-    (t ?? this.transport(req.origin ?? this.#defaultOrigin)).send(req, slot.wantBody, slot);
+    (t ?? this.transport(req.origin ?? this.#defaultOrigin)).send(req, s.wantBody, ex);
   }
 
   /** Carries out a session's answer to an event. */
-  #apply(slot: SessionSlot, act: Act): void {
-    if (act === Act.Done) return this.#sessionOver(slot);
-    if (act === Act.Send) return this.#due(slot, this.#clock.now());
-    slot.where = SlotState.Waiting;
-    if (slot.waitKind === WaitKind.Backoff) {
-      slot.inBackoff = true;
+  #apply(id: number, act: Act): void {
+    if (act === Act.Done) return this.#sessionOver(id);
+    if (act === Act.Send) return this.#due(id, this.#clock.now());
+    const s = this.#s.at(id);
+    s.where = SlotState.Waiting;
+    if (s.waitKind === WaitKind.Backoff) {
+      s.inBackoff = true;
       this.#cuts.inBackoff++;
-    } else if (slot.waitKind === WaitKind.Poll && this.#oracle !== null) {
-      slot.skipPolls(this.#oracle.mailArrivalNs(slot.account));
+    } else if (s.waitKind === WaitKind.Poll && this.#oracle !== null) {
+      s.skipPolls(this.#oracle.mailArrivalNs(s.account));
     }
-    this.#heap.push(slot.wakeNs, slot);
-    this.#wakeBy(slot.wakeNs);
+    this.#heap.push(s.wakeNs, id);
+    this.#wakeBy(s.wakeNs);
   }
 
   /** A request deadline came due (the ring only hands back entries not cleared by a completion). */
-  #deadlineDue(slot: SessionSlot): void {
-    if (slot.deadlineTicket < 0) return;
-    slot.deadlineTicket = -1;
-    this.transport(slot.request?.origin ?? this.#defaultOrigin).cancel(slot, Outcome.timeout);
+  #deadlineDue(ex: SlotExchange): void {
+    if (ex.deadlineTicket < 0) return;
+    ex.deadlineTicket = -1;
+    this.transport(ex.request?.origin ?? this.#defaultOrigin).cancel(ex, Outcome.timeout);
   }
 
-  written(slot: SessionSlot, atNs: number): void {
-    slot.where = SlotState.AtTarget;
+  written(ex: SlotExchange, atNs: number): void {
+    const s = this.#s.at(ex.id);
+    if (s.where !== SlotState.Queued) return;
+    s.where = SlotState.AtTarget;
     this.#cuts.inClient--;
     this.#cuts.atTarget++;
-    slot.written(atNs);
+    s.written(atNs);
+  }
+
+  attemptOf(id: number): number {
+    return this.#records.u16[id * 32 + H_ATTEMPT]!;
   }
 
   response(
-    slot: SessionSlot,
+    ex: SlotExchange,
     atNs: number,
     status: number,
     headers: ResponseHeaders,
     body: string | undefined,
   ): void {
+    const id = ex.id;
     this.#catchUp(atNs);
-    this.#settle(slot, atNs);
-    if (slot.cancelling) return this.#cancelSession(slot, true);
-    this.#apply(slot, slot.response(atNs, status, headers, body));
+    this.#settle(ex, atNs);
+    const s = this.#s.at(id);
+    if (s.cancelling) return this.#cancelSession(id, true);
+    this.#apply(id, s.response(atNs, status, headers, body));
   }
 
-  failure(slot: SessionSlot, atNs: number, outcome: OutcomeIndex): void {
+  failure(ex: SlotExchange, atNs: number, outcome: OutcomeIndex): void {
+    const id = ex.id;
     this.#catchUp(atNs);
-    this.#settle(slot, atNs);
-    if (slot.cancelling || outcome === Outcome.cancelled) return this.#cancelSession(slot, true);
-    this.#apply(slot, slot.failure(atNs, outcome));
+    this.#settle(ex, atNs);
+    const s = this.#s.at(id);
+    if (s.cancelling || outcome === Outcome.cancelled) return this.#cancelSession(id, true);
+    this.#apply(id, s.failure(atNs, outcome));
   }
 
   /** The request in flight ended: gauges, deadline, and the interval its end falls in. */
-  #settle(slot: SessionSlot, atNs: number): void {
-    this.#settleQuiet(slot);
+  #settle(ex: SlotExchange, atNs: number): void {
+    this.#settleQuiet(ex);
     if (!this.#ticking) {
       // Never cut past an event still due (a late loop): it is offered in the interval it was due in.
       const next = this.#haveNext && !this.#stopping ? this.#next.atNs : Number.POSITIVE_INFINITY;
@@ -305,21 +328,19 @@ export class Scheduler implements SlotHost {
     }
   }
 
-  #cancelSession(slot: SessionSlot, inFlight: boolean): void {
+  #cancelSession(id: number, inFlight: boolean): void {
     this.#cancelled++;
-    slot.cancel(inFlight);
-    this.#sessionOver(slot);
+    this.#s.at(id).cancel(inFlight);
+    this.#sessionOver(id);
   }
 
-  #sessionOver(slot: SessionSlot): void {
-    this.#leaveBackoff(slot);
-    slot.where = SlotState.Idle;
-    slot.cancelling = false;
-    this.#leaveLive(slot);
-    // Kept for reuse while the pool is no bigger than what runs now: after a surge (a simulated
-    // take-down herd holds ~3 M sessions) the slots it needed are let go, not held all day.
-    if (!this.#stopping && !this.#over && this.#spare.length <= this.#live.length) this.#spare.push(slot);
-    if (this.#live.length === 0 && (!this.#haveNext || this.#stopping) && !this.#ticking)
+  #sessionOver(id: number): void {
+    const s = this.#s.at(id);
+    this.#leaveBackoff(s);
+    s.where = SlotState.Idle;
+    s.cancelling = false;
+    this.#records.give(id);
+    if (this.#records.inUse === 0 && (!this.#haveNext || this.#stopping) && !this.#ticking)
       this.#wakeBy(this.#clock.now());
     else if (this.#admitting()) {
       // A place came free: arrivals already due take it at once (no wake-up for them).
@@ -339,16 +360,20 @@ export class Scheduler implements SlotHost {
     this.#loop.clear();
     // Sessions still running at the deadline are cancelled: a request in flight is aborted and
     // its step counted `cancelled`, a waiting session's next step likewise; nothing is lost.
-    for (const slot of [...this.#live]) {
-      if (slot.where === SlotState.Queued || slot.where === SlotState.AtTarget) {
-        slot.cancelling = true;
-        this.transport(slot.request?.origin ?? this.#defaultOrigin).cancel(slot, Outcome.cancelled);
+    const records = this.#records;
+    for (let id = 0; id < records.highWater; id++) {
+      if (!records.holds(id)) continue;
+      const s = this.#s.at(id);
+      const ex = records.exchange[id];
+      if (ex && (s.where === SlotState.Queued || s.where === SlotState.AtTarget)) {
+        s.cancelling = true;
+        this.transport(ex.request?.origin ?? this.#defaultOrigin).cancel(ex, Outcome.cancelled);
         // A transport that answers the cancel later still finds the session ended.
-        if (slot.liveIndex >= 0) {
-          this.#settleQuiet(slot);
-          this.#cancelSession(slot, true);
+        if (ex.id === id) {
+          this.#settleQuiet(ex);
+          this.#cancelSession(id, true);
         }
-      } else this.#cancelSession(slot, false);
+      } else this.#cancelSession(id, false);
     }
     this.#heap.clear();
     this.#cuts.cut();
@@ -360,28 +385,24 @@ export class Scheduler implements SlotHost {
     });
   }
 
-  /** Takes `slot` out of `#live`: the last slot moves into its place. */
-  #leaveLive(slot: SessionSlot): void {
-    const live = this.#live;
-    const i = slot.liveIndex;
-    if (i < 0) return;
-    const last = live.pop()!;
-    if (last !== slot) {
-      live[i] = last;
-      last.liveIndex = i;
-    }
-    slot.liveIndex = -1;
-  }
-
   #leaveBackoff(slot: SessionSlot): void {
     if (slot.inBackoff) this.#cuts.inBackoff--;
     slot.inBackoff = false;
   }
 
-  #settleQuiet(slot: SessionSlot): void {
-    this.#cuts.release(slot.where);
-    slot.where = SlotState.Idle;
-    this.#deadlines.clear(slot.deadlineTicket); // a ticket of -1 is ignored
-    slot.deadlineTicket = -1;
+  /** The request of `ex` ended: its session is no longer in flight, `ex` goes back to the pool. */
+  #settleQuiet(ex: SlotExchange): void {
+    const s = this.#s.at(ex.id);
+    this.#cuts.release(s.where);
+    s.where = SlotState.Idle;
+    this.#deadlines.clear(ex.deadlineTicket); // a ticket of -1 is ignored
+    ex.deadlineTicket = -1;
+    this.#records.exchange[ex.id] = null;
+    ex.id = -1;
+    ex.request = null;
+    this.#outstanding--;
+    // Kept for reuse while the pool is no bigger than what is in flight: after a surge (a
+    // simulated take-down herd has ~3 M requests out) the exchanges it needed are let go.
+    if (this.#spare.length <= this.#outstanding) this.#spare.push(ex);
   }
 }

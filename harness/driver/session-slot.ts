@@ -1,19 +1,19 @@
 /**
- * The scheduler's per-session slot: one Session plus the transport's Exchange for its one request
- * in flight. It keeps the wire-side bookkeeping the pure session must not hold (the deadline
- * ticket, whether the request was written, which waiting state it is counted in), and hands each
- * event to the scheduler, which asks the session for the next action.
+ * The scheduler's view of its sessions: a Session cursor that also reads and writes the wire-side
+ * bookkeeping the pure session must not hold (which waiting state it is counted in, whether it is
+ * being cancelled), in the same 64-byte record; and the Exchange a transport holds for one
+ * session's request in flight (`SlotExchange`), which carries the deadline ticket and the request.
  *
- * The slot *is* its session (a subclass), not an object holding one: a
- * simulated take-down herd holds ~3 M of them, and a second object each cost 32 bytes.
- * One slot per session in flight, reused across arrivals.
+ * A session waiting holds no object: only its record. Exchanges exist for requests in flight and
+ * are reused from a pool once a request ends.
  */
 
 import type { ShardRecorder } from '../../reports/recorder/shard-recorder.js';
-import type { Target } from '../../targets/target.js';
+import type { RequestSpec, Target } from '../../targets/target.js';
 import type { Exchange, ResponseHeaders } from '../transports/transport.js';
 import type { OutcomeIndex } from '../vocabulary/outcome.js';
 import { Session } from './session.js';
+import type { SessionRecords } from './session-records.js';
 
 /** Where a slot's session is, for the backlog gauges. */
 export const SlotState = {
@@ -27,50 +27,86 @@ export const SlotState = {
 } as const;
 export type SlotState = (typeof SlotState)[keyof typeof SlotState];
 
-/** What a slot reports to (the scheduler). */
+/** What an exchange reports to (the scheduler). */
 export interface SlotHost {
-  written(slot: SessionSlot, atNs: number): void;
+  written(ex: SlotExchange, atNs: number): void;
   response(
-    slot: SessionSlot,
+    ex: SlotExchange,
     atNs: number,
     status: number,
     headers: ResponseHeaders,
     body: string | undefined,
   ): void;
-  failure(slot: SessionSlot, atNs: number, outcome: OutcomeIndex): void;
+  failure(ex: SlotExchange, atNs: number, outcome: OutcomeIndex): void;
+  /** The attempt number of session `id`'s current step. */
+  attemptOf(id: number): number;
 }
 
-export class SessionSlot extends Session implements Exchange {
+const WHERE = 0b11;
+const IN_BACKOFF = 0b1_0000;
+const CANCELLING = 0b1000_0000;
+
+/** A Session cursor with the scheduler's bookkeeping of the session it is at. */
+export class SessionSlot extends Session {
+  constructor(target: Target, recorder: ShardRecorder, records: SessionRecords) {
+    super(target, recorder, records);
+  }
+
+  /** Where the session is (named apart from the session's own `state`, what targets read). */
+  get where(): SlotState {
+    return this.stateBits(WHERE) as SlotState;
+  }
+  set where(w: SlotState) {
+    this.setStateBits(WHERE, w);
+  }
+
+  /** Counted among the sessions waiting to retry. */
+  get inBackoff(): boolean {
+    return this.stateBits(IN_BACKOFF) !== 0;
+  }
+  set inBackoff(v: boolean) {
+    this.setStateBits(IN_BACKOFF, v ? IN_BACKOFF : 0);
+  }
+
+  /** The run is ending: the request in flight ends as cancelled, not as a failure to retry. */
+  get cancelling(): boolean {
+    return this.stateBits(CANCELLING) !== 0;
+  }
+  set cancelling(v: boolean) {
+    this.setStateBits(CANCELLING, v ? CANCELLING : 0);
+  }
+}
+
+/** One session's request in flight, as the transport sees it. */
+export class SlotExchange implements Exchange {
   /** The transport's record of the request in flight (Exchange.wire). */
   wire: unknown = null;
-  readonly #host: SlotHost;
-  /** Where the session is (named apart from the session's own `state`, what targets read). */
-  where: SlotState = SlotState.Idle;
-  /** Counted among the sessions waiting to retry. */
-  inBackoff = false;
-  /** Where the slot is in the scheduler's list of sessions in flight, or -1. */
-  liveIndex = -1;
-  /** Ticket in the deadline ring of the request in flight, or -1. */
+  /** The session whose request this is, or -1 once it ended. */
+  id = -1;
+  /** The request in flight (its origin picks the transport to cancel on). */
+  request: RequestSpec | null = null;
+  /** Ticket in the deadline ring, or -1. */
   deadlineTicket = -1;
-  /** The run is ending: the request in flight ends as cancelled, not as a failure to retry. */
-  cancelling = false;
+  readonly #host: SlotHost;
 
-  constructor(target: Target, recorder: ShardRecorder, host: SlotHost) {
-    super(target, recorder);
+  constructor(host: SlotHost) {
     this.#host = host;
   }
 
+  /** The attempt number of the step this request is for (1 = its first attempt). */
+  get attempt(): number {
+    return this.id < 0 ? 0 : this.#host.attemptOf(this.id);
+  }
+
   onWritten(atNs: number): void {
-    if (this.where === SlotState.Queued) this.#host.written(this, atNs);
+    if (this.id >= 0) this.#host.written(this, atNs);
   }
 
   onResponse(atNs: number, status: number, headers: ResponseHeaders, body: string | undefined): void {
-    if (this.where === SlotState.Queued || this.where === SlotState.AtTarget)
-      this.#host.response(this, atNs, status, headers, body);
+    if (this.id >= 0) this.#host.response(this, atNs, status, headers, body);
   }
 
   onFailure(atNs: number, outcome: OutcomeIndex, _detail: string): void {
-    if (this.where === SlotState.Queued || this.where === SlotState.AtTarget)
-      this.#host.failure(this, atNs, outcome);
+    if (this.id >= 0) this.#host.failure(this, atNs, outcome);
   }
 }

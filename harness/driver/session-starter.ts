@@ -40,6 +40,7 @@ export class SessionStarter {
       account: '',
       password: '',
       region: '',
+      regionIndex: 0,
       seed: profile.population.seed,
       seq: 0,
     };
@@ -53,6 +54,7 @@ export class SessionStarter {
     init.stepIds = this.#steps.byFlow[a.flow]!;
     init.accountIndex = a.account;
     init.region = this.#profile.regions[a.region]?.name ?? 'global';
+    init.regionIndex = a.region;
     init.seq = a.seq;
     // Credentials derived from the index are not built here: the session derives them when read.
     if (this.#derived) return init;

@@ -21,9 +21,25 @@ import { errorMessage } from '../errors.js';
 import type { Flow, FlowStep } from '../profile/profile.js';
 import type { ResponseHeaders } from '../transports/transport.js';
 import { Outcome, type OutcomeIndex, outcomeOfStatus } from '../vocabulary/outcome.js';
-import { ZERO_NS } from '../vocabulary/zero-ns.js';
 import { nextPollNs, usefulPollNs } from './mail-poll.js';
 import { retryAfterS, retryDelayS, shouldRetry } from './retry-backoff.js';
+import {
+  B_FLAGS,
+  B_STATE,
+  F_MARK,
+  F_SEQ,
+  F_START,
+  F_WAKE,
+  FLAG_SEEDED,
+  H_ATTEMPT,
+  H_FLOW,
+  H_POS,
+  H_REGION,
+  H_REREQUESTS,
+  I_ACCOUNT,
+  I_R0,
+  SessionRecords,
+} from './session-records.js';
 import { sampleThinkS } from './think-time.js';
 
 /** What the scheduler must do next for a session. */
@@ -51,6 +67,8 @@ export interface SessionStart {
   readonly account: string;
   readonly password: string;
   readonly region: string;
+  /** Index of the region (of the profile's regions; past them: none). */
+  readonly regionIndex: number;
   readonly seed: number;
   readonly seq: number;
 }
@@ -59,80 +77,210 @@ export interface SessionStart {
 const scratch = new Rng(0);
 
 /**
- * A session is also the state its target reads and writes (`SessionState`): one object less per
- * session in flight. With a target that derives its credentials from the index
- * (`DerivedCredentials`), `account` and the initial `password` are derived when read, not held.
+ * A cursor over the sessions of one scheduler: `at(id)` points it at session `id`'s record
+ * (session-records.ts), and every method and property then reads and writes that session. One
+ * cursor serves every session, so a session waiting holds no object, only its 64-byte record.
+ *
+ * The cursor is also the state its target reads and writes (`SessionState`), valid during the
+ * call it is handed to (a target keeps nothing of it: the next call may be another session's).
+ * With a target that derives its credentials from the index (`DerivedCredentials`), `account` and
+ * the initial `password` are derived when read, not held.
  */
 export class Session implements SessionState {
   readonly #target: Target;
   /** The target derives its credentials from the index (`DerivedCredentials`). */
   readonly #derived: boolean;
   readonly #recorder: ShardRecorder;
-  /**
-   * Think times and retry jitter, reseeded for every session from its place in the stream: the
-   * generator's state words, drawn through the shared `scratch` Rng (no object per session).
-   */
-  #r0 = 0;
-  #r1 = 0;
-  #r2 = 0;
-  #r3 = 0;
-  /** Whether the generator is seeded for this session yet: seeding waits for the first draw (most one-step sessions draw nothing). */
-  #seeded = false;
-  #flow!: Flow;
-  #stepIds!: readonly number[];
-  #pos = 0;
-  #attempt = 1;
-  #stepStartNs = ZERO_NS;
+  readonly records: SessionRecords;
+  /** Flows, their step ids and region names by the numbers records hold, learnt from each start. */
+  readonly #flows: Flow[] = [];
+  readonly #stepIdsOf: (readonly number[])[] = [];
+  readonly #regionNames: string[] = [];
+  /** The population's seed (one a scheduler: its profile's). */
+  seed = 0;
+  /** The session the cursor is at, and its record's base in each view. */
+  #id = -1;
+  #b8 = 0;
+  #b16 = 0;
+  #b32 = 0;
+  #b64 = 0;
+
+  /** The request to send (valid after `due()` answered Act.Send, until the next call). */
+  request: RequestSpec | null = null;
+  /** Whether the request's body is wanted (valid with `request`). */
+  wantBody = false;
+
+  /** One cursor for all of a scheduler's sessions (`records`: theirs; a fresh store when not given). */
+  constructor(target: Target, recorder: ShardRecorder, records: SessionRecords = new SessionRecords()) {
+    this.#target = target;
+    this.#derived = hasDerivedCredentials(target);
+    this.#recorder = recorder;
+    this.records = records;
+  }
+
+  /** Points the cursor at session `id` (a number `records.take()` handed out). */
+  at(id: number): this {
+    this.#id = id;
+    this.#b8 = id * 8;
+    this.#b16 = id * 16;
+    this.#b32 = id * 32;
+    this.#b64 = id * 64;
+    return this;
+  }
+
+  /** The session the cursor is at. */
+  get id(): number {
+    return this.#id;
+  }
+
+  // The record's fields, by name (session-records.ts gives the layout).
+  get #r0(): number {
+    return this.records.i32[this.#b16 + I_R0]!;
+  }
+  get #r1(): number {
+    return this.records.i32[this.#b16 + I_R0 + 1]!;
+  }
+  get #r2(): number {
+    return this.records.i32[this.#b16 + I_R0 + 2]!;
+  }
+  get #r3(): number {
+    return this.records.i32[this.#b16 + I_R0 + 3]!;
+  }
+  #setWords(): void {
+    const i32 = this.records.i32;
+    const b = this.#b16 + I_R0;
+    i32[b] = scratch.word(0);
+    i32[b + 1] = scratch.word(1);
+    i32[b + 2] = scratch.word(2);
+    i32[b + 3] = scratch.word(3);
+  }
+  get #seeded(): boolean {
+    return (this.records.u8[this.#b64 + B_FLAGS]! & FLAG_SEEDED) !== 0;
+  }
+  set #seeded(v: boolean) {
+    this.#flag(FLAG_SEEDED, v);
+  }
+  get #flow(): Flow {
+    return this.#flows[this.flowIndex]!;
+  }
+  get #stepIds(): readonly number[] {
+    return this.#stepIdsOf[this.flowIndex]!;
+  }
+  get #pos(): number {
+    return this.records.u16[this.#b32 + H_POS]!;
+  }
+  set #pos(v: number) {
+    this.records.u16[this.#b32 + H_POS] = v;
+  }
+  get #attempt(): number {
+    return this.records.u16[this.#b32 + H_ATTEMPT]!;
+  }
+  set #attempt(v: number) {
+    this.records.u16[this.#b32 + H_ATTEMPT] = v;
+  }
+  get #reRequests(): number {
+    return this.records.u16[this.#b32 + H_REREQUESTS]!;
+  }
+  set #reRequests(v: number) {
+    this.records.u16[this.#b32 + H_REREQUESTS] = v;
+  }
+  get #stepStartNs(): number {
+    return this.records.f64[this.#b8 + F_START]!;
+  }
+  set #stepStartNs(v: number) {
+    this.records.f64[this.#b8 + F_START] = v;
+  }
   /**
    * In flight: when the request was written (-1: not yet). In a poll wait: when the last "no
-   * mail yet" was answered. One field for both (they never overlap): a double costs a 16-byte box.
+   * mail yet" was answered. One field for both (they never overlap).
    */
-  #markNs = -1;
-  /** Held account name and password; null = derived from the index (`#derived`). */
-  #account: string | null = null;
-  #password: string | null = null;
+  get #markNs(): number {
+    return this.records.f64[this.#b8 + F_MARK]!;
+  }
+  set #markNs(v: number) {
+    this.records.f64[this.#b8 + F_MARK] = v;
+  }
+  get #captures(): Record<string, string> | null {
+    return this.records.captures[this.#id]!;
+  }
+  set #captures(v: Record<string, string> | null) {
+    this.records.captures[this.#id] = v;
+  }
+  #flag(bit: number, v: boolean): void {
+    const u8 = this.records.u8;
+    const i = this.#b64 + B_FLAGS;
+    u8[i] = v ? u8[i]! | bit : u8[i]! & ~bit;
+  }
+  /** Bits `mask` of the state byte. */
+  protected stateBits(mask: number): number {
+    return this.records.u8[this.#b64 + B_STATE]! & mask;
+  }
+  /** Sets bits `mask` of the state byte to `v` (already shifted into place). */
+  protected setStateBits(mask: number, v: number): void {
+    const u8 = this.records.u8;
+    const i = this.#b64 + B_STATE;
+    u8[i] = (u8[i]! & ~mask) | v;
+  }
 
-  accountIndex = 0;
-  region = '';
-  /** Allocated when first read or written: a session waiting for its first capture holds none. */
-  #captures: Record<string, string> | null = null;
-  seed = 0;
-  seq = 0;
-  /** Times this session went back to reset-request because the mail had not come (patience). */
-  #reRequests = 0;
-
+  get accountIndex(): number {
+    return this.records.u32[this.#b16 + I_ACCOUNT]!;
+  }
+  get region(): string {
+    return this.#regionNames[this.records.u16[this.#b32 + H_REGION]!]!;
+  }
+  get seq(): number {
+    return this.records.f64[this.#b8 + F_SEQ]!;
+  }
   /** Index of the session's flow. */
-  flowIndex = 0;
+  get flowIndex(): number {
+    return this.records.u16[this.#b32 + H_FLOW]!;
+  }
   /**
    * When the pending wait ends (Act.Wait); from `due()` until the request ends, the request's
    * intended send time (`intendedNs`).
    */
-  wakeNs = ZERO_NS;
-  waitKind: WaitKind = WaitKind.Start;
-  /** The request to send (valid after `due()` answered Act.Send). */
-  request: RequestSpec | null = null;
-  wantBody = false;
+  get wakeNs(): number {
+    return this.records.f64[this.#b8 + F_WAKE]!;
+  }
+  set wakeNs(v: number) {
+    this.records.f64[this.#b8 + F_WAKE] = v;
+  }
+  get waitKind(): WaitKind {
+    return (this.stateBits(0b1100) >> 2) as WaitKind;
+  }
+  set waitKind(k: WaitKind) {
+    this.setStateBits(0b1100, k << 2);
+  }
   /** Whether every step succeeded (valid once Act.Done). */
-  succeeded = false;
-  done = true;
-
-  /** A session object is reused for many arrivals (`start`), so a surge allocates few of them. */
-  constructor(target: Target, recorder: ShardRecorder) {
-    this.#target = target;
-    this.#derived = hasDerivedCredentials(target);
-    this.#recorder = recorder;
+  get succeeded(): boolean {
+    return this.stateBits(0b0100_0000) !== 0;
+  }
+  set succeeded(v: boolean) {
+    this.setStateBits(0b0100_0000, v ? 0b0100_0000 : 0);
+  }
+  get done(): boolean {
+    return this.stateBits(0b0010_0000) !== 0;
+  }
+  set done(v: boolean) {
+    this.setStateBits(0b0010_0000, v ? 0b0010_0000 : 0);
   }
 
   get account(): string {
-    return this.#account ?? (this.#target as Target & DerivedCredentials).accountOf(this.accountIndex);
+    return (
+      this.records.account[this.#id] ??
+      (this.#target as Target & DerivedCredentials).accountOf(this.accountIndex)
+    );
   }
 
   get password(): string {
-    return this.#password ?? (this.#target as Target & DerivedCredentials).passwordOf(this.accountIndex);
+    return (
+      this.records.password[this.#id] ??
+      (this.#target as Target & DerivedCredentials).passwordOf(this.accountIndex)
+    );
   }
 
   set password(p: string) {
-    this.#password = p;
+    this.records.password[this.#id] = p;
   }
 
   get captures(): Record<string, string> {
@@ -160,24 +308,24 @@ export class Session implements SessionState {
     return this.#stepIds[this.#pos]!;
   }
 
-  /** Starts the arrival's first step at its intended time `atNs`. Always answers Act.Wait. */
+  /**
+   * Starts the arrival's first step at its intended time `atNs`, in the record the cursor is at
+   * (fresh from `records.take()`: zeroed). Always answers Act.Wait.
+   */
   start(init: SessionStart, atNs: number): Act {
-    this.accountIndex = init.accountIndex;
+    const r = this.records;
+    r.u32[this.#b16 + I_ACCOUNT] = init.accountIndex;
     // A target that derives credentials gave none (session-starter.ts): they are derived when read.
-    this.#account = this.#derived ? null : init.account;
-    this.#password = this.#derived ? null : init.password;
-    this.region = init.region;
+    r.account[this.#id] = this.#derived ? null : init.account;
+    r.password[this.#id] = this.#derived ? null : init.password;
+    this.#regionNames[init.regionIndex] = init.region;
+    r.u16[this.#b32 + H_REGION] = init.regionIndex;
     this.seed = init.seed;
-    this.seq = init.seq;
-    // A fresh object only when the last session captured something: most flows capture nothing.
-    if (this.#captures !== null)
-      for (const _ in this.#captures) {
-        this.#captures = null;
-        break;
-      }
-    this.#flow = init.flow;
-    this.flowIndex = init.flowIndex;
-    this.#stepIds = init.stepIds;
+    r.f64[this.#b8 + F_SEQ] = init.seq;
+    this.#captures = null;
+    this.#flows[init.flowIndex] = init.flow;
+    this.#stepIdsOf[init.flowIndex] = init.stepIds;
+    r.u16[this.#b32 + H_FLOW] = init.flowIndex;
     // Seeded by the arrival's place in the stream: the session draws the same think times and
     // jitter whichever worker runs it, so --workers 1 and --workers 4 replay the same surge.
     this.#seeded = false;
@@ -303,10 +451,7 @@ export class Session implements SessionState {
       this.#seeded = true;
     } else scratch.setState(this.#r0, this.#r1, this.#r2, this.#r3);
     const u = scratch.float();
-    this.#r0 = scratch.word(0);
-    this.#r1 = scratch.word(1);
-    this.#r2 = scratch.word(2);
-    this.#r3 = scratch.word(3);
+    this.#setWords();
     return u;
   }
 

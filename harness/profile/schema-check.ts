@@ -148,6 +148,7 @@ function message(e: ErrorObject): string | undefined {
     case 'minProperties':
       return 'must not be empty';
     case 'maxProperties':
+      if (limit !== 1) return `needs at most ${String(limit)} keys`;
       return `must have exactly one key, one of: ${Object.keys((parent?.['properties'] as object) ?? {}).join(', ')}`;
     case 'propertyNames':
       return undefined;

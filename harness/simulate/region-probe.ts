@@ -13,7 +13,7 @@
  */
 
 import type { RequestSpec } from '../../targets/target.js';
-import { SessionSlot } from '../driver/session-slot.js';
+import { SlotExchange } from '../driver/session-slot.js';
 import { isMailArrivalOracle, type MailArrivalOracle } from '../transports/mail-arrival-oracle.js';
 import type { Exchange, ResponseHeaders, Transport } from '../transports/transport.js';
 import { OUTCOME_CLASSES, Outcome, type OutcomeIndex, outcomeOfStatus } from '../vocabulary/outcome.js';
@@ -74,7 +74,7 @@ export class RegionProbe implements Transport, MailArrivalOracle {
     const i = this.#index(this.#o.now());
     grow(tally, i);
     tally.offered[i]!++;
-    if (ex instanceof SessionSlot && ex.attempt > 1) tally.retries[i]!++;
+    if (ex instanceof SlotExchange && ex.attempt > 1) tally.retries[i]!++;
     const w = this.#spare.pop() ?? new WatchedExchange(this);
     w.ex = ex;
     w.tally = tally;

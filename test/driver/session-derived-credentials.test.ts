@@ -25,6 +25,8 @@ describe('derived credentials', () => {
     expect(hasDerivedCredentials(target)).toBe(true);
     const starter = new SessionStarter(profile, steps, target, rec);
     const s = new Session(target, rec);
+    const first = s.records.take();
+    s.at(first);
     const arrival = (account: number, seq: number) => ({ atNs: 0, flow: 0, account, region: 0, seq });
     s.start(starter.resolve(arrival(42, 0))!, 0);
     expect(s.account).toBe('user-00000042');
@@ -33,7 +35,9 @@ describe('derived credentials', () => {
     expect(s.password).toBe(target.credentials(42).password);
     s.password = s.newPassword;
     expect(s.password).toBe(`Np-${profile.population.seed}-0`);
-    // Reused for the next arrival: derived from its index again, the reset password forgotten.
+    // Its number reused for the next arrival: derived from its index again, the reset password forgotten.
+    s.records.give(first);
+    expect(s.at(s.records.take()).id).toBe(first);
     s.start(starter.resolve(arrival(9, 1))!, 0);
     expect(s.password).toBe('pw-7-9');
     expect(s.account).toBe('user-00000009');

@@ -40,6 +40,24 @@ phases:
     );
   });
 
+  it('counts past what a session record holds (16 bits each: session-records.ts)', async () => {
+    await expectProblems(
+      'record-limits.yaml',
+      `population: { accounts: 1000 }
+defaults:
+  retry: { maxAttempts: 65536 }
+flows:
+  a:
+    weight: 1
+    reRequest: { after: 1m, max: 70000 }
+    steps: [reset-request, await-mail]
+phases:
+  - { constant: 10, duration: 5s }
+`,
+      ['3:25  defaults.retry.maxAttempts  must be <= 65535', '7:34  flows.a.reRequest.max  must be <= 65535'],
+    );
+  });
+
   it('a negative rate', async () => {
     await expectProblems('negative-rate.yaml', `${HEAD}phases:\n  - { constant: -5, duration: 5s }\n`, [
       '7:17  phases[0].constant  must be >= 0',
