@@ -79,7 +79,11 @@ export class SessionRecords<E extends Exchange = Exchange> {
     return this.#highWater;
   }
 
-  /** A free number (its record zeroed but for the in-use flag). */
+  /**
+   * A free number, its flags byte set to in-use and its state byte to 0. The rest of the record
+   * and its entries in the arrays are as its last session left them: `Session.start` writes
+   * every field a session reads before writing it (no fill per arrival).
+   */
   take(): number {
     let id = this.#free.pop();
     if (id === undefined) {
@@ -89,8 +93,9 @@ export class SessionRecords<E extends Exchange = Exchange> {
       this.account.push(null);
       this.password.push(null);
       this.exchange.push(null);
-    } else this.u8.fill(0, id * RECORD_BYTES, (id + 1) * RECORD_BYTES);
+    }
     this.u8[id * RECORD_BYTES + B_FLAGS] = FLAG_IN_USE;
+    this.u8[id * RECORD_BYTES + B_STATE] = 0;
     this.#inUse++;
     return id;
   }
@@ -100,10 +105,6 @@ export class SessionRecords<E extends Exchange = Exchange> {
     const f = id * RECORD_BYTES + B_FLAGS;
     if ((this.u8[f]! & FLAG_IN_USE) === 0) return;
     this.u8[f] = 0;
-    this.captures[id] = null;
-    this.account[id] = null;
-    this.password[id] = null;
-    this.exchange[id] = null;
     this.#free.push(id);
     this.#inUse--;
   }

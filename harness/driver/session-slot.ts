@@ -13,7 +13,7 @@ import type { RequestSpec, Target } from '../../targets/target.js';
 import type { Exchange, ResponseHeaders } from '../transports/transport.js';
 import type { OutcomeIndex } from '../vocabulary/outcome.js';
 import { Session } from './session.js';
-import type { SessionRecords } from './session-records.js';
+import { B_STATE, type SessionRecords } from './session-records.js';
 
 /** Where a slot's session is, for the backlog gauges. */
 export const SlotState = {
@@ -54,7 +54,7 @@ export class SessionSlot extends Session {
 
   /** Where the session is (named apart from the session's own `state`, what targets read). */
   get where(): SlotState {
-    return this.stateBits(WHERE) as SlotState;
+    return (this.u8v[this.b64 + B_STATE]! & WHERE) as SlotState;
   }
   set where(w: SlotState) {
     this.setStateBits(WHERE, w);
@@ -62,7 +62,7 @@ export class SessionSlot extends Session {
 
   /** Counted among the sessions waiting to retry. */
   get inBackoff(): boolean {
-    return this.stateBits(IN_BACKOFF) !== 0;
+    return (this.u8v[this.b64 + B_STATE]! & IN_BACKOFF) !== 0;
   }
   set inBackoff(v: boolean) {
     this.setStateBits(IN_BACKOFF, v ? IN_BACKOFF : 0);
@@ -70,7 +70,7 @@ export class SessionSlot extends Session {
 
   /** The run is ending: the request in flight ends as cancelled, not as a failure to retry. */
   get cancelling(): boolean {
-    return this.stateBits(CANCELLING) !== 0;
+    return (this.u8v[this.b64 + B_STATE]! & CANCELLING) !== 0;
   }
   set cancelling(v: boolean) {
     this.setStateBits(CANCELLING, v ? CANCELLING : 0);

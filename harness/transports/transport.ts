@@ -25,7 +25,7 @@ import type { OutcomeIndex } from '../vocabulary/outcome.js';
 /** Response headers the session may read (names lower-case). */
 export type ResponseHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
-/** The receiving side of one request: the driver's per-session slot. */
+/** The receiving side of one request: the driver's exchange for it, reused for a later request once this one has ended. */
 export interface Exchange {
   /**
    * The transport's own record of this exchange's request in flight, or null: written and read

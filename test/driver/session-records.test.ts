@@ -1,10 +1,10 @@
 /**
  * The store of sessions in flight: numbers are handed out and taken back, a number taken again
- * starts from a zeroed record, and growing the store (by doubling) keeps every record as it was.
+ * starts idle (its state byte cleared) and its session's start overwrites what the last one left, and growing the store (by doubling) keeps every record as it was.
  */
 import { describe, expect, it } from 'vitest';
 import { Session } from '../../harness/driver/session.js';
-import { F_WAKE, RECORD_BYTES, SessionRecords } from '../../harness/driver/session-records.js';
+import { B_STATE, F_WAKE, RECORD_BYTES, SessionRecords } from '../../harness/driver/session-records.js';
 import { SessionStarter } from '../../harness/driver/session-starter.js';
 import { buildStepIndex } from '../../harness/profile/step-index.js';
 import { ShardRecorder } from '../../reports/recorder/shard-recorder.js';
@@ -12,7 +12,7 @@ import { ModelTarget } from '../../targets/reference/model/model-target.js';
 import { buildProfile, constant, flow, region } from '../arrivals/profile-fixture.js';
 
 describe('session records', () => {
-  it('grows past its capacity with every record kept, and reuses given-back numbers zeroed', () => {
+  it('grows past its capacity with every record kept, and reuses given-back numbers idle', () => {
     const r = new SessionRecords(4);
     const ids = Array.from({ length: 37 }, () => r.take());
     expect(ids).toEqual(Array.from({ length: 37 }, (_, i) => i));
@@ -21,12 +21,14 @@ describe('session records', () => {
     expect(r.f64.length).toBe(64 * (RECORD_BYTES / 8));
     for (const id of ids) expect(r.f64[id * (RECORD_BYTES / 8) + F_WAKE]).toBe(id * 1.5);
     expect(r.inUse).toBe(37);
+    r.u8[5 * RECORD_BYTES + B_STATE] = 0b1101_0011; // waiting in backoff, done, cancelling
     r.give(5);
     r.give(5); // a second give of the same number changes nothing
     expect(r.inUse).toBe(36);
     expect(r.holds(5)).toBe(false);
     expect(r.take()).toBe(5);
-    expect(r.f64[5 * (RECORD_BYTES / 8) + F_WAKE]).toBe(0);
+    expect(r.holds(5)).toBe(true);
+    expect(r.u8[5 * RECORD_BYTES + B_STATE]).toBe(0);
     expect(r.highWater).toBe(37);
   });
 
@@ -66,6 +68,19 @@ describe('session records', () => {
       undefined,
     ]);
     expect([s.at(c).accountIndex, s.wakeNs, s.attempt]).toEqual([33, 3e9, 1]);
+    // a's number given back and taken by a new arrival: nothing of a's captures or password shows.
+    s.records.give(a);
+    const d = s.records.take();
+    expect(d).toBe(a);
+    s.at(d).start(starter.resolve({ atNs: 0, flow: 0, account: 44, region: 1, seq: 10 })!, 4e9);
+    expect([s.accountIndex, s.region, s.password, s.captures['token'], s.done, s.attempt]).toEqual([
+      44,
+      'us',
+      target.credentials(44).password,
+      undefined,
+      false,
+      1,
+    ]);
     rec.destroy();
   });
 });
