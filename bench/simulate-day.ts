@@ -6,6 +6,10 @@
  * itself again with simulate's V8 flags unless given them (harness/runtime/relaunch-with-flags.ts).
  *
  *   node --import tsx bench/simulate-day.ts [--profile profiles/psn-relaunch.yaml] [--out DIR] [--max-in-flight N]
+ *     [--every S]          a progress line every S virtual seconds (default 900)
+ *   node --expose-gc --import tsx bench/simulate-day.ts --live-heap 1 ...
+ *                          beside each line, after a forced full GC: the live JS heap and the
+ *                          array buffers (what the day holds, not what V8 has grown to)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +32,23 @@ const given = flag('out');
 const out = given ?? mkdtempSync(join(tmpdir(), 'stampede-day-'));
 const cap = flag('max-in-flight');
 const profile = applyInFlightCap(await loadProfile(file), cap === undefined ? undefined : Number(cap));
+const liveHeap = flag('live-heap') !== undefined;
+const gc = (globalThis as { gc?: () => void }).gc;
+if (liveHeap && gc === undefined) {
+  process.stderr.write('simulate-day: --live-heap needs node --expose-gc\n');
+  process.exit(2);
+}
+const mb = (bytes: number): number => Math.round(bytes / 2 ** 20);
+
+/** RSS (and with --live-heap, the V8 heap's size, then the live heap and array buffers after a full GC). */
+function memoryNote(): string {
+  const before = process.memoryUsage();
+  if (!liveHeap || gc === undefined) return `rss ${mb(before.rss)} MB`;
+  gc();
+  const after = process.memoryUsage();
+  return `rss ${mb(before.rss)} MB, heap ${mb(before.heapTotal)} MB, live heap ${mb(after.heapUsed)} MB, array buffers ${mb(after.arrayBuffers)} MB`;
+}
+
 const cpu0 = process.cpuUsage();
 const wall0 = performance.now();
 const r = await simulate({
@@ -36,9 +57,8 @@ const r = await simulate({
   outDir: out,
   drainS: parseDrain(undefined, profile),
   // RSS beside each progress line: where in the day the memory goes.
-  progress: (line) =>
-    process.stderr.write(`${line}  rss ${Math.round(process.memoryUsage.rss() / 2 ** 20)} MB\n`),
-  progressEveryS: 900,
+  progress: (line) => process.stderr.write(`${line}  ${memoryNote()}\n`),
+  progressEveryS: Number(flag('every') ?? 900),
 });
 const wallS = (performance.now() - wall0) / 1000;
 const cpu = process.cpuUsage(cpu0);
