@@ -295,6 +295,40 @@ interface IdQueue {
   pop(): number;
 }
 
+/**
+ * What `#wakeUp` and `due()` read and write of a woken session's 64-byte record `id`; its next
+ * wake-up time, or -1 when it was not waiting.
+ */
+function wakeRecord(
+  i32: Int32Array,
+  f64: Float64Array,
+  id: number,
+  now: number,
+  k: number,
+  rng: Rng,
+): number {
+  const b = id * W;
+  const f = b / 2;
+  const bits = i32[b + I_BITS]!;
+  if ((bits & 3) !== 1) return -1;
+  const read =
+    (bits >>> 4) +
+    i32[b + I_FLOW]! +
+    i32[b + I_ACCOUNT]! +
+    i32[b + I_R0]! +
+    i32[b + I_SEED]! +
+    i32[b + I_SEQ]!;
+  const late = now - f64[f + F_WAKE]!;
+  f64[f + F_MARK] = -1;
+  i32[b + I_R0] = (i32[b + I_R0]! + 1) | 0;
+  i32[b + I_LIVE] = k;
+  f64[f + F_START] = now + late + (read & 1);
+  const wake = now + 1e6 + rng.float() * 2e10;
+  f64[f + F_WAKE] = wake;
+  i32[b + I_BITS] = (bits & ~3) | 1;
+  return wake;
+}
+
 function runRecords(n: number, rng: Rng, heap: IdQueue): number {
   const buf = new ArrayBuffer(n * W * 4);
   const i32 = new Int32Array(buf);
@@ -311,25 +345,9 @@ function runRecords(n: number, rng: Rng, heap: IdQueue): number {
   for (let k = 0; k < wakes; k++) {
     const now = heap.peekTime();
     const id = heap.pop();
-    const b = id * W;
-    const f = b / 2;
-    const bits = i32[b + I_BITS]!;
-    if ((bits & 3) !== 1) continue;
-    sum +=
-      (bits >>> 4) +
-      i32[b + I_FLOW]! +
-      i32[b + I_ACCOUNT]! +
-      i32[b + I_R0]! +
-      i32[b + I_SEED]! +
-      i32[b + I_SEQ]!;
-    const late = now - f64[f + F_WAKE]!;
-    f64[f + F_MARK] = -1;
-    i32[b + I_R0] = (i32[b + I_R0]! + 1) | 0;
-    i32[b + I_LIVE] = k;
-    f64[f + F_START] = now + late;
-    const wake = now + 1e6 + rng.float() * 2e10;
-    f64[f + F_WAKE] = wake;
-    i32[b + I_BITS] = (bits & ~3) | 1;
+    const wake = wakeRecord(i32, f64, id, now, k, rng);
+    if (wake < 0) continue;
+    sum += wake % 7;
     heap.push(wake, id);
   }
   return nsPerWake(t0, sum);
@@ -362,25 +380,9 @@ function runThin(n: number, rng: Rng): number {
     const now = heap.peekTime();
     const s = heap.pop();
     const id = s.id;
-    const b = id * W;
-    const f = b / 2;
-    const bits = i32[b + I_BITS]!;
-    if ((bits & 3) !== 1) continue;
-    sum +=
-      (bits >>> 4) +
-      i32[b + I_FLOW]! +
-      i32[b + I_ACCOUNT]! +
-      i32[b + I_R0]! +
-      i32[b + I_SEED]! +
-      i32[b + I_SEQ]!;
-    const late = now - f64[f + F_WAKE]!;
-    f64[f + F_MARK] = -1;
-    i32[b + I_R0] = (i32[b + I_R0]! + 1) | 0;
-    i32[b + I_LIVE] = k;
-    f64[f + F_START] = now + late;
-    const wake = now + 1e6 + rng.float() * 2e10;
-    f64[f + F_WAKE] = wake;
-    i32[b + I_BITS] = (bits & ~3) | 1;
+    const wake = wakeRecord(i32, f64, id, now, k, rng);
+    if (wake < 0) continue;
+    sum += wake % 7;
     heap.push(wake, s);
   }
   return nsPerWake(t0, sum);
