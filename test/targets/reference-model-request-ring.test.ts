@@ -10,7 +10,8 @@ import { Outcome } from '../../harness/vocabulary/outcome.js';
 import { ModelTarget } from '../../targets/reference/model/model-target.js';
 import { ReferenceModel } from '../../targets/reference/model/reference-model.js';
 import { REFERENCE_DEFAULTS } from '../../targets/reference/reference-config.js';
-import type { SessionState } from '../../targets/target.js';
+import { REGION_HEADER } from '../../targets/reference/server.js';
+import type { RequestSpec, SessionState } from '../../targets/target.js';
 import { RecordingExchange } from './model-script.js';
 
 /** One login's core time: 8192 PBKDF2 iterations at 100 ns each (hashCost 1). */
@@ -112,5 +113,42 @@ describe('reference model requests as a ring of tickets', () => {
     expect(bad, JSON.stringify(exs[bad]?.r)).toBe(-1);
     expect(later.map((ex) => ex.r.doneNs)).toEqual(later.map((_, k) => (M + k + 1) * C));
     expect(later.every((ex) => ex.r.status === 403)).toBe(true);
+  });
+  it("keeps every request's region and endpoint through growth, plain JSON requests pushed mid-way too", () => {
+    // 1,500 model logins alternating eu / us with us under maintenance (us answered 503 at once,
+    // eu 403 after a KDF each), then 600 JSON logins of the server's own form (the ring's plain
+    // column appears at 2,048 slots, past its first growth), then 300 model logins again.
+    const clock = new VirtualClock();
+    const config = { ...REFERENCE_DEFAULTS, hashCost: 1, accounts: 10_000 };
+    const model = new ReferenceModel(clock, { config, secondsPerIteration: 100e-9 });
+    model.beginMaintenance(3600, ['us']);
+    const target = new ModelTarget({ origin: 'http://model.invalid', seed: config.seed, accounts: 10_000 });
+    const state = (k: number): SessionState => ({
+      accountIndex: k,
+      account: target.accountOf(k),
+      password: target.passwordOf(k),
+      newPassword: `new-${k}`,
+      region: k % 2 === 0 ? 'eu' : 'us',
+      captures: {},
+    });
+    const json = (k: number): RequestSpec => ({
+      method: 'POST',
+      path: '/v1/login',
+      headers: { 'content-type': 'application/json', [REGION_HEADER]: state(k).region },
+      body: JSON.stringify({ account: state(k).account, password: state(k).password }),
+    });
+    const kinds = [...Array(1500).fill('model'), ...Array(600).fill('json'), ...Array(300).fill('model')];
+    const exs = kinds.map((kind, k) => {
+      const ex = new RecordingExchange(0);
+      model.send(kind === 'json' ? json(k) : target.buildRequest('login', state(k)), false, ex);
+      return ex;
+    });
+    clock.run();
+    const wrong = exs.findIndex((ex, k) => ex.r.status !== (k % 2 === 0 ? 403 : 503));
+    expect(wrong, JSON.stringify(exs[wrong]?.r)).toBe(-1);
+    // Only the eu half costs the core a KDF: the j-th eu login (0-based) is answered at (j + 1) C.
+    const eu = exs.filter((_, k) => k % 2 === 0);
+    const late = eu.findIndex((ex, j) => ex.r.doneNs !== (j + 1) * C);
+    expect(late, JSON.stringify(eu[late]?.r)).toBe(-1);
   });
 });

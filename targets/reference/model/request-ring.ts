@@ -4,9 +4,10 @@
  * ~10^6 requests at the model's one core at once (each login costs the core ~70 µs, a herd sends
  * ~10^6 in a second), most of them already given up by their sessions (a 30 s deadline) and
  * served anyway, as a real server would: as records they cost ~280 bytes each (the record, the
- * request object it kept alive, the Map entry), here ~60 (six pointer or 8-byte columns and a
- * flag byte). A model request's fields are copied in, so the request object itself is free once
- * its session lets go of it.
+ * request object it kept alive, the Map entry), here ~44 (three pointer columns, two 8-byte ones,
+ * the endpoint and flags a byte each, the region a 2-byte number into the ring's list of region
+ * names; a fourth pointer column once a plain JSON request is pushed). A model request's fields
+ * are copied in, so the request object itself is free once its session lets go of it.
  *
  * A request is addressed by its ticket (0, 1, 2 ... in send order); the ring keeps the tickets
  * from `first` (the oldest its owner still reads) to `tail`. The owner moves `first` forward;
@@ -28,6 +29,22 @@ export const SKIPPED = 8;
 /** Capacity from which an eighth-full ring halves (below it the columns are a few MB at most). */
 const SHRINK_FROM = 65_536 - 1;
 
+/** A model request's endpoint as a byte: its index here + 1 (0: a plain request). */
+const ENDPOINTS: readonly ModelEndpoint[] = ['login', 'password-reset', 'mailbox', 'password-reset-confirm'];
+
+function endpointCode(e: ModelEndpoint): number {
+  switch (e) {
+    case 'login':
+      return 1;
+    case 'password-reset':
+      return 2;
+    case 'mailbox':
+      return 3;
+    case 'password-reset-confirm':
+      return 4;
+  }
+}
+
 /** Columns of the requests from `first` to `tail` (see the file's head). */
 export class RequestRing {
   /** Oldest ticket the owner still reads: slots before it may be reused. */
@@ -36,11 +53,18 @@ export class RequestRing {
   tail = 0;
   #mask = 1023;
   #ex: (Exchange | null)[] = new Array<Exchange | null>(1024).fill(null);
-  /** A plain (JSON) request; null for a model request, whose fields are the columns below. */
-  #req: (RequestSpec | null)[] = new Array<RequestSpec | null>(1024).fill(null);
-  #endpoint: (ModelEndpoint | null)[] = new Array<ModelEndpoint | null>(1024).fill(null);
+  /**
+   * A plain (JSON) request; null for a model request, whose fields are the columns below. The
+   * column exists once a plain request was pushed (a simulation sends none: one pointer a slot less).
+   */
+  #req: (RequestSpec | null)[] | null = null;
+  /** endpointCode(), 0 for a plain request. */
+  #endpoint = new Uint8Array(1024);
   #account = new Float64Array(1024);
-  #region: string[] = new Array<string>(1024).fill('');
+  /** Index into `#regionNames`. */
+  #region = new Uint16Array(1024);
+  /** The region names seen, each once (a profile has a handful). */
+  readonly #regionNames: string[] = [];
   #secret: string[] = new Array<string>(1024).fill('');
   #newPassword: string[] = new Array<string>(1024).fill('');
   /** When it reached the server (its send time unless it waited for a connection). */
@@ -57,15 +81,16 @@ export class RequestRing {
     const i = t & this.#mask;
     this.#ex[i] = ex;
     if (isModelRequest(req)) {
-      this.#req[i] = null;
-      this.#endpoint[i] = req.endpoint;
+      if (this.#req !== null) this.#req[i] = null;
+      this.#endpoint[i] = endpointCode(req.endpoint);
       this.#account[i] = req.accountIndex;
-      this.#region[i] = req.region;
+      this.#region[i] = this.#regionOf(req.region);
       this.#secret[i] = req.secret;
       this.#newPassword[i] = req.newPassword;
     } else {
+      this.#req ??= new Array<RequestSpec | null>(this.#mask + 1).fill(null);
       this.#req[i] = req;
-      this.#endpoint[i] = null;
+      this.#endpoint[i] = 0;
     }
     this.#arrivedNs[i] = nowNs;
     this.#flags[i] = wantBody ? WANT_BODY : 0;
@@ -84,15 +109,15 @@ export class RequestRing {
 
   /** The plain request of `t`, or null for a model request (read `fields`). */
   plain(t: number): RequestSpec | null {
-    return this.#req[t & this.#mask]!;
+    return this.#req === null ? null : this.#req[t & this.#mask]!;
   }
 
   /** Fills `into` with model request `t`'s fields. */
   fields(t: number, into: { -readonly [K in keyof ModelRequestFields]: ModelRequestFields[K] }): void {
     const i = t & this.#mask;
-    into.endpoint = this.#endpoint[i]!;
+    into.endpoint = ENDPOINTS[this.#endpoint[i]! - 1]!;
     into.accountIndex = this.#account[i]!;
-    into.region = this.#region[i]!;
+    into.region = this.#regionNames[this.#region[i]!]!;
     into.secret = this.#secret[i]!;
     into.newPassword = this.#newPassword[i]!;
   }
@@ -123,7 +148,7 @@ export class RequestRing {
   forget(t: number): void {
     const i = t & this.#mask;
     this.#ex[i] = null;
-    this.#req[i] = null;
+    if (this.#req !== null) this.#req[i] = null;
     this.#secret[i] = '';
     this.#newPassword[i] = '';
   }
@@ -131,10 +156,10 @@ export class RequestRing {
   #resize(cap: number): void {
     const m = cap - 1;
     const ex = new Array<Exchange | null>(cap).fill(null);
-    const req = new Array<RequestSpec | null>(cap).fill(null);
-    const endpoint = new Array<ModelEndpoint | null>(cap).fill(null);
+    const req = this.#req === null ? null : new Array<RequestSpec | null>(cap).fill(null);
+    const endpoint = new Uint8Array(cap);
     const account = new Float64Array(cap);
-    const region = new Array<string>(cap).fill('');
+    const region = new Uint16Array(cap);
     const secret = new Array<string>(cap).fill('');
     const newPassword = new Array<string>(cap).fill('');
     const arrivedNs = new Float64Array(cap);
@@ -143,7 +168,7 @@ export class RequestRing {
       const i = t & this.#mask;
       const j = t & m;
       ex[j] = this.#ex[i]!;
-      req[j] = this.#req[i]!;
+      if (req !== null) req[j] = this.#req![i]!;
       endpoint[j] = this.#endpoint[i]!;
       account[j] = this.#account[i]!;
       region[j] = this.#region[i]!;
@@ -162,5 +187,18 @@ export class RequestRing {
     this.#arrivedNs = arrivedNs;
     this.#flags = flags;
     this.#mask = m;
+  }
+
+  /**
+   * The number of region name `name` (added on first sight). A scan, not a Map: a profile has a
+   * handful of regions, and a request's region is the profile's own string (a pointer compare).
+   */
+  #regionOf(name: string): number {
+    const names = this.#regionNames;
+    for (let k = 0; k < names.length; k++) if (names[k] === name) return k;
+    // A 2-byte column; the profile schema allows at most 65,535 regions (and 'global').
+    if (names.length > 0xffff) throw new RangeError(`RequestRing: more than 65,536 region names (${name})`);
+    names.push(name);
+    return names.length - 1;
   }
 }
