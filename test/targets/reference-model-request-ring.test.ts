@@ -27,12 +27,12 @@ function rig(connections?: number, n = N) {
     connections === undefined ? {} : { connections },
   );
   const target = new ModelTarget({ origin: 'http://model.invalid', seed: config.seed, accounts: 10_000 });
-  const session = (k: number): SessionState => ({
+  const session = (k: number, region = 'eu'): SessionState => ({
     accountIndex: k,
     account: target.accountOf(k),
     password: target.passwordOf(k),
     newPassword: `new-${k}`,
-    region: 'eu',
+    region,
     captures: {},
   });
   const exs = Array.from({ length: n }, () => new RecordingExchange(0));
@@ -118,19 +118,9 @@ describe('reference model requests as a ring of tickets', () => {
     // 1,500 model logins alternating eu / us with us under maintenance (us answered 503 at once,
     // eu 403 after a KDF each), then 600 JSON logins of the server's own form (the ring's plain
     // column appears at 2,048 slots, past its first growth), then 300 model logins again.
-    const clock = new VirtualClock();
-    const config = { ...REFERENCE_DEFAULTS, hashCost: 1, accounts: 10_000 };
-    const model = new ReferenceModel(clock, { config, secondsPerIteration: 100e-9 });
+    const { clock, model, target, session } = rig(undefined, 0);
     model.beginMaintenance(3600, ['us']);
-    const target = new ModelTarget({ origin: 'http://model.invalid', seed: config.seed, accounts: 10_000 });
-    const state = (k: number): SessionState => ({
-      accountIndex: k,
-      account: target.accountOf(k),
-      password: target.passwordOf(k),
-      newPassword: `new-${k}`,
-      region: k % 2 === 0 ? 'eu' : 'us',
-      captures: {},
-    });
+    const state = (k: number): SessionState => session(k, k % 2 === 0 ? 'eu' : 'us');
     const json = (k: number): RequestSpec => ({
       method: 'POST',
       path: '/v1/login',
