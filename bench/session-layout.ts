@@ -2,9 +2,9 @@
  * What a session's memory layout costs on the simulator's wake path, apart from everything else:
  * N sessions wait in one binary heap (the scheduler's TimerHeap); each step pops the earliest,
  * reads and writes the fields a wake-up touches (`Scheduler.#wakeUp`, `Session.due`), and pushes
- * it back a random wait later, as a day's think times, backoffs and mail waits do. Two layouts:
- * - `object`: a class of the SessionSlot's shape today (38 fields, three of them doubles that V8
- *   keeps boxed), one object per session;
+ * it back a random wait later, as a day's think times, backoffs and mail waits do. The layouts:
+ * - `object`: a class of the SessionSlot's shape before sessions became records (2e3aa29: 38
+ *   fields, three of them doubles that V8 keeps boxed), one object per session;
  * - `object, times unboxed`: the object without its three doubles, which sit in a 32-byte row per
  *   session of one shared Float64Array (a boxed double is a pointer to 16 bytes elsewhere);
  * - `object by number`: the objects, with the heap holding each one's number (a small integer
@@ -33,7 +33,7 @@ function nsPerWake(t0: number, sum: number): number {
   return ((performance.now() - t0) * 1e6) / wakes;
 }
 
-/** The SessionSlot's fields but its three doubles, in their order as today. */
+/** The SessionSlot's fields but its three doubles, in their order then (2e3aa29). */
 class SessionFields {
   target: object = {};
   derived = false;

@@ -23,7 +23,7 @@ import { DeadlineRing } from './deadline-ring.js';
 import { IntervalCutter } from './interval-cutter.js';
 import type { SchedulerConfig, SchedulerDeps, SchedulerResult } from './scheduler-config.js';
 import { Act, WaitKind } from './session.js';
-import { H_ATTEMPT, SessionRecords } from './session-records.js';
+import { SessionRecords } from './session-records.js';
 import { SessionSlot, SlotExchange, type SlotHost, SlotState } from './session-slot.js';
 import { SessionStarter } from './session-starter.js';
 import { TimerHeap } from './timer-heap.js';
@@ -44,6 +44,8 @@ export class Scheduler implements SlotHost {
   readonly #records = new SessionRecords<SlotExchange>();
   /** The cursor every session is read and written through (`at(id)` first). */
   readonly #s: SessionSlot;
+  /** A second cursor over the same records, for what a transport asks about a session. */
+  readonly #peek: SessionSlot;
   /** Exchanges of requests that ended, for reuse; and how many are out (requests in flight). */
   readonly #spare: SlotExchange[] = [];
   #outstanding = 0;
@@ -92,6 +94,7 @@ export class Scheduler implements SlotHost {
     this.#timeoutNs = cfg.requestTimeoutMs * 1e6;
     this.#starter = new SessionStarter(cfg.profile, this.#steps, deps.target, this.#recorder);
     this.#s = new SessionSlot(deps.target, this.#recorder, this.#records);
+    this.#peek = new SessionSlot(deps.target, this.#recorder, this.#records);
   }
 
   /** The transport of `origin` (opened on first use). */
@@ -290,7 +293,8 @@ export class Scheduler implements SlotHost {
   }
 
   attemptOf(id: number): number {
-    return this.#records.u16[id * 32 + H_ATTEMPT]!;
+    // Its own cursor: a decorating transport asks inside `send`, in the middle of `#due`.
+    return this.#peek.at(id).attempt;
   }
 
   response(
@@ -363,10 +367,10 @@ export class Scheduler implements SlotHost {
     const records = this.#records;
     for (let id = 0; id < records.highWater; id++) {
       if (!records.holds(id)) continue;
-      const s = this.#s.at(id);
+      // A session with an exchange has a request in flight (settling one takes it back).
       const ex = records.exchange[id];
-      if (ex && (s.where === SlotState.Queued || s.where === SlotState.AtTarget)) {
-        s.cancelling = true;
+      if (ex) {
+        this.#s.at(id).cancelling = true;
         this.transport(ex.request?.origin ?? this.#defaultOrigin).cancel(ex, Outcome.cancelled);
         // A transport that answers the cancel later still finds the session ended.
         if (ex.id === id) {

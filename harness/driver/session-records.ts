@@ -8,17 +8,15 @@
  *   0 wake f64 · 8 step start f64 · 16 mark f64 · 24 seq f64 ·
  *   32-47 the generator's four state words i32 · 48 account index u32 ·
  *   52 attempt u16 · 54 re-requests u16 · 56 step position u16 · 58 flow u16 · 60 region u16 ·
- *   62 state u8 (where 0-1, wait kind 2-3, in backoff 4, done 5, succeeded 6, cancelling 7) ·
- *   63 flags u8 (want body 0, seeded 1, in use 2).
- * Hence the limits `checkRecordLimits` enforces on a profile. What is not a number (captures, held
- * credentials, the exchange in flight) sits in arrays indexed by the same number.
+ *   62 state u8 (the STATE_ bits below) · 63 flags u8 (the FLAG_ bits below).
+ * Hence the profile schema's bounds: maxAttempts, reRequest.max, steps per flow, flows and regions
+ * at most 65,535. What is not a number (captures, held credentials, the exchange in flight) sits
+ * in arrays indexed by the same number.
  */
 import type { Exchange } from '../transports/transport.js';
 
 /** Bytes a record. */
 export const RECORD_BYTES = 64;
-/** The largest attempt count, re-request count, step count, flow count and region count a record holds. */
-export const RECORD_U16_MAX = 0xffff;
 
 /** Element offsets of the fields within a record, per view. */
 export const F_WAKE = 0;
@@ -35,10 +33,18 @@ export const H_REGION = 30;
 export const B_STATE = 62;
 export const B_FLAGS = 63;
 
+/** Bits of the state byte: where the scheduler has the session (SlotState), why it waits (WaitKind, shifted). */
+export const STATE_WHERE = 0b0000_0011;
+export const STATE_WAIT_KIND = 0b0000_1100;
+export const STATE_WAIT_KIND_SHIFT = 2;
+export const STATE_IN_BACKOFF = 0b0001_0000;
+export const STATE_DONE = 0b0010_0000;
+export const STATE_SUCCEEDED = 0b0100_0000;
+export const STATE_CANCELLING = 0b1000_0000;
+
 /** Bits of the flags byte. */
-export const FLAG_WANT_BODY = 1;
-export const FLAG_SEEDED = 2;
-export const FLAG_IN_USE = 4;
+export const FLAG_SEEDED = 1;
+export const FLAG_IN_USE = 2;
 
 /** The records of one scheduler's sessions: numbers handed out and taken back, storage grown by doubling. */
 export class SessionRecords<E extends Exchange = Exchange> {

@@ -8,12 +8,11 @@
  * are reused from a pool once a request ends.
  */
 
-import type { ShardRecorder } from '../../reports/recorder/shard-recorder.js';
-import type { RequestSpec, Target } from '../../targets/target.js';
+import type { RequestSpec } from '../../targets/target.js';
 import type { Exchange, ResponseHeaders } from '../transports/transport.js';
 import type { OutcomeIndex } from '../vocabulary/outcome.js';
 import { Session } from './session.js';
-import { B_STATE, type SessionRecords } from './session-records.js';
+import { B_STATE, STATE_CANCELLING, STATE_IN_BACKOFF, STATE_WHERE } from './session-records.js';
 
 /** Where a slot's session is, for the backlog gauges. */
 export const SlotState = {
@@ -42,38 +41,30 @@ export interface SlotHost {
   attemptOf(id: number): number;
 }
 
-const WHERE = 0b11;
-const IN_BACKOFF = 0b1_0000;
-const CANCELLING = 0b1000_0000;
-
 /** A Session cursor with the scheduler's bookkeeping of the session it is at. */
 export class SessionSlot extends Session {
-  constructor(target: Target, recorder: ShardRecorder, records: SessionRecords) {
-    super(target, recorder, records);
-  }
-
   /** Where the session is (named apart from the session's own `state`, what targets read). */
   get where(): SlotState {
-    return (this.u8v[this.b64 + B_STATE]! & WHERE) as SlotState;
+    return (this.u8v[this.b64 + B_STATE]! & STATE_WHERE) as SlotState;
   }
   set where(w: SlotState) {
-    this.setStateBits(WHERE, w);
+    this.setBits_(B_STATE, STATE_WHERE, w);
   }
 
   /** Counted among the sessions waiting to retry. */
   get inBackoff(): boolean {
-    return (this.u8v[this.b64 + B_STATE]! & IN_BACKOFF) !== 0;
+    return (this.u8v[this.b64 + B_STATE]! & STATE_IN_BACKOFF) !== 0;
   }
   set inBackoff(v: boolean) {
-    this.setStateBits(IN_BACKOFF, v ? IN_BACKOFF : 0);
+    this.setBits_(B_STATE, STATE_IN_BACKOFF, v ? STATE_IN_BACKOFF : 0);
   }
 
   /** The run is ending: the request in flight ends as cancelled, not as a failure to retry. */
   get cancelling(): boolean {
-    return (this.u8v[this.b64 + B_STATE]! & CANCELLING) !== 0;
+    return (this.u8v[this.b64 + B_STATE]! & STATE_CANCELLING) !== 0;
   }
   set cancelling(v: boolean) {
-    this.setStateBits(CANCELLING, v ? CANCELLING : 0);
+    this.setBits_(B_STATE, STATE_CANCELLING, v ? STATE_CANCELLING : 0);
   }
 }
 

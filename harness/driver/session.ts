@@ -39,6 +39,10 @@ import {
   I_ACCOUNT,
   I_R0,
   SessionRecords,
+  STATE_DONE,
+  STATE_SUCCEEDED,
+  STATE_WAIT_KIND,
+  STATE_WAIT_KIND_SHIFT,
 } from './session-records.js';
 import { sampleThinkS } from './think-time.js';
 
@@ -157,18 +161,13 @@ export class Session implements SessionState {
   // The record's fields, by name (session-records.ts gives the layout). TypeScript-private
   // accessors (`name_`), not #private ones: V8 brand-checks a #private accessor at every use, and
   // bench/driver-cost.ts measured 0.95 against 0.81 µs of driver CPU a request.
-  private get r0_(): number {
-    return this.i32v[this.b16 + I_R0]!;
+  /** The shared generator takes up this session's state words (`#draw`). */
+  private loadWords_(): void {
+    const i32 = this.i32v;
+    const b = this.b16 + I_R0;
+    scratch.setState(i32[b]!, i32[b + 1]!, i32[b + 2]!, i32[b + 3]!);
   }
-  private get r1_(): number {
-    return this.i32v[this.b16 + I_R0 + 1]!;
-  }
-  private get r2_(): number {
-    return this.i32v[this.b16 + I_R0 + 2]!;
-  }
-  private get r3_(): number {
-    return this.i32v[this.b16 + I_R0 + 3]!;
-  }
+  /** This session keeps the shared generator's state words after a draw. */
   private setWords_(): void {
     const i32 = this.i32v;
     const b = this.b16 + I_R0;
@@ -181,7 +180,7 @@ export class Session implements SessionState {
     return (this.u8v[this.b64 + B_FLAGS]! & FLAG_SEEDED) !== 0;
   }
   private set seeded_(v: boolean) {
-    this.flag_(FLAG_SEEDED, v);
+    this.setBits_(B_FLAGS, FLAG_SEEDED, v ? FLAG_SEEDED : 0);
   }
   private get flow_(): Flow {
     return this.#flows[this.flowIndex]!;
@@ -229,19 +228,14 @@ export class Session implements SessionState {
   private set captures_(v: Record<string, string> | null) {
     this.records.captures[this.#id] = v;
   }
-  private flag_(bit: number, v: boolean): void {
-    const u8 = this.u8v;
-    const i = this.b64 + B_FLAGS;
-    u8[i] = v ? u8[i]! | bit : u8[i]! & ~bit;
-  }
   /** Bits `mask` of the state byte. */
   protected stateBits(mask: number): number {
     return this.u8v[this.b64 + B_STATE]! & mask;
   }
-  /** Sets bits `mask` of the state byte to `v` (already shifted into place). */
-  protected setStateBits(mask: number, v: number): void {
+  /** Sets bits `mask` of the record's byte `at` (B_STATE, B_FLAGS) to `v`, already in place. */
+  protected setBits_(at: number, mask: number, v: number): void {
     const u8 = this.u8v;
-    const i = this.b64 + B_STATE;
+    const i = this.b64 + at;
     u8[i] = (u8[i]! & ~mask) | v;
   }
 
@@ -269,23 +263,23 @@ export class Session implements SessionState {
     this.f64v[this.b8 + F_WAKE] = v;
   }
   get waitKind(): WaitKind {
-    return ((this.u8v[this.b64 + B_STATE]! & 0b1100) >> 2) as WaitKind;
+    return ((this.u8v[this.b64 + B_STATE]! & STATE_WAIT_KIND) >> STATE_WAIT_KIND_SHIFT) as WaitKind;
   }
   set waitKind(k: WaitKind) {
-    this.setStateBits(0b1100, k << 2);
+    this.setBits_(B_STATE, STATE_WAIT_KIND, k << STATE_WAIT_KIND_SHIFT);
   }
   /** Whether every step succeeded (valid once Act.Done). */
   get succeeded(): boolean {
-    return this.stateBits(0b0100_0000) !== 0;
+    return this.stateBits(STATE_SUCCEEDED) !== 0;
   }
   set succeeded(v: boolean) {
-    this.setStateBits(0b0100_0000, v ? 0b0100_0000 : 0);
+    this.setBits_(B_STATE, STATE_SUCCEEDED, v ? STATE_SUCCEEDED : 0);
   }
   get done(): boolean {
-    return this.stateBits(0b0010_0000) !== 0;
+    return this.stateBits(STATE_DONE) !== 0;
   }
   set done(v: boolean) {
-    this.setStateBits(0b0010_0000, v ? 0b0010_0000 : 0);
+    this.setBits_(B_STATE, STATE_DONE, v ? STATE_DONE : 0);
   }
 
   get account(): string {
@@ -338,19 +332,19 @@ export class Session implements SessionState {
    */
   start(init: SessionStart, atNs: number): Act {
     const r = this.records;
-    r.u32[this.b16 + I_ACCOUNT] = init.accountIndex;
+    this.u32v[this.b16 + I_ACCOUNT] = init.accountIndex;
     // A target that derives credentials gave none (session-starter.ts): they are derived when read.
     r.account[this.#id] = this.#derived ? null : init.account;
     r.password[this.#id] = this.#derived ? null : init.password;
     this.#regionNames[init.regionIndex] = init.region;
-    r.u16[this.b32 + H_REGION] = init.regionIndex;
+    this.u16v[this.b32 + H_REGION] = init.regionIndex;
     this.seed = init.seed;
-    r.f64[this.b8 + F_SEQ] = init.seq;
+    this.f64v[this.b8 + F_SEQ] = init.seq;
     this.captures_ = null;
     this.markNs_ = -1;
     this.#flows[init.flowIndex] = init.flow;
     this.#stepIdsOf[init.flowIndex] = init.stepIds;
-    r.u16[this.b32 + H_FLOW] = init.flowIndex;
+    this.u16v[this.b32 + H_FLOW] = init.flowIndex;
     // Seeded by the arrival's place in the stream: the session draws the same think times and
     // jitter whichever worker runs it, so --workers 1 and --workers 4 replay the same surge.
     this.seeded_ = false;
@@ -474,7 +468,7 @@ export class Session implements SessionState {
     if (!this.seeded_) {
       scratch.reseed(this.seed, this.seq);
       this.seeded_ = true;
-    } else scratch.setState(this.r0_, this.r1_, this.r2_, this.r3_);
+    } else this.loadWords_();
     const u = scratch.float();
     this.setWords_();
     return u;

@@ -32,19 +32,6 @@ const SHRINK_FROM = 65_536 - 1;
 /** A model request's endpoint as a byte: its index here + 1 (0: a plain request). */
 const ENDPOINTS: readonly ModelEndpoint[] = ['login', 'password-reset', 'mailbox', 'password-reset-confirm'];
 
-function endpointCode(e: ModelEndpoint): number {
-  switch (e) {
-    case 'login':
-      return 1;
-    case 'password-reset':
-      return 2;
-    case 'mailbox':
-      return 3;
-    case 'password-reset-confirm':
-      return 4;
-  }
-}
-
 /** Columns of the requests from `first` to `tail` (see the file's head). */
 export class RequestRing {
   /** Oldest ticket the owner still reads: slots before it may be reused. */
@@ -82,7 +69,7 @@ export class RequestRing {
     this.#ex[i] = ex;
     if (isModelRequest(req)) {
       if (this.#req !== null) this.#req[i] = null;
-      this.#endpoint[i] = endpointCode(req.endpoint);
+      this.#endpoint[i] = ENDPOINTS.indexOf(req.endpoint) + 1;
       this.#account[i] = req.accountIndex;
       this.#region[i] = this.#regionOf(req.region);
       this.#secret[i] = req.secret;
