@@ -1,29 +1,26 @@
 /**
  * The model's account book: the same population rules as the server's (`accounts.ts`: names,
  * initial passwords, who must reset), with the passwords set by confirmed resets kept as 32-bit
- * fingerprints in lazily allocated pages instead of a Map of records. A JS Map holds at most
- * 2^24 entries and a full relaunch day confirms ~27 M resets; a page of 65,536 fingerprints costs
- * 256 KiB, so 77 M accounts cost at most ~300 MB and a small run almost nothing.
+ * fingerprints in one hash table (`password-prints.ts`) instead of a Map of records: a JS Map holds
+ * at most 2^24 entries, and a full relaunch day confirms ~10^7 resets, 12-24 bytes each here.
  *
  * The price: a wrong password whose FNV-1a fingerprint collides with the right one (odds 2^-32)
  * is accepted. No flow sends wrong passwords to a reset account on purpose.
  */
 import { initialPasswordRule, mustResetCount, parseAccount } from '../accounts.js';
 import type { ReferenceConfig } from '../reference-config.js';
+import { PasswordPrints } from './password-prints.js';
 
 /** The outcome of a password check, before the HTTP status is chosen. */
 export type LoginCheck = 'unknown-account' | 'wrong-password' | 'must-reset' | 'ok';
-
-const PAGE_SIZE = 65_536;
 
 /** Who exists, who must reset, and the passwords confirmed resets have set. */
 export class ModelAccounts {
   readonly #accounts: number;
   readonly #initialPassword: (index: number) => string;
   readonly #mustReset: number;
-  /** Fingerprint pages; 0 = untouched (a fingerprint of 0 is stored as 1). */
-  readonly #pages: (Uint32Array | undefined)[] = [];
-  #touched = 0;
+  /** Fingerprints of the reset accounts (a fingerprint of 0 is stored as 1: 0 = none). */
+  readonly #prints = new PasswordPrints();
 
   constructor(config: ReferenceConfig) {
     this.#accounts = config.accounts;
@@ -39,7 +36,7 @@ export class ModelAccounts {
   /** The server's login decision for account `index` (-1: unknown) presenting `password`. */
   check(index: number, password: string): LoginCheck {
     if (index < 0) return 'unknown-account';
-    const print = this.#print(index);
+    const print = this.#prints.get(index);
     if (print !== 0) return fingerprint(password) === print ? 'ok' : 'wrong-password';
     if (password !== this.#initialPassword(index)) return 'wrong-password';
     // Only someone holding the password learns that a reset is due.
@@ -48,25 +45,12 @@ export class ModelAccounts {
 
   /** Records a confirmed reset: from now on only `password` logs in, and no reset is due. */
   setPassword(index: number, password: string): void {
-    const p = Math.floor(index / PAGE_SIZE);
-    let page = this.#pages[p];
-    if (!page) {
-      page = new Uint32Array(PAGE_SIZE);
-      this.#pages[p] = page;
-    }
-    const slot = index % PAGE_SIZE;
-    if (page[slot] === 0) this.#touched++;
-    page[slot] = fingerprint(password);
+    this.#prints.set(index, fingerprint(password));
   }
 
   /** Accounts with a confirmed reset (the server's `touchedCount`). */
   get touchedCount(): number {
-    return this.#touched;
-  }
-
-  #print(index: number): number {
-    // Division, not >>>: account indexes may pass 2^32.
-    return this.#pages[Math.floor(index / PAGE_SIZE)]?.[index % PAGE_SIZE] ?? 0;
+    return this.#prints.size;
   }
 }
 
