@@ -7,8 +7,11 @@
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../harness/driver/virtual-clock.js';
 import { Outcome } from '../../harness/vocabulary/outcome.js';
+import type { ModelRequestFields } from '../../targets/reference/model/model-request.js';
 import { ModelTarget } from '../../targets/reference/model/model-target.js';
+import { passwordPrint } from '../../targets/reference/model/password-prints.js';
 import { ReferenceModel } from '../../targets/reference/model/reference-model.js';
+import { RequestRing } from '../../targets/reference/model/request-ring.js';
 import { REFERENCE_DEFAULTS } from '../../targets/reference/reference-config.js';
 import { REGION_HEADER } from '../../targets/reference/server.js';
 import type { RequestSpec, SessionState } from '../../targets/target.js';
@@ -140,5 +143,60 @@ describe('reference model requests as a ring of tickets', () => {
     const eu = exs.filter((_, k) => k % 2 === 0);
     const late = eu.findIndex((ex, j) => ex.r.doneNs !== (j + 1) * C);
     expect(late, JSON.stringify(eu[late]?.r)).toBe(-1);
+  });
+
+  it('judges each queued login by its own password, right or wrong, through growth', () => {
+    // 2,500 logins (past two growths), every fourth with a wrong password: 401 for those, 403
+    // (reset required) for the rest; the core still spends C on each, in send order.
+    const { clock, model, target, session } = rig(undefined, 0);
+    const exs = Array.from({ length: 2500 }, (_, k) => {
+      const ex = new RecordingExchange(0);
+      const s = session(k);
+      if (k % 4 === 3) s.password = `${s.password}x`;
+      model.send(target.buildRequest('login', s), false, ex);
+      return ex;
+    });
+    clock.run();
+    const wrong = exs.findIndex((ex, k) => ex.r.status !== (k % 4 === 3 ? 401 : 403));
+    expect(wrong, JSON.stringify(exs[wrong]?.r)).toBe(-1);
+    expect(exs.every((ex, k) => ex.r.doneNs === (k + 1) * C)).toBe(true);
+  });
+
+  it("holds a confirm's token and new password until its ticket is forgotten, a login's password as its fingerprint", () => {
+    const ring = new RequestRing();
+    const target = new ModelTarget({ origin: 'http://model.invalid', seed: 1, accounts: 10_000 });
+    const state = (k: number): SessionState => ({
+      accountIndex: k,
+      account: target.accountOf(k),
+      password: `pw-${k}`,
+      newPassword: `new-${k}`,
+      region: 'eu',
+      captures: { token: `tok-${k}` },
+    });
+    // 3,000 requests (the ring grows from 1,024 slots twice): even tickets logins, odd confirms.
+    for (let k = 0; k < 3000; k++)
+      ring.push(
+        new RecordingExchange(0),
+        target.buildRequest(k % 2 === 0 ? 'login' : 'reset-confirm', state(k)),
+        false,
+        0,
+      );
+    expect(ring.confirmsHeld).toBe(1500);
+    const into: { -readonly [K in keyof ModelRequestFields]: ModelRequestFields[K] } = {
+      endpoint: 'login',
+      accountIndex: 0,
+      region: '',
+      passwordPrint: 0,
+      secret: '',
+      newPassword: '',
+    };
+    for (let t = 0; t < 3000; t++) {
+      ring.fields(t, into);
+      const seen = [into.endpoint, into.accountIndex, into.passwordPrint, into.secret, into.newPassword];
+      if (t % 2 === 0) expect(seen).toEqual(['login', t, passwordPrint(`pw-${t}`), '', '']);
+      else expect(seen).toEqual(['password-reset-confirm', t, 0, `tok-${t}`, `new-${t}`]);
+    }
+    for (let t = 0; t < 3000; t++) ring.forget(t);
+    expect(ring.confirmsHeld).toBe(0);
   });
 });

@@ -31,11 +31,21 @@ export interface ModelRequest extends RequestSpec {
   readonly newPassword: string;
 }
 
-/** A model request's parsed fields, as the service reads them (`ModelService.answer`). */
-export type ModelRequestFields = Pick<
-  ModelRequest,
-  'endpoint' | 'accountIndex' | 'region' | 'secret' | 'newPassword'
->;
+/**
+ * A model request's parsed fields, as the service reads them (`ModelService.answer`): a login's
+ * password only as its fingerprint (what the model's queue holds of it, `request-ring.ts`).
+ */
+export interface ModelRequestFields {
+  readonly endpoint: ModelEndpoint;
+  readonly accountIndex: number;
+  readonly region: string;
+  /** login: `passwordPrint(secret)`; otherwise 0. */
+  readonly passwordPrint: number;
+  /** reset-confirm: the token; otherwise ''. */
+  readonly secret: string;
+  /** reset-confirm: the new password; otherwise ''. */
+  readonly newPassword: string;
+}
 
 /** Whether `req` came from the model's target (its fields parsed) rather than as JSON. */
 export function isModelRequest(req: RequestSpec): req is ModelRequest {

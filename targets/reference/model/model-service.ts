@@ -129,7 +129,7 @@ export class ModelService {
     switch (r.endpoint) {
       case 'login': {
         a.cpuNs = this.#hashNs;
-        const check = this.accounts.check(index, r.secret);
+        const check = this.accounts.checkPrint(index, r.passwordPrint);
         a.status = check === 'ok' ? 200 : check === 'must-reset' ? 403 : 401;
         if (check === 'ok') this.#sessionSeq++;
         return;

@@ -1,5 +1,6 @@
 /**
- * The 32-bit password fingerprints of the accounts that confirmed a reset, in one open-addressing
+ * Passwords as 32-bit fingerprints (`passwordPrint`), and the fingerprints of the accounts that
+ * confirmed a reset in one open-addressing
  * hash table (linear probing) keyed by account index. It replaces 65,536-account pages: accounts
  * are drawn at random from the whole population, so by a relaunch day's first take-down herd
  * (~2.6 M confirmed resets) every one of the 1,175 pages of 77 M accounts was allocated, 294 MB
@@ -9,6 +10,20 @@
  * reference config's 10^12), the fingerprints in a parallel Uint32Array. Nothing is ever removed
  * (a reset password stays set), so probing needs no tombstones.
  */
+
+/**
+ * FNV-1a over the UTF-16 code units, never 0 (0 marks "none"). The model compares passwords by
+ * this alone: a wrong password whose fingerprint collides with the right one (odds 2^-32) is
+ * accepted. No flow sends wrong passwords on purpose.
+ */
+export function passwordPrint(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h === 0 ? 1 : h;
+}
 
 const EMPTY = 0;
 const MIN_BITS = 10;

@@ -80,6 +80,7 @@ export class ReferenceModel implements Transport, MailArrivalOracle {
     endpoint: 'login',
     accountIndex: 0,
     region: '',
+    passwordPrint: 0,
     secret: '',
     newPassword: '',
   };

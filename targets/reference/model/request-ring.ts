@@ -4,10 +4,14 @@
  * ~10^6 requests at the model's one core at once (each login costs the core ~70 µs, a herd sends
  * ~10^6 in a second), most of them already given up by their sessions (a 30 s deadline) and
  * served anyway, as a real server would: as records they cost ~280 bytes each (the record, the
- * request object it kept alive, the Map entry), here ~44 (three pointer columns, two 8-byte ones,
- * the endpoint and flags a byte each, the region a 2-byte number into the ring's list of region
- * names; a fourth pointer column once a plain JSON request is pushed). A model request's fields
- * are copied in, so the request object itself is free once its session lets go of it.
+ * request object it kept alive, the Map entry), here 32 (the exchange's pointer, two 8-byte
+ * columns, a login's password as its 4-byte fingerprint, the endpoint and flags a byte each, the
+ * region a 2-byte number into the ring's list of region names; a pointer column more once a plain
+ * JSON request is pushed). The whole day's first herd queues 6.6 M requests at once: a string
+ * column for the password held ~270 MB of strings and pointers there. A confirm's token and new
+ * password, the only other strings, sit in a Map by ticket (a few thousand are queued at once).
+ * A model request's fields are copied in, so the request object itself is free once its session
+ * lets go of it.
  *
  * A request is addressed by its ticket (0, 1, 2 ... in send order); the ring keeps the tickets
  * from `first` (the oldest its owner still reads) to `tail`. The owner moves `first` forward;
@@ -16,6 +20,7 @@
 import type { Exchange } from '../../../harness/transports/transport.js';
 import type { RequestSpec } from '../../target.js';
 import { isModelRequest, type ModelEndpoint, type ModelRequestFields } from './model-request.js';
+import { passwordPrint } from './password-prints.js';
 
 /** The body was asked for. */
 export const WANT_BODY = 1;
@@ -31,6 +36,14 @@ const SHRINK_FROM = 65_536 - 1;
 
 /** A model request's endpoint as a byte: its index here + 1 (0: a plain request). */
 const ENDPOINTS: readonly ModelEndpoint[] = ['login', 'password-reset', 'mailbox', 'password-reset-confirm'];
+const LOGIN = ENDPOINTS.indexOf('login') + 1;
+const CONFIRM = ENDPOINTS.indexOf('password-reset-confirm') + 1;
+
+/** What a queued confirm holds besides the columns. */
+interface ConfirmStrings {
+  readonly token: string;
+  readonly newPassword: string;
+}
 
 /** Columns of the requests from `first` to `tail` (see the file's head). */
 export class RequestRing {
@@ -52,11 +65,18 @@ export class RequestRing {
   #region = new Uint16Array(1024);
   /** The region names seen, each once (a profile has a handful). */
   readonly #regionNames: string[] = [];
-  #secret: string[] = new Array<string>(1024).fill('');
-  #newPassword: string[] = new Array<string>(1024).fill('');
+  /** A login's `passwordPrint(secret)`, else 0. */
+  #print = new Uint32Array(1024);
+  /** The token and new password of each confirm held, by ticket. */
+  readonly #confirms = new Map<number, ConfirmStrings>();
   /** When it reached the server (its send time unless it waited for a connection). */
   #arrivedNs = new Float64Array(1024);
   #flags = new Uint8Array(1024);
+
+  /** Confirms whose token and new password are held (each until its ticket is forgotten). */
+  get confirmsHeld(): number {
+    return this.#confirms.size;
+  }
 
   /** Adds a request sent on `ex` at `nowNs`; returns its ticket. */
   push(ex: Exchange, req: RequestSpec, wantBody: boolean, nowNs: number): number {
@@ -69,11 +89,12 @@ export class RequestRing {
     this.#ex[i] = ex;
     if (isModelRequest(req)) {
       if (this.#req !== null) this.#req[i] = null;
-      this.#endpoint[i] = ENDPOINTS.indexOf(req.endpoint) + 1;
+      const code = ENDPOINTS.indexOf(req.endpoint) + 1;
+      this.#endpoint[i] = code;
       this.#account[i] = req.accountIndex;
       this.#region[i] = this.#regionOf(req.region);
-      this.#secret[i] = req.secret;
-      this.#newPassword[i] = req.newPassword;
+      this.#print[i] = code === LOGIN ? passwordPrint(req.secret) : 0;
+      if (code === CONFIRM) this.#confirms.set(t, { token: req.secret, newPassword: req.newPassword });
     } else {
       this.#req ??= new Array<RequestSpec | null>(this.#mask + 1).fill(null);
       this.#req[i] = req;
@@ -102,11 +123,14 @@ export class RequestRing {
   /** Fills `into` with model request `t`'s fields. */
   fields(t: number, into: { -readonly [K in keyof ModelRequestFields]: ModelRequestFields[K] }): void {
     const i = t & this.#mask;
-    into.endpoint = ENDPOINTS[this.#endpoint[i]! - 1]!;
+    const code = this.#endpoint[i]!;
+    into.endpoint = ENDPOINTS[code - 1]!;
     into.accountIndex = this.#account[i]!;
     into.region = this.#regionNames[this.#region[i]!]!;
-    into.secret = this.#secret[i]!;
-    into.newPassword = this.#newPassword[i]!;
+    into.passwordPrint = this.#print[i]!;
+    const c = code === CONFIRM ? this.#confirms.get(t) : undefined;
+    into.secret = c === undefined ? '' : c.token;
+    into.newPassword = c === undefined ? '' : c.newPassword;
   }
 
   arrivedNs(t: number): number {
@@ -136,8 +160,7 @@ export class RequestRing {
     const i = t & this.#mask;
     this.#ex[i] = null;
     if (this.#req !== null) this.#req[i] = null;
-    this.#secret[i] = '';
-    this.#newPassword[i] = '';
+    if (this.#endpoint[i] === CONFIRM) this.#confirms.delete(t);
   }
 
   #resize(cap: number): void {
@@ -147,8 +170,7 @@ export class RequestRing {
     const endpoint = new Uint8Array(cap);
     const account = new Float64Array(cap);
     const region = new Uint16Array(cap);
-    const secret = new Array<string>(cap).fill('');
-    const newPassword = new Array<string>(cap).fill('');
+    const print = new Uint32Array(cap);
     const arrivedNs = new Float64Array(cap);
     const flags = new Uint8Array(cap);
     for (let t = this.first; t < this.tail; t++) {
@@ -159,8 +181,7 @@ export class RequestRing {
       endpoint[j] = this.#endpoint[i]!;
       account[j] = this.#account[i]!;
       region[j] = this.#region[i]!;
-      secret[j] = this.#secret[i]!;
-      newPassword[j] = this.#newPassword[i]!;
+      print[j] = this.#print[i]!;
       arrivedNs[j] = this.#arrivedNs[i]!;
       flags[j] = this.#flags[i]!;
     }
@@ -169,8 +190,7 @@ export class RequestRing {
     this.#endpoint = endpoint;
     this.#account = account;
     this.#region = region;
-    this.#secret = secret;
-    this.#newPassword = newPassword;
+    this.#print = print;
     this.#arrivedNs = arrivedNs;
     this.#flags = flags;
     this.#mask = m;
