@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../harness/driver/virtual-clock.js';
 import { Outcome } from '../../harness/vocabulary/outcome.js';
-import type { ModelRequestFields } from '../../targets/reference/model/model-request.js';
+import { modelFieldsScratch } from '../../targets/reference/model/model-request.js';
 import { ModelTarget } from '../../targets/reference/model/model-target.js';
 import { passwordPrint } from '../../targets/reference/model/password-prints.js';
 import { ReferenceModel } from '../../targets/reference/model/reference-model.js';
@@ -182,14 +182,7 @@ describe('reference model requests as a ring of tickets', () => {
         0,
       );
     expect(ring.confirmsHeld).toBe(1500);
-    const into: { -readonly [K in keyof ModelRequestFields]: ModelRequestFields[K] } = {
-      endpoint: 'login',
-      accountIndex: 0,
-      region: '',
-      passwordPrint: 0,
-      secret: '',
-      newPassword: '',
-    };
+    const into = modelFieldsScratch();
     for (let t = 0; t < 3000; t++) {
       ring.fields(t, into);
       const seen = [into.endpoint, into.accountIndex, into.passwordPrint, into.secret, into.newPassword];

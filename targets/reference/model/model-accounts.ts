@@ -2,7 +2,8 @@
  * The model's account book: the same population rules as the server's (`accounts.ts`: names,
  * initial passwords, who must reset), with the passwords set by confirmed resets kept as 32-bit
  * fingerprints in one hash table (`password-prints.ts`) instead of a Map of records: a JS Map holds
- * at most 2^24 entries, and a full relaunch day confirms ~10^7 resets, 12-24 bytes each here.
+ * at most 2^24 entries, and a full relaunch day confirms ~10^7 resets: 12 bytes a slot here, the
+ * table 0.35-0.7 full.
  *
  * Passwords are checked by their fingerprint (`passwordPrint`), the initial ones too: a request in
  * the model's queue holds a login's password as 4 bytes, not a string (a take-down herd queues

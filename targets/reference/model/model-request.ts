@@ -47,6 +47,14 @@ export interface ModelRequestFields {
   readonly newPassword: string;
 }
 
+/** Fields the ring fills in for the service to read (`RequestRing.fields`): one object, reused. */
+export type ModelFieldsScratch = { -readonly [K in keyof ModelRequestFields]: ModelRequestFields[K] };
+
+/** A blank `ModelFieldsScratch`. */
+export function modelFieldsScratch(): ModelFieldsScratch {
+  return { endpoint: 'login', accountIndex: 0, region: '', passwordPrint: 0, secret: '', newPassword: '' };
+}
+
 /** Whether `req` came from the model's target (its fields parsed) rather than as JSON. */
 export function isModelRequest(req: RequestSpec): req is ModelRequest {
   return (req as Partial<ModelRequest>).endpoint !== undefined;

@@ -1,7 +1,7 @@
 /**
  * Passwords as 32-bit fingerprints (`passwordPrint`), and the fingerprints of the accounts that
- * confirmed a reset in one open-addressing
- * hash table (linear probing) keyed by account index. It replaces 65,536-account pages: accounts
+ * confirmed a reset, in one open-addressing hash table (linear probing) keyed by account index.
+ * It replaces 65,536-account pages: accounts
  * are drawn at random from the whole population, so by a relaunch day's first take-down herd
  * (~2.6 M confirmed resets) every one of the 1,175 pages of 77 M accounts was allocated, 294 MB
  * for what this table holds in 48 MB (its size is a power of two; it doubles past 0.7 full).
@@ -45,7 +45,7 @@ export class PasswordPrints {
     return this.#size;
   }
 
-  /** Slots of the table now (a power of two), for memory figures. */
+  /** Slots of the table now (a power of two: what its growth rule gives, tested). */
   get capacity(): number {
     return this.#mask + 1;
   }

@@ -31,7 +31,7 @@ import { Outcome, type OutcomeIndex } from '../../../harness/vocabulary/outcome.
 import type { RequestSpec } from '../../target.js';
 import { type Endpoint, endpointOf } from '../rules/endpoint.js';
 import { type ReferenceModelOptions, resolveModelOptions } from './model-options.js';
-import type { ModelRequestFields } from './model-request.js';
+import { modelFieldsScratch } from './model-request.js';
 import { type ModelAnswer, type ModelReply, ModelService } from './model-service.js';
 import { CANCELLED, RequestRing, SKIPPED, WANT_BODY, WRITTEN } from './request-ring.js';
 
@@ -76,14 +76,7 @@ export class ReferenceModel implements Transport, MailArrivalOracle {
     reply: undefined,
     endpoint: 'other',
   };
-  readonly #fields: { -readonly [K in keyof ModelRequestFields]: ModelRequestFields[K] } = {
-    endpoint: 'login',
-    accountIndex: 0,
-    region: '',
-    passwordPrint: 0,
-    secret: '',
-    newPassword: '',
-  };
+  readonly #fields = modelFieldsScratch();
   readonly #cpuAlarm: Alarm;
   readonly #writtenAlarm: Alarm;
   #lateFailures: Exchange[] = [];

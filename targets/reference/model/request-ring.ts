@@ -19,7 +19,7 @@
  */
 import type { Exchange } from '../../../harness/transports/transport.js';
 import type { RequestSpec } from '../../target.js';
-import { isModelRequest, type ModelEndpoint, type ModelRequestFields } from './model-request.js';
+import { isModelRequest, type ModelEndpoint, type ModelFieldsScratch } from './model-request.js';
 import { passwordPrint } from './password-prints.js';
 
 /** The body was asked for. */
@@ -58,7 +58,7 @@ export class RequestRing {
    * column exists once a plain request was pushed (a simulation sends none: one pointer a slot less).
    */
   #req: (RequestSpec | null)[] | null = null;
-  /** endpointCode(), 0 for a plain request. */
+  /** The endpoint's index in ENDPOINTS + 1, 0 for a plain request. */
   #endpoint = new Uint8Array(1024);
   #account = new Float64Array(1024);
   /** Index into `#regionNames`. */
@@ -121,7 +121,7 @@ export class RequestRing {
   }
 
   /** Fills `into` with model request `t`'s fields. */
-  fields(t: number, into: { -readonly [K in keyof ModelRequestFields]: ModelRequestFields[K] }): void {
+  fields(t: number, into: ModelFieldsScratch): void {
     const i = t & this.#mask;
     const code = this.#endpoint[i]!;
     into.endpoint = ENDPOINTS[code - 1]!;
